@@ -1,0 +1,107 @@
+// The configuration schema: one zod object, defaults from the seeds, documented in the README.
+import { z } from 'zod';
+
+const pct = z.number().min(1).max(100);
+/** Fire at or above `fire`, clear below `clear` (hysteresis: flapping around one threshold makes no noise). */
+const band = (fire: number, clear: number) =>
+  z
+    .strictObject({ fire: pct, clear: pct })
+    .refine((b) => b.clear <= b.fire, { message: 'clear must be <= fire' })
+    .default({ fire, clear });
+
+const unitName = z
+  .string()
+  .regex(/^[A-Za-z0-9:_.@-]{1,200}$/, 'a systemd unit name like "nginx" or "nginx.service"');
+
+export const ProbeConfigSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a short name of letters, digits, _ . -'),
+  url: z.url({ protocol: /^https?$/ }),
+  expectStatus: z.number().int().min(100).max(599).default(200),
+  timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+});
+export type ProbeConfig = z.infer<typeof ProbeConfigSchema>;
+
+export const ConfigSchema = z.strictObject({
+  /** Seconds between cycles in `argus run` (ARGUS_INTERVAL). */
+  intervalSec: z.number().int().min(10).max(86_400).default(300),
+  /** Where problems.jsonl and all state live (ARGUS_STATE_DIR). */
+  stateDir: z.string().min(1).default('./state'),
+  /** Log directory (ARGUS_LOG_DIR); default `<stateDir>/logs`. */
+  logDir: z.string().min(1).optional(),
+  /** Suppression window for re-notifying an ongoing incident (ARGUS_DEDUP_WINDOW), seconds. */
+  dedupWindowSec: z.number().int().min(0).max(7 * 86_400).default(3600),
+  /** Athena's memory directory (ARGUS_MEMORY_DIR); its latest activity is reported. */
+  memoryDir: z.string().optional(),
+  /** Observations file for the `log` action (ARGUS_OBSERVATIONS_FILE); default `<stateDir>/observations.md`. */
+  observationsFile: z.string().optional(),
+  /** Record what would be done and do nothing (ARGUS_DRY_RUN=1 or --dry-run). */
+  dryRun: z.boolean().default(false),
+  hostname: z.string().optional(),
+
+  /** systemd units to watch. */
+  services: z.array(unitName).max(200).default([]),
+  /** Units Argus may restart (exact names; `.service` is added when missing). */
+  restartAllowlist: z.array(unitName).max(200).default([]),
+  probes: z.array(ProbeConfigSchema).max(100).default([]),
+  /** tmux sockets to list besides the default one (paths). */
+  tmuxSockets: z.array(z.string().min(1).max(4096)).max(50).default([]),
+  /** Command names (whole names, not substrings) that kill_pid may signal. */
+  killPatterns: z.array(z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'a command name')).default(['node', 'claude', 'codex']),
+  /** Command-line prefix marking an orphan candidate (seed: `node --test`). */
+  orphanPattern: z.string().min(1).max(200).default('node --test'),
+  /** An orphan must be at least this old before it counts, seconds. */
+  orphanMinAgeSec: z.number().int().min(0).default(300),
+  /** Kill memory hogs automatically when they match killPatterns (off by default: alert only). */
+  killMemoryHogs: z.boolean().default(false),
+
+  thresholds: z
+    .strictObject({
+      disk: band(90, 80),
+      inodes: band(90, 80),
+      memory: band(90, 80),
+      swap: band(80, 60),
+      cpu: band(95, 80),
+      /** Load average (1 min) per core. */
+      loadPerCore: z
+        .strictObject({ fire: z.number().positive(), clear: z.number().positive() })
+        .default({ fire: 2, clear: 1.5 }),
+      /** Swap thrashing: swap-in + swap-out above this many MB/s. */
+      swapIoMBps: z.number().positive().default(10),
+      /** Free space on the state filesystem below this many MB is critical; the cycle stays minimal. */
+      stateMinFreeMB: z.number().positive().default(100),
+      /** Athena memory directory idle longer than this many hours is reported (info). 0 disables. */
+      athenaIdleHours: z.number().min(0).default(0),
+    })
+    .prefault({}),
+  /** Consecutive cycles a condition must hold before it fires (a dead service fires at once). */
+  confirmCycles: z
+    .strictObject({
+      disk: z.number().int().min(1).default(1),
+      memory: z.number().int().min(1).default(2),
+      swap: z.number().int().min(1).default(2),
+      cpu: z.number().int().min(1).default(3),
+      probe: z.number().int().min(1).default(2),
+      process: z.number().int().min(1).default(3),
+    })
+    .prefault({}),
+  /** Healthy cycles before an incident is resolved. */
+  resolveAfterCycles: z.number().int().min(1).default(2),
+  /** Per-collector timeout, ms. */
+  collectorTimeoutMs: z.number().int().min(50).max(60_000).default(5000),
+
+  telegram: z
+    .strictObject({
+      botToken: z.string().optional(),
+      chatId: z.string().optional(),
+      apiBase: z.url().default('https://api.telegram.org'),
+    })
+    .prefault({}),
+  anthropic: z
+    .strictObject({
+      apiKey: z.string().optional(),
+      baseUrl: z.url().optional(),
+      model: z.string().default('claude-haiku-4-5'),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof ConfigSchema>;

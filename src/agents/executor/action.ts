@@ -18,6 +18,10 @@ export interface ActionContext {
   notifier: Notifier;
   dryRun: boolean;
   cycleId: string | null;
+  /** Filled by the gate from the request: the finding identity and incident this attempt is for, and who asked. */
+  identity?: string | null;
+  incidentId?: string | null;
+  source?: 'rule' | 'llm' | 'mcp' | 'cli';
 }
 
 export interface ActionOutcomeValue {

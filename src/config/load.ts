@@ -8,7 +8,7 @@ import { ConfigSchema, type Config } from './schema.js';
 type Env = Record<string, string | undefined>;
 
 /** Environment variable → config key, and how to read its text. */
-const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'string' | 'bool' | 'list']> = [
+const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | 'bool' | 'list']> = [
   ['ARGUS_INTERVAL', ['intervalSec'], 'int'],
   ['ARGUS_STATE_DIR', ['stateDir'], 'string'],
   ['ARGUS_LOG_DIR', ['logDir'], 'string'],
@@ -26,6 +26,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'string' | 'bool' | 'li
   ['ANTHROPIC_API_KEY', ['anthropic', 'apiKey'], 'string'],
   ['ANTHROPIC_BASE_URL', ['anthropic', 'baseUrl'], 'string'],
   ['ARGUS_MODEL', ['anthropic', 'model'], 'string'],
+  ['ARGUS_LLM_DAILY_USD', ['anthropic', 'dailyUsd'], 'number'],
 ];
 
 export interface LoadOptions {
@@ -88,12 +89,16 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   return { config, configPath };
 }
 
-function fromEnv(name: string, text: string, kind: 'int' | 'string' | 'bool' | 'list'): unknown {
+function fromEnv(name: string, text: string, kind: 'int' | 'number' | 'string' | 'bool' | 'list'): unknown {
   switch (kind) {
     case 'string':
       return text;
     case 'int': {
       if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(name, text, 'a whole number (seconds)');
+      return Number(text.trim());
+    }
+    case 'number': {
+      if (!/^\d+(\.\d+)?$/.test(text.trim())) throw new ConfigError(name, text, 'a number such as 1.00');
       return Number(text.trim());
     }
     case 'bool': {
@@ -142,13 +147,32 @@ function toConfigError(error: z.ZodError, raw: unknown, origin: Map<string, stri
     }
   }
   if (key === dotted && configPath) key = `${dotted} in ${configPath}`;
-  let expected = issue.message;
+  let expected = expectedForm(issue);
   if (issue.code === 'unrecognized_keys') {
     key = `${issue.keys.join(', ')}${dotted === '(root)' ? '' : ` under ${dotted}`}${configPath ? ` in ${configPath}` : ''}`;
     expected = 'no such key (check the spelling against the README)';
     return new ConfigError(key, getPath(raw, [...path, issue.keys[0]!]), expected);
   }
   return new ConfigError(key, getPath(raw, path), expected);
+}
+
+/** Say what was expected in plain words ("a number at most 100"), not zod's phrasing. */
+function expectedForm(issue: z.core.$ZodIssue): string {
+  const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  switch (issue.code) {
+    case 'too_big':
+      return issue.origin === 'number' ? `a number at most ${String(issue.maximum)}` : `at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    case 'too_small':
+      return issue.origin === 'number' ? `a number at least ${String(issue.minimum)}` : `at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    case 'invalid_type':
+      return article(issue.expected === 'int' ? 'whole number' : issue.expected);
+    case 'invalid_format':
+      return issue.format === 'url' ? 'an http:// or https:// URL' : issue.message;
+    case 'invalid_value':
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return issue.message;
+  }
 }
 
 /** Paths derived from the config. */
@@ -169,6 +193,8 @@ export function statePaths(config: Config) {
     restarts: resolve(s, 'restarts.json'),
     beads: resolve(s, 'beads.json'),
     lock: resolve(s, 'argus.lock'),
+    recurrence: resolve(s, 'recurrence.json'),
+    llm: resolve(s, 'llm_state.json'),
     observations: config.observationsFile ?? resolve(s, 'observations.md'),
   };
 }

@@ -101,6 +101,10 @@ export const ConfigSchema = z.strictObject({
       apiKey: z.string().optional(),
       baseUrl: z.url().optional(),
       model: z.string().default('claude-haiku-4-5'),
+      /** Daily cost cap for model calls, USD (ARGUS_LLM_DAILY_USD); reached → no more calls that day. */
+      dailyUsd: z.number().min(0).default(1),
+      /** Run the evaluator's trend analysis on healthy cycles at most this often, minutes (0 = only when there are findings). */
+      analysisEveryMin: z.number().int().min(0).default(0),
     })
     .prefault({}),
 });

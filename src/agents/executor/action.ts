@@ -39,6 +39,8 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> extends ActionRate<S
   target(input: z.infer<S>): string;
   /** Policy guard: throw ActionDeniedError with a reason a person understands. Read-only. */
   guard(input: z.infer<S>, ctx: ActionContext): Promise<void>;
+  /** Dry-run preview (clean_disk lists what it would remove); the gate puts it in `details.preview`. Read-only. */
+  preview?(input: z.infer<S>, ctx: ActionContext): Promise<Record<string, unknown>>;
   /** Change the host. Only called after guard, rate limits and mode allowed it. */
   execute(input: z.infer<S>, ctx: ActionContext): Promise<ActionOutcomeValue>;
 }

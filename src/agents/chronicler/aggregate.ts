@@ -1,0 +1,79 @@
+// One streaming pass over problems.jsonl and history.jsonl → Analysis (patterns, outcomes, summaries); memory stays bounded.
+import { HistoryPointSchema } from '../../model/history.js';
+import { ProblemRecordSchema } from '../../model/record.js';
+import { readJsonl } from '../../state/jsonl.js';
+import { AggregateOptionsSchema, type AggregateOptions, type Analysis, type Pattern } from './analysis.js';
+import { IncidentTracker } from './incidents.js';
+import { OutcomeAccumulator, hotspots } from './outcomes.js';
+import { ProblemAccumulator } from './problems.js';
+import { TrendAccumulator } from './trends.js';
+import { cmp } from './util.js';
+
+export interface AggregateInput {
+  registryPath: string;
+  historyPath: string;
+  since: Date;
+  until: Date;
+  options?: Partial<AggregateOptions>;
+}
+
+const KIND_ORDER: Record<Pattern['kind'], number> = {
+  recurring: 0,
+  time_of_day: 1,
+  weekday: 2,
+  cluster: 3,
+  disk_full: 4,
+  memory_creep: 5,
+  swap_growth: 6,
+  leak_suspect: 7,
+  action_failures: 8,
+};
+
+/** Analyse the window [since, until). Records and history points outside it, or invalid, are skipped. */
+export async function aggregate(input: AggregateInput): Promise<Analysis> {
+  const options = AggregateOptionsSchema.parse(input.options ?? {});
+  const from = input.since.getTime();
+  const to = input.until.getTime();
+  const problems = new ProblemAccumulator(options);
+  const incidents = new IncidentTracker(options);
+  const outcomes = new OutcomeAccumulator(options);
+  const trends = new TrendAccumulator(options, from);
+  let records = 0;
+
+  for await (const value of readJsonl(input.registryPath)) {
+    const parsed = ProblemRecordSchema.safeParse(value);
+    if (!parsed.success) continue;
+    const r = parsed.data;
+    const ms = Date.parse(r.ts);
+    if (!(ms >= from && ms < to)) continue;
+    records++;
+    problems.add(r, ms);
+    incidents.add(r, ms);
+    outcomes.add(r);
+  }
+  for await (const value of readJsonl(input.historyPath)) {
+    const parsed = HistoryPointSchema.safeParse(value);
+    if (!parsed.success) continue;
+    const ms = Date.parse(parsed.data.ts);
+    if (!(ms >= from && ms < to)) continue;
+    trends.add(parsed.data, ms);
+  }
+
+  const patterns = [...problems.patterns(), ...incidents.clusters(), ...trends.patterns(), ...outcomes.patterns()].sort(
+    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || cmp(a.id, b.id),
+  );
+  return {
+    since: input.since.toISOString(),
+    until: input.until.toISOString(),
+    records,
+    history_points: trends.points,
+    options,
+    patterns,
+    outcomes: outcomes.rows(),
+    timings: incidents.timingRows(),
+    hotspots: hotspots(problems.counts()),
+    problems: problems.summaries(),
+    incidents: incidents.incidents(),
+    dropped_keys: problems.dropped + incidents.dropped + outcomes.dropped + trends.dropped,
+  };
+}

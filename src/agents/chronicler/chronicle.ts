@@ -1,0 +1,31 @@
+// The chronicle run: aggregate the window, write the docs, build the daily summary and publish it once a day.
+import { aggregate, type AggregateInput } from './aggregate.js';
+import type { Analysis } from './analysis.js';
+import { buildDailySummary, publishDaily, type DailySummary, type PublishDailyResult, type PublishSummary } from './summary.js';
+import { writeDocs, type Exec, type WriteDocsResult } from './write-docs.js';
+
+export interface ChronicleInput extends AggregateInput {
+  outDir: string;
+  dryRun?: boolean;
+  commit?: boolean;
+  exec?: Exec;
+  /** Where chronicle_state.json lives; with `publish`, the summary goes out at most once a day. */
+  statePath?: string;
+  publish?: PublishSummary;
+}
+
+export interface ChronicleResult {
+  analysis: Analysis;
+  written: WriteDocsResult;
+  summary: DailySummary;
+  published: PublishDailyResult | null;
+}
+
+export async function runChronicle(input: ChronicleInput): Promise<ChronicleResult> {
+  const analysis = await aggregate(input);
+  const written = await writeDocs(analysis, { outDir: input.outDir, dryRun: input.dryRun, commit: input.commit, exec: input.exec });
+  const summary = buildDailySummary(analysis, input.until.toISOString().slice(0, 10));
+  const published =
+    input.publish && input.statePath && !input.dryRun ? await publishDaily({ statePath: input.statePath, summary, publish: input.publish }) : null;
+  return { analysis, written, summary, published };
+}

@@ -1,0 +1,100 @@
+// Small shared helpers: bounded maps, evidence buffers, time keys, rounding, slugs.
+import { EVIDENCE_MAX, type Evidence, type EvidenceList } from './analysis.js';
+
+/** A Map that refuses new keys past `max` and counts the refusals (memory stays bounded on any input). */
+export class BoundedMap<K, V> {
+  readonly map = new Map<K, V>();
+  dropped = 0;
+  constructor(readonly max: number) {}
+
+  /** The value for `key`, created with `make` if there is room; undefined when full. */
+  upsert(key: K, make: () => V): V | undefined {
+    const found = this.map.get(key);
+    if (found !== undefined) return found;
+    if (this.map.size >= this.max) {
+      this.dropped++;
+      return undefined;
+    }
+    const value = make();
+    this.map.set(key, value);
+    return value;
+  }
+}
+
+/** Keeps the latest EVIDENCE_MAX items and counts all of them. */
+export class EvidenceBuffer {
+  private items: Evidence[] = [];
+  count = 0;
+  add(item: Evidence): void {
+    this.count++;
+    this.items.push(item);
+    if (this.items.length > EVIDENCE_MAX) this.items.shift();
+  }
+  toList(): EvidenceList {
+    return { items: [...this.items].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.description, b.description)), count: this.count };
+  }
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `YYYY-MM-DD` (UTC) of an epoch ms. */
+export function dayKey(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Hour of day 0–23 (UTC). */
+export function hourOf(ms: number): number {
+  return new Date(ms).getUTCHours();
+}
+
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+export function round(value: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}
+
+/** A file-name-safe slug: lowercase letters, digits and dashes, at most 80 characters. */
+export function slug(text: string): string {
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/g, '');
+  return s || 'unnamed';
+}
+
+/** Split `restart_service:nginx.service` into action and target. */
+export function parseAction(actionTaken: string): { action: string; target: string } {
+  const i = actionTaken.indexOf(':');
+  return i < 0 ? { action: actionTaken, target: '' } : { action: actionTaken.slice(0, i), target: actionTaken.slice(i + 1) };
+}
+
+/** The subject part of an identity `type:subject`. */
+export function subjectOf(identity: string): string {
+  const i = identity.indexOf(':');
+  return i < 0 ? identity : identity.slice(i + 1);
+}
+
+export function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+/** A copy of a record with its keys sorted (deterministic output). */
+export function sortedRecord<V>(input: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k of Object.keys(input).sort()) out[k] = input[k]!;
+  return out;
+}
+
+/** Read a string field of `details`, if present. */
+export function detailString(details: Record<string, unknown>, ...keys: string[]): string | null {
+  for (const k of keys) {
+    const v = details[k];
+    if (typeof v === 'string' && v) return v;
+  }
+  return null;
+}

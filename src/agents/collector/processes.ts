@@ -1,0 +1,169 @@
+// Processes: one pass over /proc/[0-9]*/stat; top consumers by RSS, CPU and swap; orphan candidates.
+import { readdirSync } from 'node:fs';
+import type { Host } from '../../host/port.js';
+import type { ProcessInfo, Processes } from '../../model/snapshot.js';
+import { parseSystemStat } from './cpu.js';
+import {
+  cmdlineText,
+  compileOrphanPattern,
+  isKernelThread,
+  matchesOrphanPattern,
+  parseProcStat,
+  parseVmSwap,
+  type ProcStat,
+} from './proc-pid.js';
+import {
+  CLK_TCK,
+  PAGE_SIZE,
+  hostPath,
+  need,
+  parseKbLines,
+  readHostText,
+  round1,
+  tryReadHostText,
+  tryReadHostTextSync,
+} from './proc-files.js';
+import { SAMPLE_PROCS_MAX, elapsedSec, sameBoot, type ProcTicks, type Samples } from './samples.js';
+
+export const TOP_N = 10;
+/** Parents that adopt orphans besides PID 1 (PR_SET_CHILD_SUBREAPER: systemd --user, container inits). */
+const SUBREAPERS = new Set(['systemd', 'init', 'tini', 'dumb-init', 'docker-init', 'catatonit']);
+
+export interface ProcessesInput {
+  previous: Samples | null;
+  now: Date;
+  orphanPattern: string;
+  orphanMinAgeSec: number;
+}
+
+interface Row extends ProcStat {
+  startedAtMs: number;
+  ageSec: number;
+  cpuPct: number | null;
+  swapBytes: number;
+}
+
+function scan(host: Host): ProcStat[] {
+  const rows: ProcStat[] = [];
+  for (const name of readdirSync(hostPath(host, '/proc'))) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57 || !/^\d+$/.test(name)) continue;
+    const text = tryReadHostTextSync(host, `/proc/${name}/stat`);
+    const stat = text === null ? null : parseProcStat(text); // null: it exited between readdir and read
+    if (stat) rows.push(stat);
+  }
+  return rows;
+}
+
+/** Previous ticks by pid:startTicks, when the previous sample is from this boot. */
+function previousTicks(previous: Samples | null, btime: number): Map<string, number> | null {
+  const procs = previous?.procs;
+  if (!procs || !sameBoot(procs.btime, btime)) return null;
+  return new Map(procs.list.map(([pid, start, ticks]) => [`${pid}:${start}`, ticks]));
+}
+
+function cpuPct(
+  p: ProcStat,
+  startedAtMs: number,
+  nowMs: number,
+  previous: Samples | null,
+  before: Map<string, number> | null,
+): number | null {
+  const seconds = elapsedSec(previous, nowMs);
+  if (!before || seconds === null || !previous) return null;
+  const prior = before.get(`${p.pid}:${p.startTicks}`);
+  if (prior !== undefined) return prior <= p.ticks ? round1(((p.ticks - prior) / CLK_TCK / seconds) * 100) : null;
+  // Started after the previous sample: its whole life is inside the interval (at least a second, against noise).
+  if (startedAtMs > previous.ts) return round1((p.ticks / CLK_TCK / Math.max(1, (nowMs - startedAtMs) / 1000)) * 100);
+  return null;
+}
+
+function topBy(rows: Row[], key: (r: Row) => number | null): Row[] {
+  return rows
+    .filter((r) => (key(r) ?? 0) > 0)
+    .sort((a, b) => (key(b) ?? 0) - (key(a) ?? 0))
+    .slice(0, TOP_N);
+}
+
+function sampleOf(rows: Row[], btime: number): ProcTicks {
+  const busiest = rows.length > SAMPLE_PROCS_MAX ? [...rows].sort((a, b) => b.ticks - a.ticks).slice(0, SAMPLE_PROCS_MAX) : rows;
+  return { btime, list: busiest.map((r) => [r.pid, r.startTicks, r.ticks] as [number, number, number]) };
+}
+
+export async function readProcesses(host: Host, input: ProcessesInput): Promise<{ processes: Processes; sample: ProcTicks }> {
+  const [meminfoText, statText] = await Promise.all([readHostText(host, '/proc/meminfo'), readHostText(host, '/proc/stat')]);
+  const meminfo = parseKbLines(meminfoText);
+  const memTotal = need(meminfo, 'MemTotal', '/proc/meminfo');
+  const swapUsed = (meminfo.get('SwapTotal') ?? 0) - (meminfo.get('SwapFree') ?? 0);
+  const btime = parseSystemStat(statText).counters.btime;
+  const nowMs = input.now.getTime();
+  const stats = scan(host);
+  const before = previousTicks(input.previous, btime);
+
+  const byPid = new Map<number, ProcStat>(stats.map((s) => [s.pid, s]));
+  const rows: Row[] = [];
+  for (const s of stats) {
+    if (isKernelThread(s)) continue;
+    const startedAtMs = (btime + s.startTicks / CLK_TCK) * 1000;
+    rows.push({
+      ...s,
+      startedAtMs,
+      ageSec: Math.max(0, Math.floor((nowMs - startedAtMs) / 1000)),
+      cpuPct: cpuPct(s, startedAtMs, nowMs, input.previous, before),
+      swapBytes: 0,
+    });
+  }
+
+  // VmSwap costs one status read per process: only when the host actually has swap in use.
+  if (swapUsed > 0) {
+    await Promise.all(
+      rows.map(async (r) => {
+        const status = await tryReadHostText(host, `/proc/${r.pid}/status`);
+        r.swapBytes = status === null ? 0 : parseVmSwap(status);
+      }),
+    );
+  }
+
+  const pattern = compileOrphanPattern(input.orphanPattern);
+  const parentComm = (r: Row): string | null => byPid.get(r.ppid)?.comm ?? null;
+  const orphanCandidates = rows.filter((r) => {
+    if (r.comm !== pattern.comm || r.pid === 1 || r.ageSec < input.orphanMinAgeSec) return false;
+    const parent = parentComm(r);
+    return r.ppid === 1 || parent === null || SUBREAPERS.has(parent);
+  });
+
+  const topByRss = topBy(rows, (r) => r.rssPages);
+  const topByCpu = topBy(rows, (r) => r.cpuPct);
+  const topBySwap = swapUsed > 0 ? topBy(rows, (r) => r.swapBytes) : [];
+
+  // cmdline (which takes the target's mm lock) is read only for the processes reported.
+  const cmdlines = new Map<number, string | null>();
+  const wanted = new Set([...topByRss, ...topByCpu, ...topBySwap, ...orphanCandidates].map((r) => r.pid));
+  await Promise.all([...wanted].map(async (pid) => cmdlines.set(pid, await tryReadHostText(host, `/proc/${pid}/cmdline`))));
+
+  const info = (r: Row): ProcessInfo => ({
+    pid: r.pid,
+    ppid: r.ppid,
+    comm: r.comm,
+    cmdline: cmdlineText(cmdlines.get(r.pid) ?? null, r.comm),
+    rssBytes: r.rssPages * PAGE_SIZE,
+    memPct: memTotal > 0 ? round1(((r.rssPages * PAGE_SIZE) / memTotal) * 100) : 0,
+    cpuPct: r.cpuPct,
+    swapBytes: r.swapBytes,
+    startTicks: r.startTicks,
+    startedAt: new Date(r.startedAtMs).toISOString(),
+    ageSec: r.ageSec,
+  });
+
+  return {
+    processes: {
+      total: stats.length,
+      topByRss: topByRss.map(info),
+      topByCpu: topByCpu.map(info),
+      topBySwap: topBySwap.map(info),
+      orphans: orphanCandidates
+        .filter((r) => matchesOrphanPattern(cmdlines.get(r.pid) ?? '', pattern))
+        .map((r) => ({ ...info(r), parentComm: parentComm(r) })),
+    },
+    sample: sampleOf(rows, btime),
+  };
+}

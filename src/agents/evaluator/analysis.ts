@@ -1,0 +1,132 @@
+// Optional LLM anomaly analysis: adds findings (source 'llm') that no rule covers; never removes or edits rule findings.
+import { z } from 'zod';
+import type { LlmBudget } from '../../llm/budget.js';
+import type { ModelClient } from '../../llm/client.js';
+import { loadPrompt } from '../../llm/prompts.js';
+import { hostJson } from '../../llm/redact.js';
+import { runAgent, type AgentFailureReason, type AgentUsage, type ToolCallRecord } from '../../llm/run-agent.js';
+import { summarizeSnapshot } from '../../llm/snapshot-summary.js';
+import type { Log } from '../../log.js';
+import { FindingSchema, FindingTypeSchema, type Finding } from '../../model/finding.js';
+import type { HistoryPoint } from '../../model/history.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
+
+/** At most this many model findings per analysis: a chatty model must not flood the router. */
+export const MAX_LLM_FINDINGS = 5;
+
+const AnalysisAnswerSchema = z.object({
+  findings: z
+    .array(
+      z.object({
+        slug: z.string().min(1).max(80),
+        type: FindingTypeSchema,
+        subject: z.string().min(1).max(300),
+        severity: z.enum(['info', 'warning', 'critical']),
+        description: z.string().min(1).max(2000),
+        evidence: z.array(z.string().min(1).max(200)).min(1).max(10),
+      }),
+    )
+    .max(20),
+});
+type AnalysisAnswer = z.infer<typeof AnalysisAnswerSchema>;
+
+export interface AnalysisResult {
+  findings: Finding[];
+  source: 'llm' | 'none';
+  fallbackReason?: AgentFailureReason;
+  fallbackDetail?: string;
+  usage: AgentUsage;
+  toolCalls: ToolCallRecord[];
+}
+
+export interface RunAnalysisOptions {
+  snapshot: Snapshot;
+  /** The rule findings of this cycle (shown to the model, never changed). */
+  findings: readonly Finding[];
+  history: readonly HistoryPoint[];
+  /** Only read-only tools are offered. */
+  tools: ToolRegistry;
+  client: ModelClient | null;
+  budget: LlmBudget | null;
+  log: Log;
+  freeBytes?: number | null;
+  ctx?: Partial<ToolCallContext>;
+  /** How many recent history points to show (default 48). */
+  historyPoints?: number;
+  now?: () => Date;
+}
+
+/** Lowercase words joined by '-': stable across cycles (digits kept: "sda1", but no live numbers are expected). */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
+function checkRefs(answer: AnalysisAnswer, toolCalls: readonly ToolCallRecord[]): string | null {
+  const refs = new Set(['snapshot', 'history', ...toolCalls.filter((c) => c.resultRef && !c.isError).map((c) => c.resultRef!)]);
+  for (const f of answer.findings) {
+    const bad = f.evidence.filter((e) => !refs.has(e));
+    if (bad.length > 0) return `finding ${JSON.stringify(f.slug)} cites ${bad.map((b) => JSON.stringify(b)).join(', ')}, which is not "snapshot", "history" or a successful tool result of this run`;
+  }
+  return null;
+}
+
+/** Model findings → Findings: identity forced to `llm:<slug>`, severity capped at warning, duplicates and rule repeats dropped. */
+export function toFindings(answer: AnalysisAnswer, ruleFindings: readonly Finding[]): Finding[] {
+  const seen = new Set(ruleFindings.map((f) => f.identity));
+  const ruleSubjects = new Set(ruleFindings.map((f) => `${f.type}:${f.subject}`));
+  const out: Finding[] = [];
+  for (const f of answer.findings) {
+    const slug = slugify(f.slug);
+    if (!slug) continue;
+    const identity = `llm:${slug}`;
+    if (seen.has(identity) || ruleSubjects.has(`${f.type}:${f.subject}`)) continue;
+    seen.add(identity);
+    const parsed = FindingSchema.safeParse({
+      identity,
+      type: f.type,
+      subject: f.subject,
+      severity: f.severity === 'critical' ? 'warning' : f.severity,
+      description: f.description,
+      source: 'llm',
+      details: { evidence: f.evidence, modelSeverity: f.severity },
+    });
+    if (parsed.success) out.push(parsed.data);
+    if (out.length >= MAX_LLM_FINDINGS) break;
+  }
+  return out;
+}
+
+export async function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisResult> {
+  const log = options.log.child({ agent: 'evaluator-analysis' });
+  const history = options.history.slice(-(options.historyPoints ?? 48));
+  const result = await runAgent({
+    client: options.client,
+    system: loadPrompt('evaluator'),
+    userBlocks: [
+      'The latest snapshot, the rule findings of this cycle and the recent metric history follow as host data.',
+      hostJson('snapshot', summarizeSnapshot(options.snapshot)),
+      hostJson('rule_findings', options.findings),
+      hostJson('history', history),
+      'Add only what no rule finding covers; an empty list is a good answer. JSON only.',
+    ],
+    tools: options.tools.filter((t) => t.annotations.readOnlyHint),
+    answerSchema: AnalysisAnswerSchema,
+    checkAnswer: checkRefs,
+    maxTokens: 2048,
+    ctx: { source: 'llm', ...options.ctx },
+    log,
+    budget: options.budget,
+    freeBytes: options.freeBytes ?? null,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (!result.ok) {
+    return { findings: [], source: 'none', fallbackReason: result.reason, fallbackDetail: result.detail, usage: result.usage, toolCalls: result.toolCalls };
+  }
+  return { findings: toFindings(result.answer, options.findings), source: 'llm', usage: result.usage, toolCalls: result.toolCalls };
+}

@@ -1,0 +1,105 @@
+// Process facts from /proc (under host.root) for the executor's guards: stat fields, argv[0], ancestry, open files.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** PF_KTHREAD in /proc/PID/stat `flags`: the task is a kernel thread. */
+export const PF_KTHREAD = 0x00200000;
+
+export interface ProcStat {
+  pid: number;
+  comm: string;
+  /** One letter: R S D Z T t X I … */
+  state: string;
+  ppid: number;
+  flags: number;
+  /** Field 22: start time in clock ticks since boot. */
+  startTicks: number;
+}
+
+/** Parse /proc/PID/stat; comm may hold spaces and parentheses, so split at the last `)`. */
+export function parseStat(text: string): ProcStat | null {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const pid = Number.parseInt(text.slice(0, open).trim(), 10);
+  const rest = text.slice(close + 2).trim().split(' ');
+  const state = rest[0];
+  const ppid = Number(rest[1]);
+  const flags = Number(rest[6]);
+  const startTicks = Number(rest[19]);
+  if (!state || !Number.isInteger(pid) || !Number.isFinite(ppid) || !Number.isFinite(flags) || !Number.isFinite(startTicks)) return null;
+  return { pid, comm: text.slice(open + 1, close), state, ppid, flags, startTicks };
+}
+
+/** The stat of a live (possibly zombie) process, or null when there is no such process. */
+export async function readProcStat(root: string, pid: number): Promise<ProcStat | null> {
+  try {
+    return parseStat(await readFile(join(root, 'proc', String(pid), 'stat'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** argv[0] from /proc/PID/cmdline ('' for kernel threads or when unreadable). */
+export async function readArgv0(root: string, pid: number): Promise<string> {
+  try {
+    const raw = await readFile(join(root, 'proc', String(pid), 'cmdline'));
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The PPid chain of `pid` (its parent, grandparent … up to PID 1), bounded. */
+export async function ancestorsOf(root: string, pid: number, maxDepth = 128): Promise<number[]> {
+  const chain: number[] = [];
+  let current = pid;
+  for (let i = 0; i < maxDepth; i++) {
+    const s = await readProcStat(root, current);
+    if (!s || s.ppid <= 0 || chain.includes(s.ppid)) break;
+    chain.push(s.ppid);
+    if (s.ppid === 1) break;
+    current = s.ppid;
+  }
+  return chain;
+}
+
+/** A kernel thread: kthreadd itself (PID 2), its children, or PF_KTHREAD set. */
+export function isKernelThread(s: ProcStat): boolean {
+  return s.pid === 2 || s.ppid === 2 || (s.flags & PF_KTHREAD) !== 0;
+}
+
+/**
+ * Every file held open by any process, as `dev:ino` keys (stat through /proc/PID/fd/N). Scanned once per
+ * clean_disk run; unreadable processes are skipped.
+ */
+export async function openFileKeys(root: string): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const procDir = join(root, 'proc');
+  let entries: string[];
+  try {
+    entries = await readdir(procDir);
+  } catch {
+    return keys;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fdDir = join(procDir, entry, 'fd');
+    let fds: string[];
+    try {
+      fds = await readdir(fdDir);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const st = await stat(join(fdDir, fd), { bigint: true });
+        if (st.isFile()) keys.add(`${st.dev}:${st.ino}`);
+      } catch {
+        // closed meanwhile, or not ours to read
+      }
+    }
+  }
+  return keys;
+}

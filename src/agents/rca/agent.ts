@@ -1,0 +1,98 @@
+// The RCA micro-agent: a read-only tool loop over the diagnosis; falls back to the deterministic verdict.
+import type { LlmBudget } from '../../llm/budget.js';
+import type { ModelClient } from '../../llm/client.js';
+import { loadPrompt } from '../../llm/prompts.js';
+import { hostJson } from '../../llm/redact.js';
+import { runAgent, type AgentFailureReason, type AgentUsage, type ToolCallRecord } from '../../llm/run-agent.js';
+import { summarizeSnapshot } from '../../llm/snapshot-summary.js';
+import type { Log } from '../../log.js';
+import type { Finding } from '../../model/finding.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
+import type { Diagnosis } from './diagnose.js';
+import { checkEvidence, RcaAnswerSchema, type RcaCause, type RcaVerdict } from './verdict.js';
+
+export interface RcaResult {
+  verdict: RcaVerdict;
+  summary: string;
+  causes: RcaCause[];
+  recommended_actions: string[];
+  source: 'llm' | 'deterministic';
+  fallbackReason?: AgentFailureReason;
+  fallbackDetail?: string;
+  usage: AgentUsage;
+  toolCalls: ToolCallRecord[];
+}
+
+export interface RunRcaOptions {
+  finding: Finding;
+  snapshot: Snapshot;
+  diagnosis: Diagnosis;
+  /** Only read-only tools are offered; anything else given here is dropped. */
+  tools: ToolRegistry;
+  client: ModelClient | null;
+  budget: LlmBudget | null;
+  log: Log;
+  freeBytes?: number | null;
+  ctx?: Partial<ToolCallContext>;
+  maxIterations?: number;
+  timeoutMs?: number;
+  now?: () => Date;
+}
+
+const NO_USAGE: AgentUsage = { input_tokens: 0, output_tokens: 0, calls: 0, cost_usd: 0 };
+
+/** The verdict the numbers alone support: cause_found when the diagnosis names a clear culprit, else unknown. */
+export function deterministicVerdict(diagnosis: Diagnosis): Pick<RcaResult, 'verdict' | 'summary' | 'causes' | 'recommended_actions'> {
+  const c = diagnosis.culprit;
+  if (!c) {
+    return {
+      verdict: 'unknown',
+      summary: `No clear culprit for ${diagnosis.identity} in the deterministic diagnosis.`,
+      causes: [],
+      recommended_actions: ['look at the host; the diagnosis does not name a cause'],
+    };
+  }
+  const action =
+    c.kind === 'process' ? `consider stopping PID ${c.pid ?? '?'}` : c.kind === 'directory' ? `inspect ${c.path ?? 'the directory'}` : `check the journal of ${c.unit ?? 'the unit'}`;
+  return { verdict: 'cause_found', summary: c.description, causes: [{ cause: c.description, confidence: 0.6, evidence: [c.evidence] }], recommended_actions: [action] };
+}
+
+export async function runRca(options: RunRcaOptions): Promise<RcaResult> {
+  const log = options.log.child({ agent: 'rca', incident: options.finding.identity });
+  const tools = options.tools.filter((t) => t.annotations.readOnlyHint);
+  const result = await runAgent({
+    client: options.client,
+    system: loadPrompt('rca'),
+    userBlocks: [
+      'An incident needs a diagnosis. The finding, the deterministic diagnosis and the latest snapshot follow as host data.',
+      hostJson('finding', options.finding),
+      hostJson('diagnosis', options.diagnosis),
+      hostJson('snapshot', summarizeSnapshot(options.snapshot)),
+      'Investigate with the tools, then answer with the JSON object only.',
+    ],
+    tools,
+    answerSchema: RcaAnswerSchema,
+    checkAnswer: checkEvidence,
+    maxIterations: options.maxIterations ?? 6,
+    maxTokens: 2048,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ctx: { source: 'llm', identity: options.finding.identity, ...options.ctx },
+    log,
+    budget: options.budget,
+    freeBytes: options.freeBytes ?? null,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (result.ok) {
+    const a = result.answer;
+    return { ...a, source: 'llm', usage: result.usage, toolCalls: result.toolCalls };
+  }
+  return {
+    ...deterministicVerdict(options.diagnosis),
+    source: 'deterministic',
+    fallbackReason: result.reason,
+    fallbackDetail: result.detail,
+    usage: result.usage ?? NO_USAGE,
+    toolCalls: result.toolCalls,
+  };
+}

@@ -1,0 +1,108 @@
+// `argus doctor`: check configuration, permissions and reachable tools; say what is missing in plain words.
+import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLinuxHost } from '../../host/linux.js';
+import { EXIT, type Command } from '../command.js';
+import { loadOrExplain, parseFlags } from '../common.js';
+
+type Level = 'ok' | 'warn' | 'fail';
+interface Check {
+  level: Level;
+  what: string;
+  detail: string;
+}
+const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
+
+const doctor: Command = async (argv, io) => {
+  const flags = parseFlags(argv, { json: { type: 'boolean' }, offline: { type: 'boolean' } }, io);
+  if (!flags) return EXIT.USAGE;
+  const loaded = loadOrExplain(io, flags.values.config);
+  if (typeof loaded === 'number') return loaded;
+  const { config, paths, configPath } = loaded;
+  const host = createLinuxHost();
+  const checks: Check[] = [];
+  const add = (level: Level, what: string, detail: string) => checks.push({ level, what, detail });
+
+  add('ok', 'configuration', configPath ? `valid (${configPath} + environment)` : 'valid (environment only; no argus.json)');
+
+  for (const [what, dir] of [['state directory', paths.stateDir], ['log directory', paths.logDir]] as const) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const probe = join(dir, `.doctor-${process.pid}`);
+      writeFileSync(probe, 'x');
+      unlinkSync(probe);
+      add('ok', what, `${dir} is writable`);
+    } catch (error) {
+      add('fail', what, `${dir} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): set ARGUS_STATE_DIR / ARGUS_LOG_DIR or fix permissions`);
+    }
+  }
+  try {
+    const s = await host.statfs(paths.stateDir);
+    const free = s.blocksAvail * s.blockSize;
+    const min = config.thresholds.stateMinFreeMB * 1024 * 1024;
+    add(free < min ? 'fail' : 'ok', 'free space for state', `${(free / 1024 / 1024).toFixed(0)} MB free (minimum ${config.thresholds.stateMinFreeMB} MB)`);
+  } catch {
+    add('warn', 'free space for state', 'could not be measured');
+  }
+
+  const version = async (file: string, args: string[]) => host.exec(file, args, { timeoutMs: 5000 });
+  const systemctl = await version('systemctl', ['is-system-running']);
+  const needsSystemd = config.services.length > 0 || config.restartAllowlist.length > 0;
+  if (systemctl.spawnError) add(needsSystemd ? 'fail' : 'warn', 'systemctl', 'not installed: services cannot be watched or restarted');
+  else if (/not been booted with systemd|Failed to connect/i.test(systemctl.stderr + systemctl.stdout))
+    add(needsSystemd ? 'fail' : 'warn', 'systemd', 'not running on this machine (PID 1 is not systemd): services cannot be watched or restarted');
+  else add('ok', 'systemd', `running (${systemctl.stdout.trim() || 'state unknown'})`);
+  if (config.services.length === 0) add('warn', 'watched services', 'none configured: set "services" in argus.json or ARGUS_SERVICES');
+  else add('ok', 'watched services', config.services.join(', '));
+  add(config.restartAllowlist.length ? 'ok' : 'warn', 'restart allowlist', config.restartAllowlist.length ? config.restartAllowlist.join(', ') : 'empty: Argus will alert about dead services but never restart one');
+
+  const tmux = await version('tmux', ['-V']);
+  add(tmux.spawnError ? 'warn' : 'ok', 'tmux', tmux.spawnError ? 'not installed: agent sessions cannot be listed or killed' : tmux.stdout.trim());
+  for (const sock of config.tmuxSockets) add(existsSync(sock) ? 'ok' : 'warn', 'tmux socket', existsSync(sock) ? sock : `${sock} does not exist (no server on it yet, or hidden by PrivateTmp)`);
+  const bd = await version('bd', ['--version']);
+  add(bd.spawnError ? 'warn' : 'ok', 'beads (bd)', bd.spawnError ? 'not found on PATH: bead requests are kept and retried until it is installed' : (bd.stdout.trim() || 'found'));
+  const journal = await version('journalctl', ['--version']);
+  add(journal.spawnError ? 'warn' : 'ok', 'journalctl', journal.spawnError ? 'not installed: diagnostics will lack service logs' : journal.stdout.split('\n')[0] ?? 'found');
+
+  const { botToken, chatId, apiBase } = config.telegram;
+  if (!botToken || !chatId) add('warn', 'telegram', `not configured (${!botToken ? 'TELEGRAM_BOT_TOKEN' : ''}${!botToken && !chatId ? ' and ' : ''}${!chatId ? 'TELEGRAM_CHAT_ID' : ''} unset): alerts go to the log and the outbox`);
+  else if (flags.values.offline) add('ok', 'telegram', 'configured (not contacted: --offline)');
+  else {
+    try {
+      const res = await fetch(`${apiBase}/bot${botToken}/getMe`, { signal: AbortSignal.timeout(5000) });
+      if (res.ok) add('ok', 'telegram', 'bot token accepted; reachable');
+      else if (res.status === 401 || res.status === 404) add('fail', 'telegram', `the bot token was rejected (${res.status}): check TELEGRAM_BOT_TOKEN`);
+      else add('warn', 'telegram', `reachable but answered ${res.status}`);
+    } catch {
+      add('warn', 'telegram', 'configured but not reachable now: alerts wait in the outbox until it is');
+    }
+  }
+  add(config.anthropic.apiKey ? 'ok' : 'warn', 'model (Anthropic)', config.anthropic.apiKey ? `key set; model ${config.anthropic.model}` : 'ANTHROPIC_API_KEY unset: the deterministic path does the whole job, without model judgement');
+
+  const envFile = '/etc/argus/argus.env';
+  if (existsSync(envFile)) {
+    const mode = statSync(envFile).mode & 0o777;
+    add(mode & 0o077 ? 'fail' : 'ok', 'env file', `${envFile} mode ${mode.toString(8)}${mode & 0o077 ? ': readable by others; run chmod 600' : ''}`);
+  }
+  for (const unit of ['argus.timer', 'argus.service']) {
+    const p = `/etc/systemd/system/${unit}`;
+    if (existsSync(p)) {
+      const enabled = await version('systemctl', ['is-enabled', unit]);
+      add(enabled.stdout.trim() === 'enabled' || unit === 'argus.service' ? 'ok' : 'warn', unit, `installed${unit === 'argus.timer' ? `, ${enabled.stdout.trim() || 'state unknown'}` : ''}`);
+    }
+  }
+  try {
+    accessSync(paths.registry, constants.R_OK | constants.W_OK);
+    add('ok', 'registry', paths.registry);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') add('ok', 'registry', `${paths.registry} (created by the first cycle)`);
+    else add('fail', 'registry', `${paths.registry} is not readable and writable`);
+  }
+
+  if (flags.values.json) io.stdout(`${JSON.stringify(checks, null, 2)}\n`);
+  else io.stdout(checks.map((c) => `${MARK[c.level]} ${c.what.padEnd(22)} ${c.detail}`).join('\n') + '\n');
+  const failed = checks.filter((c) => c.level === 'fail').length;
+  if (!flags.values.json) io.stdout(failed ? `\n${failed} problem(s) to fix.\n` : '\nNothing blocks Argus from running (warnings say what it cannot do).\n');
+  return failed ? EXIT.FAILED : EXIT.OK;
+};
+export default doctor;

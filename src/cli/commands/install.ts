@@ -1,0 +1,82 @@
+// `argus install`: the systemd units and the env file template, idempotent; `--dry-run` prints the plan.
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createLinuxHost } from '../../host/linux.js';
+import { applyPlan } from '../../install/apply.js';
+import { describeStep, ENV_FILE, planInstall } from '../../install/plan.js';
+import { PACKAGE_DIR, checkUnitPath } from '../../install/units.js';
+import { EXIT, type Command } from '../command.js';
+import { parseFlags } from '../common.js';
+
+const USAGE =
+  'usage: argus install [--dry-run] [--mode timer|run] [--prefix DIR] [--node PATH] [--root DIR] [--no-start]\n' +
+  '  --mode timer  a cycle every 5 minutes (argus.timer) + the daily chronicle (default)\n' +
+  '  --mode run    the long-running argus-run.service instead of argus.timer\n' +
+  '  --prefix DIR  where Argus is installed (holds dist/cli.js); default: this package\n' +
+  '  --node PATH   the node binary the units run; default: the one running this command\n' +
+  '  --root DIR    install into an image or a test root (systemctl works offline; nothing is started)\n';
+
+const install: Command = async (argv, io) => {
+  const flags = parseFlags(
+    argv,
+    {
+      'dry-run': { type: 'boolean' },
+      mode: { type: 'string' },
+      prefix: { type: 'string' },
+      node: { type: 'string' },
+      root: { type: 'string' },
+      'no-start': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    io,
+  );
+  if (!flags) return EXIT.USAGE;
+  const v = flags.values;
+  if (v.help) {
+    io.stdout(USAGE);
+    return EXIT.OK;
+  }
+  const mode = v.mode ?? 'timer';
+  if (mode !== 'timer' && mode !== 'run') {
+    io.stderr(`argus: --mode must be "timer" or "run", not ${JSON.stringify(mode)}\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  const root = resolve(io.cwd, v.root ?? '/');
+  const argusDir = resolve(io.cwd, v.prefix ?? PACKAGE_DIR);
+  const node = v.node ? resolve(io.cwd, v.node) : realpathSync(process.execPath);
+  for (const path of [argusDir, node]) {
+    const problem = checkUnitPath(path);
+    if (problem) {
+      io.stderr(`argus: ${problem}\n`);
+      return EXIT.USAGE;
+    }
+  }
+  const dryRun = v['dry-run'] === true;
+  const problems: string[] = [];
+  if (!existsSync(resolve(argusDir, 'dist/cli.js'))) problems.push(`${argusDir}/dist/cli.js not found: run \`npm run build\` there (or pass --prefix)`);
+  if (root === '/' && process.getuid?.() !== 0) problems.push('installing into / needs root (use sudo, or --root DIR / --dry-run)');
+  if (problems.length && !dryRun) {
+    for (const p of problems) io.stderr(`argus: ${p}\n`);
+    return EXIT.FAILED;
+  }
+
+  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true });
+  io.stdout(`argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`);
+  if (dryRun) {
+    for (const p of problems) io.stdout(`  warning: ${p}\n`);
+    for (const step of steps) io.stdout(`  would ${describeStep(step)}\n`);
+    io.stdout('Dry run: nothing changed.\n');
+    return EXIT.OK;
+  }
+  const reports = await applyPlan(steps, createLinuxHost().exec);
+  for (const r of reports) io.stdout(`  ${r.ok ? '' : 'FAILED: '}${r.line}\n`);
+  const failed = reports.filter((r) => !r.ok).length;
+  if (failed) {
+    io.stderr(`argus: ${failed} step(s) failed; fix the cause and run \`argus install\` again (it is safe to repeat)\n`);
+    return EXIT.FAILED;
+  }
+  io.stdout(`Done. Secrets and settings: ${root === '/' ? '' : root}${ENV_FILE} (mode 0600). Then check with \`argus doctor\`.\n`);
+  return EXIT.OK;
+};
+
+export default install;

@@ -1,0 +1,51 @@
+// `argus status`: the latest snapshot, open incidents and last cycle health, from the state files (no collection).
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { SnapshotSchema } from '../../model/snapshot.js';
+import { readJsonState } from '../../state/atomic.js';
+import { readCycleState } from '../../orchestrator/cycle-state.js';
+import { activeSilences } from '../../orchestrator/silences.js';
+import { EXIT, type Command } from '../command.js';
+import { loadOrExplain, parseFlags } from '../common.js';
+import { renderHealth } from '../report.js';
+
+const IncidentLooseSchema = z.looseObject({ identity: z.string().optional(), severity: z.string().optional(), openedAt: z.string().optional(), status: z.string().optional() });
+const IncidentsFileSchema = z.looseObject({ incidents: z.record(z.string(), IncidentLooseSchema) });
+type IncidentsFile = { incidents: Record<string, z.infer<typeof IncidentLooseSchema>> };
+
+const status: Command = async (argv, io) => {
+  const flags = parseFlags(argv, { json: { type: 'boolean' } }, io);
+  if (!flags) return EXIT.USAGE;
+  const loaded = loadOrExplain(io, flags.values.config);
+  if (typeof loaded === 'number') return loaded;
+  const { paths } = loaded;
+  const now = new Date();
+  const snapshot = readJsonState(paths.snapshot, SnapshotSchema.nullable(), () => null);
+  const incidentsFile: IncidentsFile = readJsonState<IncidentsFile>(paths.incidents, IncidentsFileSchema, () => ({ incidents: {} }));
+  const incidents = Object.entries(incidentsFile.incidents).map(([identity, i]) => ({ ...i, identity: i.identity ?? identity }));
+  const cycle = readCycleState(paths.cycleState);
+  const silences = activeSilences(paths.silences, now);
+  if (flags.values.json) {
+    io.stdout(`${JSON.stringify({ stateDir: paths.stateDir, cycle, incidents, silences, snapshot }, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  if (!existsSync(paths.cycleState)) {
+    io.stdout(`No cycle has run yet with state in ${paths.stateDir}. Run \`argus once\`.\n`);
+    return EXIT.OK;
+  }
+  const out: string[] = [];
+  out.push(
+    `Last cycle ${cycle.lastCycleId ?? '?'} finished ${cycle.lastFinishedAt ?? '?'}: ${cycle.lastOk ? 'ok' : `FAILED (${cycle.lastError ?? 'unknown error'})`}` +
+      `, ${cycle.lastDurationMs ?? '?'} ms; ${cycle.cyclesTotal} cycles run; ${cycle.consecutiveFailures} consecutive failures`,
+  );
+  if (snapshot) out.push('', `Health at ${snapshot.ts}`, ...renderHealth(snapshot));
+  out.push('', incidents.length ? `Open incidents (${incidents.length})` : 'Open incidents: none');
+  for (const i of incidents) out.push(`  ${(i.severity ?? '').toUpperCase().padEnd(8)} ${i.identity} since ${i.openedAt ?? '?'}${i.status ? ` (${i.status})` : ''}`);
+  if (silences.length) {
+    out.push('', 'Silences');
+    for (const s of silences) out.push(`  ${s.id} ${s.matcher} until ${s.until}${s.reason ? ` — ${s.reason}` : ''}`);
+  }
+  io.stdout(out.join('\n') + '\n');
+  return EXIT.OK;
+};
+export default status;

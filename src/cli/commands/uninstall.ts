@@ -1,0 +1,36 @@
+// `argus uninstall`: stop and remove the units `argus install` wrote; state, logs and the env file are kept.
+import { resolve } from 'node:path';
+import { createLinuxHost } from '../../host/linux.js';
+import { applyPlan } from '../../install/apply.js';
+import { describeStep, planUninstall } from '../../install/plan.js';
+import { EXIT, type Command } from '../command.js';
+import { parseFlags } from '../common.js';
+
+const uninstall: Command = async (argv, io) => {
+  const flags = parseFlags(argv, { 'dry-run': { type: 'boolean' }, root: { type: 'string' } }, io);
+  if (!flags) return EXIT.USAGE;
+  const root = resolve(io.cwd, flags.values.root ?? '/');
+  if (!flags.values['dry-run'] && root === '/' && process.getuid?.() !== 0) {
+    io.stderr('argus: uninstalling from / needs root (use sudo, or --dry-run)\n');
+    return EXIT.FAILED;
+  }
+  const steps = planUninstall({ root });
+  io.stdout(`argus uninstall${root === '/' ? '' : ` (root ${root})`}\n`);
+  if (steps.length === 0) {
+    io.stdout('  nothing to do: no Argus units installed\n');
+    return EXIT.OK;
+  }
+  if (flags.values['dry-run']) {
+    for (const step of steps) io.stdout(`  would ${describeStep(step)}\n`);
+    io.stdout('Dry run: nothing changed.\n');
+    return EXIT.OK;
+  }
+  const reports = await applyPlan(steps, createLinuxHost().exec);
+  for (const r of reports) io.stdout(`  ${r.ok ? '' : 'FAILED: '}${r.line}\n`);
+  const failed = reports.filter((r) => !r.ok).length;
+  if (failed) io.stderr(`argus: ${failed} step(s) failed\n`);
+  io.stdout('State (/var/lib/argus) and logs (/var/log/argus) are kept.\n');
+  return failed ? EXIT.FAILED : EXIT.OK;
+};
+
+export default uninstall;

@@ -1,0 +1,273 @@
+// One cycle of the SENTRY flow: collect → evaluate → route → registry → playbooks (gate) → alerts and beads → state.
+import { randomBytes } from 'node:crypto';
+import { collect } from '../agents/collector/collect.js';
+import { SamplesSchema, type Samples } from '../agents/collector/samples.js';
+import { EvaluatorStateSchema, emptyEvaluatorState, evaluate } from '../agents/evaluator/evaluate.js';
+import { RouterStateSchema, emptyRouterState, route, type ResolvedIncident } from '../agents/router/route.js';
+import { runPlaybook, normaliseUnit } from '../agents/executor/playbooks.js';
+import type { ActionContext } from '../agents/executor/action.js';
+import type { ActionName, ActionResult } from '../model/action.js';
+import type { Decision, Finding } from '../model/finding.js';
+import type { ProblemRecord } from '../model/record.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { HistoryPoint } from '../model/history.js';
+import type { DeliveryReport } from '../notify/notifier.js';
+import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
+import { appendJsonl } from '../state/jsonl.js';
+import { readSilences } from './silences.js';
+import { RecurrenceSchema, noteOpening, pruneRecurrence, readCycleState } from './cycle-state.js';
+import { decisionAlert, recoveryAlert } from './messages.js';
+import type { Runtime } from './runtime.js';
+
+export interface CycleOptions {
+  dryRun?: boolean;
+}
+
+export interface ActionSummary {
+  identity: string | null;
+  action: string;
+  result: ActionResult['result'];
+  reason: string;
+}
+
+export interface CycleReport {
+  cycleId: string;
+  startedAt: string;
+  durationMs: number;
+  dryRun: boolean;
+  /** True when the state filesystem was nearly full: no actions but alerts, no history. */
+  minimal: boolean;
+  snapshot: Snapshot;
+  findings: Finding[];
+  decisions: Decision[];
+  resolved: ResolvedIncident[];
+  actions: ActionSummary[];
+  alertsQueued: number;
+  delivery: DeliveryReport | null;
+  warnings: string[];
+}
+
+export function newCycleId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Run one cycle. Throws only for failures of Argus itself (the caller counts them); host trouble is data. */
+export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise<CycleReport> {
+  const { config, paths, host, log, registry } = rt;
+  const started = host.now();
+  const cycleId = newCycleId(started);
+  const dryRun = options.dryRun ?? config.dryRun;
+  const warnings: string[] = [];
+  const warn = (reason: string) => {
+    warnings.push(reason);
+    log.warn({ cycleId }, reason);
+  };
+  const clog = log.child({ cycleId });
+
+  const repaired = registry.repair();
+  if (repaired.repaired) warn(`registry: removed a torn last line (${repaired.truncatedBytes} bytes) left by a crash`);
+
+  const cycleState = readCycleState(paths.cycleState, warn);
+  const previous = readJsonState<Samples | null>(paths.samples, SamplesSchema.nullable(), () => null, warn);
+  const { snapshot, samples } = await collect({
+    host,
+    config,
+    previous,
+    stateDir: paths.stateDir,
+    consecutiveFailures: cycleState.consecutiveFailures,
+  });
+  for (const gap of snapshot.gaps) clog.warn({ collector: gap.collector }, `collector gap: ${gap.error}`);
+
+  const minFree = config.thresholds.stateMinFreeMB * 1024 * 1024;
+  const minimal = snapshot.self.stateFreeBytes !== null && snapshot.self.stateFreeBytes < minFree;
+  if (minimal) warn('state filesystem nearly full: minimal cycle (no remediation, no history)');
+
+  const evalState = readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn);
+  const evaluated = evaluate(snapshot, evalState, config);
+  const routerState = readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn);
+  const silences = readSilences(paths.silences, warn);
+  const routed = route(evaluated.findings, routerState, { now: started, config, silences, seen: null });
+
+  const host_ = snapshot.host;
+  const ts = started.toISOString();
+  const recurrence = pruneRecurrence(readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn), started);
+  const records: ProblemRecord[] = [];
+  const base = (f: Finding, incidentId: string | null) => ({
+    ts,
+    severity: f.severity,
+    type: f.type,
+    host: host_,
+    identity: f.identity,
+    incident_id: incidentId,
+    source: f.source,
+    cycle_id: cycleId,
+    bead_id: null,
+  });
+  for (const d of routed.decisions) {
+    const suppressed = d.silencedBy ? 'silenced' : !d.notify && d.kind !== 'act' && d.kind !== 'ignore' ? 'suppressed' : null;
+    records.push({
+      ...base(d.finding, d.incidentId),
+      kind: 'detection',
+      description: d.finding.description,
+      action_taken: null,
+      action_result: suppressed,
+      details: { subject: d.finding.subject, decision: d.kind, transition: d.transition, notify: d.notify, reason: d.reason, silenced_by: d.silencedBy, ...d.finding.details },
+    });
+    if (d.transition === 'opened' || d.transition === 'flapping') {
+      records.push({
+        ...base(d.finding, d.incidentId),
+        kind: 'transition',
+        description: `${d.transition} ${d.finding.identity}`,
+        action_taken: null,
+        action_result: null,
+        details: { transition: d.transition },
+      });
+    }
+  }
+  for (const r of routed.resolved) {
+    records.push({
+      ...base(r.lastFinding, r.incidentId),
+      severity: 'info',
+      kind: 'transition',
+      description: `resolved ${r.identity} after ${r.durationSec}s`,
+      action_taken: null,
+      action_result: null,
+      details: { transition: 'resolved', opened_at: r.openedAt, duration_sec: r.durationSec },
+    });
+  }
+  // Detections first: if the cycle dies during remediation, what was seen is already on disk.
+  registry.append(records);
+
+  // --- incident handling: playbooks, alerts, beads (through the gate) ---
+  const actions: ActionSummary[] = [];
+  let alertsQueued = 0;
+  const ctxFor = (d: { identity: string; incidentId: string } | null): ActionContext => ({
+    host,
+    config,
+    paths,
+    log: clog,
+    snapshot,
+    notifier: rt.notifier,
+    dryRun,
+    cycleId,
+    identity: d?.identity ?? null,
+    incidentId: d?.incidentId ?? null,
+    source: 'rule',
+  });
+  const runFor = (d: { identity: string; incidentId: string } | null) => async (action: ActionName, input: Record<string, unknown>) => {
+    const result = await rt.gate.run({ action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null }, ctxFor(d));
+    actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason });
+    if (action === 'alert' && (result.result === 'success' || result.result === 'dry_run')) alertsQueued++;
+    return result;
+  };
+
+  for (const d of routed.decisions) {
+    const run = runFor(d);
+    let notes: string[] = [];
+    let failed = false;
+    let fixable = d.kind === 'act';
+    if (d.kind === 'act' && !minimal) {
+      const outcome = await runPlaybook(d, snapshot, config, run);
+      notes = outcome.notes;
+      failed = outcome.failed;
+      fixable = outcome.fixable;
+    }
+    if (d.notify) await run('alert', { message: decisionAlert(d, notes), severity: d.finding.severity });
+    if (d.finding.severity === 'info' && d.notify) {
+      const logged = await run('log', { observation: `${d.finding.identity}: ${d.finding.description}` });
+      if (logged.details.escalate === true) await run('alert', { message: `⚠️ ${d.finding.identity} keeps recurring (${String(logged.details.repeats)} times within the window): ${d.finding.description}`, severity: 'warning' });
+    }
+    // ARG-002: a bead when a fix failed, when the problem recurs 3+ times in 24 h, or when nothing can fix it automatically.
+    const opens = d.transition === 'opened' ? noteOpening(recurrence, d.identity, started) : (recurrence[d.identity]?.length ?? 0);
+    const recurring = d.transition === 'opened' && opens >= 3;
+    const unfixable = !fixable && d.transition === 'opened' && d.finding.severity !== 'info';
+    if (!minimal && (failed || recurring || unfixable)) {
+      const why = failed ? 'automatic remediation failed' : recurring ? `opened ${opens} times in 24 h` : 'no automatic remediation exists';
+      await run('create_bead', {
+        title: d.finding.description.slice(0, 200),
+        description: [`Why: ${why}.`, `Identity: ${d.identity}`, `Incident: ${d.incidentId}`, ...notes, '', 'Details:', JSON.stringify(d.finding.details, null, 2).slice(0, 20_000)].join('\n'),
+        type: d.finding.type,
+        severity: d.finding.severity,
+      });
+    }
+  }
+
+  for (const r of routed.resolved) {
+    if (r.notify) await runFor(r)('alert', { message: recoveryAlert(r.identity, r.lastFinding.description, r.durationSec), severity: 'info' });
+    if (rt.beads && !dryRun) {
+      const closed = await rt.beads.resolve(r.identity, `resolved by itself or by Argus after ${r.durationSec}s`).catch((e: unknown) => {
+        warn(`beads: could not close the bead of ${r.identity}: ${(e as Error).message}`);
+        return null;
+      });
+      if (closed) {
+        registry.append([{ ...base(r.lastFinding, r.incidentId), severity: 'info', kind: 'transition', description: `closed bead ${closed} of ${r.identity}`, action_taken: null, action_result: null, bead_id: closed, details: { transition: 'bead_closed' } }]);
+      }
+    }
+  }
+
+  if (rt.restarts) {
+    for (const s of snapshot.services ?? []) {
+      if (s.activeState === 'active') await rt.restarts.markHealthy(normaliseUnit(s.unit), started);
+    }
+  }
+  if (rt.beads && !dryRun && !minimal) await rt.beads.retryPending().catch((e: unknown) => warn(`beads: retry failed: ${(e as Error).message}`));
+  const delivery = await rt.flushAlerts().catch((e: unknown) => {
+    warn(`alerts: delivery failed: ${(e as Error).message}`);
+    return null;
+  });
+
+  // --- persist (atomic) ---
+  writeJsonAtomic(paths.samples, samples);
+  writeJsonAtomic(paths.evaluator, evaluated.state);
+  writeJsonAtomic(paths.incidents, routed.state);
+  writeJsonAtomic(paths.recurrence, recurrence);
+  writeJsonAtomic(paths.snapshot, snapshot);
+  const durationMs = host.now().getTime() - started.getTime();
+  if (!minimal) appendJsonl(paths.history, [historyPoint(snapshot, cycleId, evaluated.findings.length, durationMs)]);
+
+  return {
+    cycleId,
+    startedAt: ts,
+    durationMs,
+    dryRun,
+    minimal,
+    snapshot,
+    findings: evaluated.findings,
+    decisions: routed.decisions,
+    resolved: routed.resolved,
+    actions,
+    alertsQueued,
+    delivery,
+    warnings,
+  };
+}
+
+function historyPoint(s: Snapshot, cycleId: string, findings: number, durationMs: number): HistoryPoint {
+  const disks: Record<string, number> = {};
+  const used: Record<string, number> = {};
+  const total: Record<string, number> = {};
+  for (const d of s.disks ?? []) {
+    disks[d.mount] = d.usedPct;
+    used[d.mount] = d.usedBytes;
+    total[d.mount] = d.usedBytes + d.availBytes;
+  }
+  const topRss: Record<string, number> = {};
+  for (const p of (s.processes?.topByRss ?? []).slice(0, 5)) topRss[`${p.comm}:${p.pid}`] = p.rssBytes;
+  return {
+    ts: s.ts,
+    cycle_id: cycleId,
+    mem_pct: s.memory?.effectivePct ?? null,
+    swap_pct: s.swap?.usedPct ?? null,
+    swap_in_bps: s.swap?.inBytesPerSec ?? null,
+    swap_out_bps: s.swap?.outBytesPerSec ?? null,
+    cpu_pct: s.cpu?.utilPct ?? null,
+    load1: s.cpu?.load1 ?? null,
+    disks,
+    disk_used: used,
+    disk_total: total,
+    top_rss: topRss,
+    findings,
+    ok: true,
+    duration_ms: durationMs,
+  };
+}

@@ -1,0 +1,47 @@
+// The one tool registry: the rca read tools and the executor's action tools, checked for unique, well-formed names.
+import type { ActionContext, Gate } from '../agents/executor/action.js';
+import { actionTools } from '../agents/executor/tools.js';
+import { readTools, type ReadToolDeps, type ReadToolOptions } from '../agents/rca/tools.js';
+import { ArgusError } from '../errors.js';
+import { TOOL_NAME_PATTERN } from './define.js';
+import type { ToolCallContext, ToolDef, ToolRegistry } from './tool.js';
+
+export interface BuildToolRegistryOptions {
+  gate: Gate;
+  makeCtx: (call: ToolCallContext) => Promise<ActionContext>;
+  deps: ReadToolDeps;
+  readOptions?: ReadToolOptions;
+}
+
+/** Read tools first, then the seven actions. Called by the composition root (and the MCP entry until it exists). */
+export function buildToolRegistry(options: BuildToolRegistryOptions): ToolRegistry {
+  return createToolRegistry([...readTools(options.deps, options.readOptions), ...actionTools(options.gate, options.makeCtx)]);
+}
+
+/** Freeze a list of tools into a registry; throws ArgusError('tool_registry_invalid') on a duplicate or malformed name. */
+export function createToolRegistry(tools: readonly ToolDef[]): ToolRegistry {
+  const problems = checkToolNames(tools);
+  if (problems.length) throw new ArgusError('tool_registry_invalid', `invalid tool registry: ${problems.join('; ')}`);
+  return Object.freeze([...tools]);
+}
+
+/** Problems with the names: duplicates, or not verb-first snake_case (≤ 40 chars). Empty when all is well. */
+export function checkToolNames(tools: readonly ToolDef[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const { name } of tools) {
+    if (seen.has(name)) problems.push(`duplicate tool name "${name}"`);
+    seen.add(name);
+    if (name.length > 40 || !TOOL_NAME_PATTERN.test(name)) problems.push(`"${name}" is not a short verb-first snake_case name`);
+  }
+  return problems;
+}
+
+/** A named subset of the registry (a micro-agent's tools); unknown names are an error, not silently dropped. */
+export function pickTools(registry: ToolRegistry, names: readonly string[]): ToolDef[] {
+  return names.map((n) => {
+    const def = registry.find((t) => t.name === n);
+    if (!def) throw new ArgusError('tool_unknown', `no tool named "${n}" in the registry`);
+    return def;
+  });
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { probe, snapshot } from '../../../support/snapshot.js';
+import { config, find, runCycles, trace } from '../helpers.js';
+
+describe('probe rule', () => {
+  it.each([
+    ['needs 2 failing cycles by default', [false, false, false], ['-', 'warning', 'warning']],
+    ['clears on the first success', [false, false, true, false], ['-', 'warning', '-', '-']],
+    ['one blip does not fire', [false, true, false, true], ['-', '-', '-', '-']],
+  ] as const)('%s', (_n, oks, expected) => {
+    const snaps = oks.map((ok) => snapshot({ probes: [probe('gateway', ok)] }));
+    expect(trace(runCycles(snaps).perCycle, 'probe:gateway')).toEqual(expected);
+  });
+
+  it('says why it failed', () => {
+    const p = probe('athena-web', false, { status: null, error: 'ECONNREFUSED' });
+    const f = find(runCycles([snapshot({ probes: [p] })], config({ confirmCycles: { probe: 1 } })).perCycle[0], 'probe:athena-web');
+    expect(f?.description).toContain('ECONNREFUSED');
+    expect(f?.details).toMatchObject({ name: 'athena-web', error: 'ECONNREFUSED' });
+  });
+});
+
+describe('self rules', () => {
+  it.each([
+    ['state disk under 100 MB free is critical', { stateFreeBytes: 50e6 }, 'self:state-disk', 'critical'],
+    ['state disk with room is fine', { stateFreeBytes: 500e6 }, 'self:state-disk', '-'],
+    ['unknown free space is no finding', { stateFreeBytes: null }, 'self:state-disk', '-'],
+    ['3 consecutive failed cycles is critical', { consecutiveFailures: 3 }, 'self:cycle-failures', 'critical'],
+    ['2 failed cycles is not yet', { consecutiveFailures: 2 }, 'self:cycle-failures', '-'],
+  ] as const)('%s', (_n, over, identity, sev) => {
+    const s = snapshot();
+    const { perCycle } = runCycles([{ ...s, self: { ...s.self, ...over } }]);
+    expect(trace(perCycle, identity)).toEqual([sev]);
+  });
+
+  it('each collector gap is an info finding self:collector:<name>', () => {
+    const s = snapshot({ memory: null, gaps: [{ collector: 'memory', error: 'timeout after 5000 ms' }] });
+    const f = find(runCycles([s]).perCycle[0], 'self:collector:memory');
+    expect(f).toMatchObject({ severity: 'info', type: 'self', subject: 'collector:memory' });
+    expect(f?.description).toContain('timeout after 5000 ms');
+  });
+});
+
+describe('athena rule', () => {
+  const athena = (ageSec: number | null, exists = true) => ({ dir: '/home/a/memory', exists, latestFile: 'x.md', latestMtime: null, ageSec });
+  it.each([
+    ['disabled by default (athenaIdleHours 0)', 0, athena(99_999), '-'],
+    ['idle longer than the threshold is info', 2, athena(3 * 3600), 'info'],
+    ['recent activity is fine', 2, athena(600), '-'],
+    ['a missing directory is info', 2, athena(null, false), 'info'],
+  ] as const)('%s', (_n, hours, a, sev) => {
+    const { perCycle } = runCycles([snapshot({ athena: a })], config({ thresholds: { athenaIdleHours: hours } }));
+    expect(trace(perCycle, 'athena:memory')).toEqual([sev]);
+  });
+});

@@ -1,0 +1,20 @@
+import { it } from 'vitest';
+import install from '../../src/cli/commands/install.js';
+import { bootContainer } from '../support/systemd-container.js';
+it('manual', async () => {
+  const c = await bootContainer({ name: 'argus-manual' });
+  const out: string[] = [];
+  const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push('ERR ' + t), env: {}, cwd: '/' };
+  const code = await install(['--root', c.root, '--prefix', '/work/main', '--node', '/usr/local/bin/node'], io);
+  console.log(code, out.join(''));
+  const run = async (f: string, ...a: string[]) => { const r = await c.exec(f, a, { timeoutMs: 120000 }); console.log(`$ ${f} ${a.join(' ')} -> ${r.exitCode}\n${r.stdout}${r.stderr}`); };
+  await run('systemctl', 'daemon-reload');
+  await run('systemd-analyze', 'verify', '/etc/systemd/system/argus.service', '/etc/systemd/system/argus.timer', '/etc/systemd/system/argus-chronicle.service', '/etc/systemd/system/argus-chronicle.timer', '/etc/systemd/system/argus-run.service');
+  for (const u of ['argus.service']) await run('systemd-analyze', 'security', '--offline=true', '--no-pager', `/etc/systemd/system/${u}`);
+  await run('systemctl', 'start', 'argus.service');
+  await run('systemctl', 'status', '--no-pager', 'argus.service');
+  await run('journalctl', '-u', 'argus.service', '--no-pager', '-n', '30');
+  await run('ls', '-la', '/var/lib/argus', '/var/log/argus');
+  await run('systemctl', 'list-timers', '--all', '--no-pager');
+  await c.stop();
+}, 300000);

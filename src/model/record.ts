@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SeveritySchema, SourceSchema } from './finding.js';
 
-export const RecordKindSchema = z.enum(['detection', 'decision', 'transition', 'action', 'self']);
+export const RecordKindSchema = z.enum(['detection', 'decision', 'transition', 'action', 'rca', 'llm', 'self']);
 export type RecordKind = z.infer<typeof RecordKindSchema>;
 
 export const ActionResultValueSchema = z.enum([

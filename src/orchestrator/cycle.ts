@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { collect } from '../agents/collector/collect.js';
 import { SamplesSchema, type Samples } from '../agents/collector/samples.js';
-import { EvaluatorStateSchema, emptyEvaluatorState, evaluate } from '../agents/evaluator/evaluate.js';
+import { EvaluatorStateSchema, emptyEvaluatorState, evaluate, seenIdentities } from '../agents/evaluator/evaluate.js';
 import { RouterStateSchema, emptyRouterState, route, type ResolvedIncident } from '../agents/router/route.js';
 import { runPlaybook, normaliseUnit } from '../agents/executor/playbooks.js';
 import type { ActionContext } from '../agents/executor/action.js';
@@ -18,6 +18,7 @@ import { readSilences } from './silences.js';
 import { RecurrenceSchema, noteOpening, pruneRecurrence, readCycleState } from './cycle-state.js';
 import { decisionAlert, recoveryAlert } from './messages.js';
 import type { Runtime } from './runtime.js';
+import type { Thinker } from './think.js';
 
 export interface CycleOptions {
   dryRun?: boolean;
@@ -84,9 +85,19 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
 
   const evalState = readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn);
   const evaluated = evaluate(snapshot, evalState, config);
+  // The model's part is loaded only when a cycle needs judgement: a healthy cycle imports no SDK and makes no call.
+  let thinker: Thinker | null = null;
+  const think = async (): Promise<Thinker> => (thinker ??= (await import('./think.js')).createThinker(rt, cycleId, (r) => registry.append([r])));
+  let findings = evaluated.findings;
+  if (config.anthropic.apiKey && findings.length > 0 && !minimal) {
+    const extra = await (await think()).analyse(snapshot, findings).catch((e: unknown) => (warn(`evaluator analysis failed: ${(e as Error).message}`), []));
+    findings = [...findings, ...extra];
+  }
   const routerState = readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn);
   const silences = readSilences(paths.silences, warn);
-  const routed = route(evaluated.findings, routerState, { now: started, config, silences, seen: null });
+  // An identity whose collector left a gap is neither confirmed nor healthy: it must not resolve its incident.
+  const seen = seenIdentities(snapshot, [...Object.keys(routerState.incidents), ...Object.keys(routerState.flaps)]);
+  const routed = route(findings, routerState, { now: started, config, silences, seen });
 
   const host_ = snapshot.host;
   const ts = started.toISOString();
@@ -172,16 +183,28 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
       failed = outcome.failed;
       fixable = outcome.fixable;
     }
+    // ARG-002: a bead when a fix failed, when the problem recurs 3+ times in 24 h, or when nothing can fix it automatically.
+    const opens = d.transition === 'opened' ? noteOpening(recurrence, d.identity, started) : (recurrence[d.identity]?.length ?? 0);
+    const recurring = d.transition === 'opened' && opens >= 3;
+    const unfixable = !fixable && d.transition === 'opened' && d.finding.severity !== 'info';
+    const needsBead = !minimal && (failed || recurring || unfixable);
+    if (needsBead) {
+      // Incidents a person will look at get a diagnosis (deterministic always; the RCA micro-agent with a key).
+      const t = await think();
+      const dx = await t.diagnose(d, snapshot).catch((e: unknown) => (warn(`diagnosis of ${d.identity} failed: ${(e as Error).message}`), null));
+      if (dx) {
+        notes.push(...dx.notes);
+        if (config.anthropic.apiKey && (failed || unfixable) && d.transition === 'opened') {
+          notes.push(...(await t.plan(d, snapshot, dx.diagnosis, dx.rca, ctxFor(d)).catch((e: unknown) => (warn(`planner for ${d.identity} failed: ${(e as Error).message}`), []))));
+        }
+      }
+    }
     if (d.notify) await run('alert', { message: decisionAlert(d, notes), severity: d.finding.severity });
     if (d.finding.severity === 'info' && d.notify) {
       const logged = await run('log', { observation: `${d.finding.identity}: ${d.finding.description}` });
       if (logged.details.escalate === true) await run('alert', { message: `⚠️ ${d.finding.identity} keeps recurring (${String(logged.details.repeats)} times within the window): ${d.finding.description}`, severity: 'warning' });
     }
-    // ARG-002: a bead when a fix failed, when the problem recurs 3+ times in 24 h, or when nothing can fix it automatically.
-    const opens = d.transition === 'opened' ? noteOpening(recurrence, d.identity, started) : (recurrence[d.identity]?.length ?? 0);
-    const recurring = d.transition === 'opened' && opens >= 3;
-    const unfixable = !fixable && d.transition === 'opened' && d.finding.severity !== 'info';
-    if (!minimal && (failed || recurring || unfixable)) {
+    if (needsBead) {
       const why = failed ? 'automatic remediation failed' : recurring ? `opened ${opens} times in 24 h` : 'no automatic remediation exists';
       await run('create_bead', {
         title: d.finding.description.slice(0, 200),
@@ -223,7 +246,7 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   writeJsonAtomic(paths.recurrence, recurrence);
   writeJsonAtomic(paths.snapshot, snapshot);
   const durationMs = host.now().getTime() - started.getTime();
-  if (!minimal) appendJsonl(paths.history, [historyPoint(snapshot, cycleId, evaluated.findings.length, durationMs)]);
+  if (!minimal) appendJsonl(paths.history, [historyPoint(snapshot, cycleId, findings.length, durationMs)]);
 
   return {
     cycleId,
@@ -232,7 +255,7 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
     dryRun,
     minimal,
     snapshot,
-    findings: evaluated.findings,
+    findings,
     decisions: routed.decisions,
     resolved: routed.resolved,
     actions,

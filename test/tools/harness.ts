@@ -49,7 +49,7 @@ export function toolSandbox(over: { config?: Record<string, unknown>; host?: Par
     host,
     deps: { host, config, paths, registry, log: silentLog() },
     records: () => {
-      let text = '';
+      let text: string;
       try {
         text = readFileSync(paths.registry, 'utf8');
       } catch {

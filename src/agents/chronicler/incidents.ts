@@ -9,6 +9,9 @@ const CLUSTER_SET_MAX = 50;
 
 interface Episode {
   firstDetection: number | null;
+  firstTs: string;
+  firstDescription: string;
+  detections: number;
   openedAt: number | null;
 }
 
@@ -61,10 +64,11 @@ export class IncidentTracker {
     const transition = typeof r.details.transition === 'string' ? r.details.transition : null;
     const incidentKey = r.incident_id ?? r.identity;
     if (r.identity && r.kind === 'detection') {
-      this.episodes.upsert(r.identity, () => ({ firstDetection: ms, openedAt: null }));
+      const ep = this.episodes.upsert(r.identity, () => ({ firstDetection: ms, firstTs: r.ts, firstDescription: r.description, detections: 0, openedAt: null }));
+      if (ep && ep.openedAt === null) ep.detections++;
     }
     if (r.kind === 'transition' && transition === 'opened' && r.identity && incidentKey) {
-      const ep = this.episodes.upsert(r.identity, () => ({ firstDetection: null, openedAt: null }));
+      const ep = this.episodes.upsert(r.identity, () => ({ firstDetection: null, firstTs: r.ts, firstDescription: r.description, detections: 0, openedAt: null }));
       if (ep) {
         if (ep.firstDetection !== null) {
           const t = this.timing(r.type);
@@ -73,7 +77,13 @@ export class IncidentTracker {
         }
         ep.openedAt = ms;
       }
-      this.open.upsert(incidentKey, () => newIncident(incidentKey, r, ms));
+      const inc = this.open.upsert(incidentKey, () => newIncident(incidentKey, r, ms));
+      if (inc && ep && ep.firstDetection !== null) {
+        inc.detections = ep.detections;
+        inc.firstDescription = ep.firstDescription;
+        inc.timelineCount++;
+        inc.timeline.push({ ts: ep.firstTs, kind: 'detection', text: `first detected: ${ep.firstDescription}` });
+      }
       const set = this.hours.upsert(new Date(ms).toISOString().slice(0, 13), () => new Set());
       if (set && set.size < CLUSTER_SET_MAX) set.add(r.identity);
     }
@@ -99,7 +109,8 @@ export class IncidentTracker {
       return;
     }
     const cause = detailString(r.details, 'cause', 'rca_cause', 'diagnosis');
-    if (cause && (r.type === 'rca' || r.kind === 'decision' || r.details.rca !== undefined)) inc.cause = cause;
+    const isRca = cause !== null && (r.type === 'rca' || r.kind === 'decision' || r.details.rca !== undefined);
+    if (isRca) inc.cause = cause;
     let text = r.description;
     if (r.kind === 'transition') text = `${transition ?? 'transition'}: ${r.description}`;
     if (r.kind === 'action' && r.action_taken) {
@@ -113,7 +124,7 @@ export class IncidentTracker {
     if (r.kind === 'decision') {
       const decision = detailString(r.details, 'decision', 'kind');
       if (decision === 'escalate') inc.escalated = true;
-      text = `decision${decision ? ` ${decision}` : ''}: ${r.description}`;
+      text = isRca ? `cause named: ${cause}` : `decision${decision ? ` ${decision}` : ''}: ${r.description}`;
     }
     inc.timelineCount++;
     if (inc.timeline.length < TIMELINE_MAX) inc.timeline.push({ ts: r.ts, kind: r.kind, text });

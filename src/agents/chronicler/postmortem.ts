@@ -41,7 +41,7 @@ export function renderPostmortem(i: IncidentSummary, patterns: readonly Pattern[
       ],
     ),
   );
-  out.push('## Summary', '', `${i.first_description} (${i.detections} detections while open).`, '');
+  out.push('## Summary', '', `First detected as: "${i.first_description}". Detections while open: ${i.detections}.`, '');
   out.push('## Cause', '', i.cause ?? '_No root-cause analysis was recorded for this incident._', '');
   out.push('## Timeline (UTC)', '');
   out.push(table(['Time', 'Kind', 'Event'], i.timeline.map((t) => [t.ts, t.kind, t.text])));

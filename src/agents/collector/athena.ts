@@ -18,7 +18,7 @@ export async function readAthena(host: Host, dir: string, now: Date): Promise<At
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return missing;
-    throw new Error(`cannot list ${shown} (${code ?? (error as Error).message})`);
+    throw new Error(`cannot list ${shown} (${code ?? (error as Error).message})`, { cause: error });
   }
   let latestFile: string | null = null;
   let latestMs = -Infinity;

@@ -45,9 +45,10 @@ interface Row extends ProcStat {
 
 function scan(host: Host): ProcStat[] {
   const rows: ProcStat[] = [];
+  const buffer = Buffer.allocUnsafe(4096); // a stat line is ~300 bytes
   for (const name of readdirSync(hostPath(host, '/proc'))) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57 || !/^\d+$/.test(name)) continue;
-    const text = tryReadHostTextSync(host, `/proc/${name}/stat`);
+    const text = tryReadHostTextSync(host, `/proc/${name}/stat`, buffer);
     const stat = text === null ? null : parseProcStat(text); // null: it exited between readdir and read
     if (stat) rows.push(stat);
   }
@@ -69,8 +70,8 @@ function cpuPct(
   before: Map<string, number> | null,
 ): number | null {
   const seconds = elapsedSec(previous, nowMs);
-  if (!before || seconds === null || !previous) return null;
-  const prior = before.get(`${p.pid}:${p.startTicks}`);
+  if (seconds === null || !previous) return null;
+  const prior = before?.get(`${p.pid}:${p.startTicks}`);
   if (prior !== undefined) return prior <= p.ticks ? round1(((p.ticks - prior) / CLK_TCK / seconds) * 100) : null;
   // Started after the previous sample: its whole life is inside the interval (at least a second, against noise).
   if (startedAtMs > previous.ts) return round1((p.ticks / CLK_TCK / Math.max(1, (nowMs - startedAtMs) / 1000)) * 100);

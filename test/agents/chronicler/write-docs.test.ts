@@ -43,6 +43,8 @@ describe('writeDocs', () => {
     expect(pm).toContain('port 8080 already in use');
     expect(pm).toContain('| `restart_service:api.service` | failure | rule |');
     expect(pm).toContain('| Duration | 50 min |');
+    expect(pm).toContain('Detections while open: 1.');
+    expect(pm).toContain('| 2024-05-08T14:00:00.000Z | detection | first detected: api.service is failed |');
   });
 
   it('regenerates byte-identical files from the same input', async () => {

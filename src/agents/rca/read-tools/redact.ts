@@ -23,7 +23,6 @@ export function redactSecrets(text: string): string {
 
 /** Redact, drop control characters (except tab) and cap the length of one line of host text. */
 export function cleanHostLine(text: string, max = 500): string {
-  // eslint-disable-next-line no-control-regex
   const clean = redactSecrets(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

@@ -97,7 +97,7 @@ describe('get_disk_usage', () => {
     box = toolSandbox();
     const { root } = tree();
     const out = await call('get_disk_usage', {}, [root]);
-    const [r] = out.roots as Record<string, any>[];
+    const [r] = out.roots as { bytes: number; files: number; children: unknown[] }[];
     expect(r!.bytes).toBe(5010);
     expect(r!.files).toBe(3);
     expect(r!.children[0]).toMatchObject({ name: 'big', bytes: 5000, files: 2 });

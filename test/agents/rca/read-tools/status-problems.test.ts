@@ -38,7 +38,12 @@ describe('get_status', () => {
     });
     box.writeJson(box.paths.cycleState, { cyclesTotal: 12, consecutiveFailures: 0, lastOk: true, nested: { ignored: true } });
     const out = await call('get_status', {});
-    const s = out.snapshot as Record<string, any>;
+    const s = out.snapshot as {
+      ageSec: number;
+      disks: unknown[];
+      services: { notActive: unknown[] };
+      processes: { topByRss: unknown[] };
+    };
     expect(s.ageSec).toBe(300);
     expect(s.disks).toEqual([expect.objectContaining({ mount: '/', usedPct: 93 })]);
     expect(s.services.notActive).toEqual([expect.objectContaining({ unit: 'api.service', activeState: 'failed' })]);

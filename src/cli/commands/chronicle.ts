@@ -1,0 +1,61 @@
+// `argus chronicle`: patterns over the registry and history, runbooks and post-mortems in docs/, the daily summary.
+import { resolve } from 'node:path';
+import { runChronicle } from '../../agents/chronicler/chronicle.js';
+import { execFile } from '../../host/exec.js';
+import { EXIT, type Command } from '../command.js';
+import { loadOrExplain, parseFlags } from '../common.js';
+import { parseSince } from '../duration.js';
+
+const chronicle: Command = async (argv, io) => {
+  const flags = parseFlags(
+    argv,
+    {
+      since: { type: 'string', default: '7d' },
+      'dry-run': { type: 'boolean' },
+      out: { type: 'string' },
+      commit: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    io,
+  );
+  if (!flags) return EXIT.USAGE;
+  const now = new Date();
+  const since = parseSince(flags.values.since!, now);
+  if (since === null || since >= now.getTime()) {
+    io.stderr(`argus: --since must be a duration like 24h, 7d or a past ISO date, not ${JSON.stringify(flags.values.since)}\n`);
+    return EXIT.USAGE;
+  }
+  const loaded = loadOrExplain(io, flags.values.config);
+  if (typeof loaded === 'number') return loaded;
+  const outDir = resolve(io.cwd, flags.values.out ?? 'docs');
+  const dryRun = flags.values['dry-run'] === true;
+  const result = await runChronicle({
+    registryPath: loaded.paths.registry,
+    historyPath: loaded.paths.history,
+    since: new Date(since),
+    until: now,
+    outDir,
+    dryRun,
+    commit: flags.values.commit === true,
+    exec: execFile,
+  });
+  const { analysis, written } = result;
+  if (flags.values.json) {
+    io.stdout(`${JSON.stringify({ analysis, docs: written.docs.map(({ path, status }) => ({ path, status })), commit: written.commit, summary: result.summary }, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const lines = [
+    `Chronicle ${analysis.since} → ${analysis.until}: ${analysis.records} registry records, ${analysis.history_points} history points.`,
+    '',
+    analysis.patterns.length ? `Patterns (${analysis.patterns.length}):` : 'No patterns.',
+    ...analysis.patterns.map((p) => `  [${p.kind}] ${p.title}\n      → ${p.recommendation}`),
+    '',
+    `${dryRun ? 'Would write' : 'Documents'} in ${outDir}:`,
+    ...(written.docs.length ? written.docs.map((d) => `  ${(dryRun && d.status !== 'unchanged' ? `would be ${d.status}` : d.status).padEnd(16)} ${d.path}`) : ['  (none: no problems in the window)']),
+  ];
+  if (flags.values.commit && !dryRun) lines.push('', `git: ${written.commit.status} (${written.commit.detail})`);
+  if (analysis.dropped_keys > 0) lines.push('', `note: ${analysis.dropped_keys} keys over the per-map cap were left out`);
+  io.stdout(lines.join('\n') + '\n');
+  return EXIT.OK;
+};
+export default chronicle;

@@ -1,0 +1,111 @@
+// The model's part of a cycle, loaded only when a cycle needs judgement: analysis, RCA, planning. Never on a healthy cycle.
+import { readFileSync } from 'node:fs';
+import { diagnose, type Diagnosis } from '../agents/rca/diagnose.js';
+import { runRca, type RcaResult } from '../agents/rca/agent.js';
+import { readTools } from '../agents/rca/tools.js';
+import { runAnalysis } from '../agents/evaluator/analysis.js';
+import { runPlanner } from '../agents/executor/planner.js';
+import { actionTools } from '../agents/executor/tools.js';
+import type { ActionContext } from '../agents/executor/action.js';
+import { createLlmBudget, type LlmBudget } from '../llm/budget.js';
+import { createModelClient, type ModelClient } from '../llm/client.js';
+import { HistoryPointSchema, type HistoryPoint } from '../model/history.js';
+import type { Decision, Finding } from '../model/finding.js';
+import type { ProblemRecord } from '../model/record.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { ToolDef } from '../tools/tool.js';
+import type { Runtime } from './runtime.js';
+
+export interface Thinker {
+  /** Extra findings from the model (source 'llm'); empty without a key. Never removes rule findings. */
+  analyse(snapshot: Snapshot, findings: readonly Finding[]): Promise<Finding[]>;
+  /** Deterministic diagnosis always; the RCA micro-agent on top when a key is set. Records an `rca` line. */
+  diagnose(decision: Decision, snapshot: Snapshot): Promise<{ diagnosis: Diagnosis; rca: RcaResult | null; notes: string[] }>;
+  /** The planner proposes actions through the action tools (source 'llm'); the gate bounds it. */
+  plan(decision: Decision, snapshot: Snapshot, diagnosis: Diagnosis, rca: RcaResult | null, ctx: ActionContext): Promise<string[]>;
+}
+
+function recentHistory(path: string, max = 48): HistoryPoint[] {
+  try {
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n').slice(-max);
+    return lines.flatMap((l) => {
+      const p = HistoryPointSchema.safeParse(JSON.parse(l));
+      return p.success ? [p.data] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemRecord) => void): Thinker {
+  const { config, paths, host, log, registry } = rt;
+  const key = config.anthropic.apiKey;
+  const client: ModelClient | null = key ? createModelClient({ apiKey: key, baseUrl: config.anthropic.baseUrl, model: config.anthropic.model, fetch: host.fetch }) : null;
+  const budget: LlmBudget | null = key ? createLlmBudget({ path: paths.llm, dailyUsd: config.anthropic.dailyUsd, log }) : null;
+  let tools: ToolDef[] | null = null;
+  const read = () => (tools ??= readTools({ host, config, paths, registry, log }));
+  const now = () => host.now();
+
+  const llmRecord = (f: Finding, kind: 'rca' | 'llm', description: string, details: Record<string, unknown>): ProblemRecord => ({
+    ts: host.now().toISOString(),
+    severity: 'info',
+    type: f.type,
+    description,
+    action_taken: null,
+    action_result: null,
+    bead_id: null,
+    host: config.hostname ?? host.hostname(),
+    kind,
+    identity: f.identity,
+    incident_id: null,
+    source: details.source === 'llm' ? 'llm' : 'rule',
+    cycle_id: cycleId,
+    details,
+  });
+
+  return {
+    async analyse(snapshot, findings) {
+      if (!client) return [];
+      const r = await runAnalysis({ snapshot, findings, history: recentHistory(paths.history), tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now });
+      if (r.usage.calls > 0 || r.fallbackReason) {
+        const anchor = findings[0] ?? { identity: 'llm:analysis', type: 'self', subject: 'analysis', severity: 'info', description: '', source: 'llm', details: {} };
+        record(llmRecord(anchor as Finding, 'llm', `evaluator analysis: ${r.findings.length} extra findings${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}`, { agent: 'evaluator', source: r.source, usage: r.usage, fallback: r.fallbackReason ?? null, detail: r.fallbackDetail ?? null }));
+      }
+      return r.findings;
+    },
+
+    async diagnose(decision, snapshot) {
+      const f = decision.finding;
+      let journal: string[] | undefined;
+      if (f.type === 'service') {
+        const j = await host.exec('journalctl', ['-u', f.subject, '-n', '30', '-o', 'cat', '--no-pager'], { timeoutMs: 5000 });
+        if (!j.failed) journal = j.stdout.split('\n').filter(Boolean).slice(-30);
+      }
+      const diagnosis = await diagnose(f, snapshot, { journal });
+      const rca = client ? await runRca({ finding: f, snapshot, diagnosis, tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now }) : null;
+      const summary = rca ? rca.summary : diagnosis.culprit?.description ?? null;
+      record(
+        llmRecord(f, 'rca', `diagnosis of ${f.identity}: ${rca?.verdict ?? (diagnosis.culprit ? 'cause_found' : 'unknown')}${summary ? ` — ${summary}` : ''}`.slice(0, 1000), {
+          source: rca?.source ?? 'deterministic',
+          verdict: rca?.verdict ?? (diagnosis.culprit ? 'cause_found' : 'unknown'),
+          summary,
+          causes: rca?.causes ?? [],
+          recommended_actions: rca?.recommended_actions ?? [],
+          fallback: rca?.fallbackReason ?? null,
+          usage: rca?.usage ?? null,
+          diagnosis,
+        }),
+      );
+      const notes = summary ? [`Diagnosis (${rca?.source ?? 'deterministic'}): ${summary}`] : [];
+      return { diagnosis, rca, notes };
+    },
+
+    async plan(decision, snapshot, diagnosis, rca, ctx) {
+      if (!client) return [];
+      const tools = actionTools(rt.gate, async (call) => ({ ...ctx, source: call.source, identity: call.identity ?? ctx.identity, incidentId: call.incidentId ?? ctx.incidentId }));
+      const policy = { restartAllowlist: config.restartAllowlist, killPatterns: config.killPatterns, dryRun: ctx.dryRun, tmuxSockets: config.tmuxSockets };
+      const r = await runPlanner({ finding: decision.finding, diagnosis, rca, policy, actionTools: tools, client, budget, log, freeBytes: snapshot.self.stateFreeBytes, ctx: { source: 'llm', identity: decision.identity, incidentId: decision.incidentId }, now });
+      return r.toolCalls.map((c) => `Model proposed ${c.name}: ${c.isError ? 'refused or failed' : 'done'}`);
+    },
+  };
+}

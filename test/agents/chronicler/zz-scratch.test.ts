@@ -1,0 +1,26 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { it } from 'vitest';
+import { aggregate } from '../../../src/agents/chronicler/aggregate.js';
+import { Registry } from '../../../src/state/registry.js';
+import { generateRegistry } from '../../support/registry-gen.js';
+it('scratch', async () => {
+  const dir = mkdtempSync(`${tmpdir()}/argus-`);
+  const path = `${dir}/p.jsonl`;
+  const END = Date.parse('2025-01-01T00:00:00.000Z');
+  generateRegistry(path, 50_000, END);
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  let before = process.memoryUsage().heapUsed, peak = before;
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
+  await aggregate({ registryPath: path, historyPath: `${dir}/n`, since: new Date(0), until: new Date(END) });
+  clearInterval(t);
+  console.log('aggregate peak MB', (peak - before) / 1048576);
+  gc(); before = process.memoryUsage().heapUsed;
+  const all = await new Registry(path).list();
+  console.log('naive retained MB', (process.memoryUsage().heapUsed - before) / 1048576, all.length);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -129,7 +129,18 @@ export async function bootContainer(options: BootOptions): Promise<Container> {
     return execFile('nsenter', ['-t', String(pid), '-a', '--', 'env', '-i', `PATH=${INNER_PATH}`, ...env, ...chdir, file, ...argv], { ...opts, env: { PATH: process.env.PATH }, cwd: undefined });
   };
 
+  // If the test process ends without stop() (a hook timed out), take the container down with it.
+  const onExit = () => {
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', onExit);
+
   const stop = async (): Promise<void> => {
+    process.off('exit', onExit);
     if (pid && alive(nspawnPid)) await exec('systemctl', ['poweroff'], { timeoutMs: 10_000 });
     const gone = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)]);
     if (!gone) {

@@ -1,6 +1,7 @@
 // Argus as a hardened systemd service on a real systemd (container): installer, verify, security score, timer,
 // restart of a killed service, admin stop respected, tmux of another user visible, SIGTERM mid-cycle leaves state valid.
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNIT_NAMES, SERVICE_UNITS } from '../../src/install/units.js';
@@ -120,10 +121,16 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
   });
 
   it('SIGTERM in the middle of a cycle leaves every state file valid, and the next cycle runs', async () => {
-    // A probe to an unroutable address keeps the cycle busy long enough to be stopped mid-way.
-    await c.writeFile('/etc/argus/argus.json', JSON.stringify({ probes: [{ name: 'slow', url: 'http://10.255.255.1:81/', timeoutMs: 5000 }] }), 0o600);
+    // A probe to a loopback server that never answers keeps the cycle busy long enough to be stopped mid-way
+    // (the container shares this machine's loopback; no traffic leaves the machine).
+    const held: import('node:http').ServerResponse[] = [];
+    const slow = createServer((_req, res) => void held.push(res));
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const port = (slow.address() as import('node:net').AddressInfo).port;
+    await c.writeFile('/etc/argus/argus.json', JSON.stringify({ probes: [{ name: 'slow', url: `http://127.0.0.1:${port}/`, timeoutMs: 5000 }] }), 0o600);
+    const previous = await prop('argus.service', 'InvocationID');
     await sh('systemctl', 'start', '--no-block', 'argus.service');
-    while ((await prop('argus.service', 'ActiveState')) !== 'activating') await pause();
+    while ((await prop('argus.service', 'InvocationID')) === previous) await pause();
     await sh('systemctl', 'stop', 'argus.service');
     const files = (await sh('find', '/var/lib/argus', '-maxdepth', '1', '-type', 'f')).split('\n').filter(Boolean);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -133,6 +140,8 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
       if (f.endsWith('.jsonl')) for (const line of text.split('\n').filter(Boolean)) expect(() => JSON.parse(line), `${f}: ${line.slice(0, 80)}`).not.toThrow();
     }
     await c.writeFile('/etc/argus/argus.json', '{}\n', 0o600);
+    for (const res of held) res.destroy();
+    slow.close();
     await cycle();
   });
 });

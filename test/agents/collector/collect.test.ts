@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, type CollectInput } from '../../../src/agents/collector/collect.js';
@@ -59,7 +59,8 @@ describe('collect on the captured machine', () => {
     const first = await collect(input(fixtureHost(root)));
     expect(first.snapshot.cpu?.utilPct).toBeNull();
     expect(first.snapshot.swap?.inBytesPerSec).toBeNull();
-    const later = { ...first.samples, ts: first.samples.ts - 10_000, cpu: { ...first.samples.cpu!, total: first.samples.cpu!.total - 100, idle: first.samples.cpu!.idle - 80 } };
+    const cpu = first.samples.cpu!;
+    const later = { ...first.samples, ts: first.samples.ts - 10_000, cpu: { ...cpu, total: cpu.total - 100, idle: cpu.idle - 80 } };
     const second = await collect(input(fixtureHost(root), { previous: later }));
     expect(second.snapshot.cpu?.utilPct).toBe(20);
     expect(second.snapshot.swap?.inBytesPerSec).toBe(0);
@@ -70,7 +71,6 @@ describe('collect on the captured machine', () => {
 describe('gaps: a failing or hanging collector never fails the cycle', () => {
   it('a Host whose exec never returns: services and tmux time out, everything else is there', async () => {
     const sock = join(temp.make(), 'sock');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(sock, ''); // so tmux is asked at all
     const host = fixtureHost(fixture('this-vm'), { exec: () => new Promise(() => undefined) });
     const { snapshot } = await collect(

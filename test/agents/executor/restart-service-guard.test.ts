@@ -1,4 +1,6 @@
 // restart_service's guard and execute logic against a scripted systemctl (no systemd needed): names, allowlist, states.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGate } from '../../../src/agents/executor/gate.js';
 import { createRestartService, normalizeUnit } from '../../../src/agents/executor/actions/restart-service.js';
@@ -128,6 +130,16 @@ describe('restart_service guard (scripted systemctl)', () => {
     const r = await gate.run({ action: 'restart_service', input: { service: 'nginx', reason: 'x' }, source: 'mcp' }, sb.ctx);
     expect(r.result).toBe('refused');
     expect(r.reason).toContain('cannot read the state');
+  });
+
+  it('a restart that worked stays a success when restarts.json cannot be written', async () => {
+    const t = setup({ 'nginx.service': failed() });
+    const blocker = join(t.sb.dir, 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    t.sb.ctx.paths = { ...t.sb.ctx.paths, restarts: join(blocker, 'restarts.json') };
+    const r = await t.run('nginx');
+    expect(r.result).toBe('success');
+    expect(r.details).toMatchObject({ attempt: 1 });
   });
 
   it('dry-run records what would be done and restarts nothing', async () => {

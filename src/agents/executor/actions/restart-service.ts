@@ -72,9 +72,8 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
   /** Poll until the unit is active and stays active for settleMs, it fails, or the deadline passes. */
   async function verify(host: Host, unit: string, deadline: number): Promise<{ ok: boolean; state: UnitState | null; why: string }> {
     let up: { at: number; id: string } | null = null;
-    let state: UnitState | null = null;
     for (;;) {
-      state = await showUnit(host, unit);
+      const state = await showUnit(host, unit);
       const now = monotonic();
       const active = state?.ActiveState === 'active' && (state.Type !== 'simple' && state.Type !== 'exec' ? true : state.SubState === 'running');
       const id = `${state?.InvocationID ?? ''}:${state?.MainPID ?? ''}`;
@@ -89,6 +88,19 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
         return { ok: false, state, why: `not active within ${verifyTimeoutMs} ms (ActiveState=${state?.ActiveState ?? '?'}, SubState=${state?.SubState ?? '?'})` };
       }
       await sleep(pollMs);
+    }
+  }
+
+  /** Count the attempt; an unwritable state file must not turn a done restart into a failure (it is logged). */
+  function recordAttempt(ctx: ActionContext, unit: string, ok: boolean) {
+    const now = ctx.host.now();
+    try {
+      return store(ctx).record(unit, ok, now);
+    } catch (error) {
+      ctx.log.error({ unit, err: (error as Error).message }, 'could not record the restart attempt in restarts.json');
+      const verdict = store(ctx).verdict(unit, now);
+      const escalate = !ok && verdict.attempt >= schedule.delaysMs.length;
+      return { attempt: verdict.attempt, escalate, nextAllowedAt: new Date(now.getTime() + (escalate ? schedule.holdMs : 0)) };
     }
   }
 
@@ -133,7 +145,7 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
       const verdict = restart.timedOut || !restart.failed
         ? await verify(host, unit, started + verifyTimeoutMs)
         : { ok: false, state: await showUnit(host, unit), why: `systemctl restart failed: ${(restart.stderr || restart.spawnError || `exit ${restart.exitCode}`).trim().slice(0, 500)}` };
-      const recorded = store(ctx).record(unit, verdict.ok, host.now());
+      const recorded = recordAttempt(ctx, unit, verdict.ok);
       const details = {
         unit,
         before,

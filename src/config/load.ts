@@ -23,6 +23,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | '
   ['TELEGRAM_BOT_TOKEN', ['telegram', 'botToken'], 'string'],
   ['TELEGRAM_CHAT_ID', ['telegram', 'chatId'], 'string'],
   ['TELEGRAM_API_BASE', ['telegram', 'apiBase'], 'string'],
+  ['ARGUS_RELAY_URL', ['relay', 'url'], 'string'],
   ['ANTHROPIC_API_KEY', ['anthropic', 'apiKey'], 'string'],
   ['ANTHROPIC_BASE_URL', ['anthropic', 'baseUrl'], 'string'],
   ['ARGUS_MODEL', ['anthropic', 'model'], 'string'],
@@ -195,6 +196,7 @@ export function statePaths(config: Config) {
     lock: resolve(s, 'argus.lock'),
     recurrence: resolve(s, 'recurrence.json'),
     llm: resolve(s, 'llm_state.json'),
+    chronicleState: resolve(s, 'chronicle_state.json'),
     observations: config.observationsFile ?? resolve(s, 'observations.md'),
   };
 }

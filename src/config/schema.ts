@@ -96,6 +96,13 @@ export const ConfigSchema = z.strictObject({
       apiBase: z.url().default('https://api.telegram.org'),
     })
     .prefault({}),
+  /** Optional Relay endpoint for the daily digest (seed 000): POST JSON {title, text}; on failure, Telegram. */
+  relay: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    })
+    .prefault({}),
   anthropic: z
     .strictObject({
       apiKey: z.string().optional(),

@@ -3,8 +3,14 @@ import { resolve } from 'node:path';
 import { runChronicle } from '../../agents/chronicler/chronicle.js';
 import { execFile } from '../../host/exec.js';
 import { EXIT, type Command } from '../command.js';
-import { loadOrExplain, parseFlags } from '../common.js';
+import { commandLog, loadOrExplain, parseFlags, type Loaded } from '../common.js';
 import { parseSince } from '../duration.js';
+
+async function makePublisher(loaded: Loaded, io: Parameters<Command>[1]) {
+  const { createSummaryPublisher } = await import('../../orchestrator/publish.js');
+  const { createLinuxHost } = await import('../../host/linux.js');
+  return createSummaryPublisher(loaded.config, loaded.paths, createLinuxHost(), commandLog(loaded.paths, io));
+}
 
 const chronicle: Command = async (argv, io) => {
   const flags = parseFlags(
@@ -15,6 +21,7 @@ const chronicle: Command = async (argv, io) => {
       out: { type: 'string' },
       commit: { type: 'boolean' },
       json: { type: 'boolean' },
+      'no-publish': { type: 'boolean' },
     },
     io,
   );
@@ -38,6 +45,8 @@ const chronicle: Command = async (argv, io) => {
     dryRun,
     commit: flags.values.commit === true,
     exec: execFile,
+    statePath: loaded.paths.chronicleState,
+    publish: flags.values['no-publish'] ? undefined : await makePublisher(loaded, io),
   });
   const { analysis, written } = result;
   if (flags.values.json) {
@@ -53,6 +62,7 @@ const chronicle: Command = async (argv, io) => {
     `${dryRun ? 'Would write' : 'Documents'} in ${outDir}:`,
     ...(written.docs.length ? written.docs.map((d) => `  ${(dryRun && d.status !== 'unchanged' ? `would be ${d.status}` : d.status).padEnd(16)} ${d.path}`) : ['  (none: no problems in the window)']),
   ];
+  if (result.published) lines.push('', `Daily summary: ${result.published.status} (${result.published.detail})`);
   if (flags.values.commit && !dryRun) lines.push('', `git: ${written.commit.status} (${written.commit.detail})`);
   if (analysis.dropped_keys > 0) lines.push('', `note: ${analysis.dropped_keys} keys over the per-map cap were left out`);
   io.stdout(lines.join('\n') + '\n');

@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'state/', 'test/fixtures/', 'test/support/bd-standin/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'state/', 'test/fixtures/', 'test/support/bd-standin/'] },
+  { languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', performance: 'readonly' } } },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,13 +18,6 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (result: Omit<ExecResult, 'durationMs' | 'stdout' | 'stderr'>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...result, stdout, stderr, durationMs: Math.round(performance.now() - started) });
-    };
     let child: ReturnType<typeof spawn>;
     try {
       child = spawn(file, [...args], {
@@ -34,22 +27,19 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (error) {
-      resolve({
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: '',
-        timedOut: false,
-        durationMs: 0,
-        failed: true,
-        spawnError: String((error as Error).message),
-      });
+      resolve({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0, failed: true, spawnError: String((error as Error).message) });
       return;
     }
-    timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
+    const finish = (result: Omit<ExecResult, 'durationMs' | 'stdout' | 'stderr'>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, stdout, stderr, durationMs: Math.round(performance.now() - started) });
+    };
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stdout.length < maxBuffer) stdout += chunk.slice(0, maxBuffer - stdout.length);
     });

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { load: () => Promise<{ default: Command }>; summ
   chronicle: { load: () => import('./cli/commands/chronicle.js'), summary: 'patterns, runbooks and post-mortems from the registry [--since 7d] [--dry-run]' },
   stats: { load: () => import('./cli/commands/stats.js'), summary: 'counts and rates [--since 7d] [--json | --prometheus]' },
   mcp: { load: () => import('./cli/commands/mcp.js'), summary: 'serve the tools over MCP (stdio, or --http with a bearer token)' },
+  simulate: { load: () => import('./cli/commands/simulate.js'), summary: 'replay scenarios through the real pipeline on a simulated host <file|dir> [--json]' },
   install: { load: () => import('./cli/commands/install.js'), summary: 'install the systemd units and env file [--dry-run]' },
   uninstall: { load: () => import('./cli/commands/uninstall.js'), summary: 'remove the systemd units (keeps state and env file) [--dry-run]' },
 };

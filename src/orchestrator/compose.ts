@@ -55,6 +55,7 @@ export async function createRuntime(config: Config, paths: StatePaths, options: 
     notifier: buffered,
     gate,
     beads: {
+      openBead: (identity) => beads.beadFor(identity),
       retryPending: async () => {
         await beads.retryPending();
       },

@@ -187,7 +187,9 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
     const opens = d.transition === 'opened' ? noteOpening(recurrence, d.identity, started) : (recurrence[d.identity]?.length ?? 0);
     const recurring = d.transition === 'opened' && opens >= 3;
     const unfixable = !fixable && d.transition === 'opened' && d.finding.severity !== 'info';
-    const needsBead = !minimal && (failed || recurring || unfixable);
+    // A fix that keeps failing while its bead is open adds nothing new: comment only when the incident moves.
+    const newFailure = failed && (d.transition !== 'ongoing' || !rt.beads?.openBead(d.identity));
+    const needsBead = !minimal && (newFailure || recurring || unfixable);
     if (needsBead) {
       // Incidents a person will look at get a diagnosis (deterministic always; the RCA micro-agent with a key).
       const t = await think();

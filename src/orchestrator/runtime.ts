@@ -5,6 +5,8 @@ import type { Deps } from './deps.js';
 export interface BeadPort {
   /** Retry bead requests kept while `bd` was missing or failing. */
   retryPending(): Promise<void>;
+  /** The open bead of an identity, if Argus filed one (from its cache). */
+  openBead(identity: string): string | null;
   /** Close the open bead of an identity when its incident resolves; returns the closed bead id, if any. */
   resolve(identity: string, reason: string): Promise<string | null>;
 }

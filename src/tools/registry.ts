@@ -1,22 +1,7 @@
-// The one tool registry: the rca read tools and the executor's action tools, checked for unique, well-formed names.
-import type { ActionContext, Gate } from '../agents/executor/action.js';
-import { actionTools } from '../agents/executor/tools.js';
-import { readTools, type ReadToolDeps, type ReadToolOptions } from '../agents/rca/tools.js';
+// A tool registry: a frozen list of tools checked for unique, well-formed names. Knows no agent.
 import { ArgusError } from '../errors.js';
 import { TOOL_NAME_PATTERN } from './define.js';
 import type { ToolCallContext, ToolDef, ToolRegistry } from './tool.js';
-
-export interface BuildToolRegistryOptions {
-  gate: Gate;
-  makeCtx: (call: ToolCallContext) => Promise<ActionContext>;
-  deps: ReadToolDeps;
-  readOptions?: ReadToolOptions;
-}
-
-/** Read tools first, then the seven actions. Called by the composition root (and the MCP entry until it exists). */
-export function buildToolRegistry(options: BuildToolRegistryOptions): ToolRegistry {
-  return createToolRegistry([...readTools(options.deps, options.readOptions), ...actionTools(options.gate, options.makeCtx)]);
-}
 
 /** Freeze a list of tools into a registry; throws ArgusError('tool_registry_invalid') on a duplicate or malformed name. */
 export function createToolRegistry(tools: readonly ToolDef[]): ToolRegistry {

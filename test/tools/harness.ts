@@ -15,7 +15,7 @@ import type { HistoryPoint } from '../../src/model/history.js';
 import type { ProblemRecord } from '../../src/model/record.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { Registry } from '../../src/state/registry.js';
-import { buildToolRegistry } from '../../src/tools/registry.js';
+import { buildToolRegistry } from '../../src/orchestrator/tool-registry.js';
 import type { ToolCallContext, ToolRegistry } from '../../src/tools/tool.js';
 
 export const NOW = new Date('2026-02-19T10:05:00.000Z');

@@ -60,7 +60,10 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
       return { results, notes, failed: false, fixable: false };
     }
     const r = await step('restart_service', { service: unit, reason });
-    return { results, notes, failed: r.result === 'failure' || r.details.escalate === true, fixable: true };
+    // The 1 h hold after three attempts that did not stay up is a failed fix too: a person must hear of it even
+    // when the router holds notifications (flapping), so it files the bead (deduplicated per identity).
+    const held = r.result === 'skipped' && /without staying up/.test(r.reason);
+    return { results, notes, failed: r.result === 'failure' || r.details.escalate === true || held, fixable: true };
   }
 
   if (f.identity === 'process:orphans') {
@@ -74,12 +77,19 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
   }
 
   if (f.type === 'disk' && !f.identity.startsWith('disk:inodes:')) {
+    // Clean when the incident opens, worsens or is re-notified, not every cycle: old files do not reappear in 5 minutes.
+    if (decision.transition === 'ongoing') return { results, notes, failed: false, fixable: true };
     const r = await step('clean_disk', { reason });
     const d = r.details;
-    if (typeof d.bytesReclaimed === 'number') notes.push(`Reclaimed ${(d.bytesReclaimed / MB).toFixed(1)} MB from the safelist (temp files, caches, rotated logs).`);
     const usage = (snapshot.disks ?? []).find((x) => x.mount === f.subject);
-    if (usage) notes.push(`${usage.mount}: ${usage.usedPct}% used before cleaning, ${(usage.availBytes / 1e9).toFixed(1)} GB free.`);
-    return { results, notes, failed: r.result === 'failure', fixable: true };
+    const after = (d.filesystems as Array<{ root: string; afterPct: number | null }> | undefined)?.find((x) => usage && x.afterPct !== null && (x.root === usage.mount || x.root.startsWith(`${usage.mount === '/' ? '' : usage.mount}/`)));
+    if (usage) notes.push(`${usage.mount}: ${usage.usedPct}% used before cleaning${after ? `, ${after.afterPct}% after` : ''}.`);
+    const reclaimed = typeof d.bytesReclaimed === 'number' ? d.bytesReclaimed : null;
+    if (reclaimed !== null) notes.push(`Reclaimed ${(reclaimed / MB).toFixed(1)} MB from the safelist (temp files, caches, rotated logs).`);
+    // Nothing to clean while the disk stays full: cleaning cannot fix it, a person must look at what fills it.
+    const nothing = r.result === 'success' && reclaimed === 0;
+    if (nothing) notes.push('The safelist held nothing old enough to remove: something else is filling this disk.');
+    return { results, notes, failed: r.result === 'failure' || nothing, fixable: true };
   }
 
   if (f.type === 'memory') {

@@ -18,7 +18,7 @@ export async function buildMcpDeps(loaded: Loaded, log: Log): Promise<ToolRegist
   const { createNotifier, createRuntime } = await import('../../orchestrator/compose.js');
   const { defaultSafelist } = await import('../../agents/executor/actions/clean-disk.js');
   const { readSnapshot } = await import('../../agents/rca/read-tools/deps.js');
-  const { buildToolRegistry } = await import('../../tools/registry.js');
+  const { buildToolRegistry } = await import('../../orchestrator/tool-registry.js');
   const runtime = await createRuntime(config, paths, { log });
   const notifier = createNotifier(config, paths, runtime.host, log);
   const makeCtx = async (call: ToolCallContext): Promise<ActionContext> => ({

@@ -1,0 +1,139 @@
+// The simulated host: a Host whose /proc is generated from a world model, whose commands and signals change that world.
+import { existsSync, mkdirSync, truncateSync, utimesSync, writeFileSync, closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecOptions, ExecResult, Host, StatFs } from '../port.js';
+import type { SimClock } from './clock.js';
+import { answer } from './commands.js';
+import { diskSlug, removeProcess, writeProcTree, writeProcess } from './proc-writer.js';
+import type { SimDisk, SimFileSpec, World } from './world.js';
+
+const MB = 1024 * 1024;
+const BLOCK = 4096;
+/** Any path that is no simulated disk (the state dir, a temp dir) answers as a roomy filesystem. */
+const ROOMY: StatFs = { blockSize: BLOCK, blocks: 26_214_400, blocksFree: 20_000_000, blocksAvail: 20_000_000, files: 6_553_600, filesFree: 6_000_000 };
+/** Hosts the simulation must never reach: alerts and model calls stay in the machine. */
+const FORBIDDEN_HOSTS = /(^|\.)(telegram\.org|anthropic\.com)$/;
+
+export interface SimulatedHostOptions {
+  /** A temp directory the simulation owns: /proc, the disks' safelist trees and the tmux socket live under it. */
+  root: string;
+  /** Argus's own PID inside the simulated machine. */
+  pid?: number;
+  hostname?: string;
+}
+
+export interface SimulatedHost extends Host {
+  world: World;
+  /** Regenerate /proc from the world (before each cycle). */
+  sync(): void;
+  /** Put a real (sparse) file of the given logical size and age into a disk's safelist directory. */
+  addFile(mount: string, file: SimFileSpec): void;
+  /** The safelist directories of every simulated disk (for clean_disk's roots). */
+  safelistDirs(): Array<{ path: string; rule: 'tmp' | 'rotated-log' }>;
+  /** The tmux socket path the simulated sessions answer on. */
+  tmuxSocket: string;
+  /** Commands Argus ran, in order (file and args), for reports and tests. */
+  commands: Array<{ file: string; args: string[]; atMs: number }>;
+}
+
+export function diskUsedBytes(d: SimDisk): number {
+  let used = d.otherUsedBytes;
+  for (const f of d.files) if (existsSync(f.path)) used += f.sizeBytes;
+  return Math.min(used, d.sizeBytes);
+}
+
+function statOf(d: SimDisk): StatFs {
+  const blocks = Math.floor(d.sizeBytes / BLOCK);
+  const free = Math.max(0, blocks - Math.ceil(diskUsedBytes(d) / BLOCK));
+  return { blockSize: BLOCK, blocks, blocksFree: free, blocksAvail: free, files: 6_553_600, filesFree: 6_000_000 };
+}
+
+export function createSimulatedHost(world: World, clock: SimClock, options: SimulatedHostOptions): SimulatedHost {
+  const root = options.root;
+  const pid = options.pid ?? 4242;
+  const btimeMs = clock.startMs - 10 * 86_400_000;
+  const fsDir = (mount: string) => join(root, 'fs', diskSlug(mount));
+  const tmuxSocket = join(root, 'tmux', 'sim.sock');
+  mkdirSync(join(root, 'tmux'), { recursive: true });
+  closeSync(openSync(tmuxSocket, 'a'));
+  for (const d of world.disks) for (const sub of ['tmp', 'var/tmp', 'var/log']) mkdirSync(join(fsDir(d.mount), sub), { recursive: true });
+  const commands: SimulatedHost['commands'] = [];
+
+  const diskFor = (path: string): SimDisk | undefined =>
+    world.disks.find((d) => path === d.mount) ?? world.disks.find((d) => path === fsDir(d.mount) || path.startsWith(`${fsDir(d.mount)}/`));
+
+  const host: SimulatedHost = {
+    root,
+    pid,
+    world,
+    tmuxSocket,
+    commands,
+    hostname: () => options.hostname ?? 'sim-host',
+    now: () => clock.now(),
+
+    async exec(file: string, args: readonly string[], _options?: ExecOptions): Promise<ExecResult> {
+      commands.push({ file, args: [...args], atMs: clock.now().getTime() });
+      const r = answer(file, args, { world, nowMs: clock.now().getTime(), tmuxSocket });
+      return r;
+    },
+
+    async statfs(path: string): Promise<StatFs> {
+      const d = diskFor(path);
+      return d ? statOf(d) : { ...ROOMY };
+    },
+
+    fetch: (async (input: string | URL | Request) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const hostname = new URL(url).hostname;
+      if (FORBIDDEN_HOSTS.test(hostname)) throw new TypeError(`simulated host: ${hostname} is not reachable from a simulation`);
+      const status = world.probes[url] ?? 200;
+      if (status === 0) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+      return new Response(null, { status });
+    }) as typeof fetch,
+
+    kill(target: number, signal: NodeJS.Signals | 0): void {
+      const p = world.processes.get(target);
+      const isSelf = target === pid || target === 1;
+      if (!p && !isSelf) throw Object.assign(new Error(`kill ESRCH (pid ${target})`), { code: 'ESRCH' });
+      if (signal === 0 || !p) return;
+      if (signal === 'SIGTERM' && p.ignoresTerm) return;
+      world.processes.delete(target);
+      world.killed.push({ pid: target, comm: p.comm, signal: String(signal), atMs: clock.now().getTime() });
+      removeProcess(root, target);
+      // As the kernel does: the children of a process that ends are adopted by init.
+      for (const child of world.processes.values()) {
+        if (child.ppid === target) {
+          child.ppid = 1;
+          writeProcess(root, child, btimeMs);
+        }
+      }
+    },
+
+    sync(): void {
+      for (const d of world.disks) d.files = d.files.filter((f) => existsSync(f.path));
+      writeProcTree(root, world, clock.now().getTime(), btimeMs, { pid, rssBytes: 90 * MB });
+    },
+
+    addFile(mount: string, file: SimFileSpec): void {
+      const d = world.disks.find((x) => x.mount === mount);
+      if (!d) throw new Error(`no simulated disk mounted at ${mount}`);
+      const path = join(fsDir(mount), file.dir, file.name);
+      writeFileSync(path, '');
+      const sizeBytes = Math.round(file.sizeMB * MB);
+      truncateSync(path, sizeBytes); // sparse: the logical size is real, the blocks are not
+      const mtime = new Date(clock.now().getTime() - file.ageDays * 86_400_000);
+      utimesSync(path, mtime, mtime);
+      d.files = d.files.filter((f) => f.path !== path);
+      d.files.push({ dir: file.dir, name: file.name, path, sizeBytes });
+    },
+
+    safelistDirs() {
+      return world.disks.flatMap((d) => [
+        { path: join(fsDir(d.mount), 'tmp'), rule: 'tmp' as const },
+        { path: join(fsDir(d.mount), 'var/tmp'), rule: 'tmp' as const },
+        { path: join(fsDir(d.mount), 'var/log'), rule: 'rotated-log' as const },
+      ]);
+    },
+  };
+  return host;
+}

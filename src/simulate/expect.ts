@@ -1,0 +1,65 @@
+// Checks a replay against the scenario's expectations; each failure is one readable sentence.
+import type { ActionNote, ScenarioResult } from './outcome.js';
+import type { Scenario } from './scenario.js';
+
+const INERT = new Set(['refused', 'skipped']);
+
+function matches(a: ActionNote, want: { action: string; target?: string; result?: string }): boolean {
+  if (a.action !== want.action) return false;
+  if (want.target !== undefined && a.target !== want.target && !a.target.includes(want.target)) return false;
+  return want.result === undefined ? true : a.result === want.result;
+}
+
+function seen(actions: ActionNote[]): string {
+  if (actions.length === 0) return 'no actions at all';
+  const counts = new Map<string, number>();
+  for (const a of actions) counts.set(`${a.action}:${a.target}=${a.result}`, (counts.get(`${a.action}:${a.target}=${a.result}`) ?? 0) + 1);
+  return [...counts].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
+}
+
+export function checkExpectations(s: Scenario, r: ScenarioResult): string[] {
+  const e = s.expect;
+  const reasons: string[] = [];
+  if (r.failedCycles > 0) reasons.push(`${r.failedCycles} cycles failed: ${r.errors.slice(0, 3).join('; ')}`);
+
+  for (const want of e.actions) {
+    const hits = r.actions.filter((a) => matches(a, want) && (want.byMin === undefined || a.minute <= want.byMin) && (want.afterMin === undefined || a.minute >= want.afterMin));
+    const label = `${want.action}${want.target ? ` ${want.target}` : ''}${want.result ? ` → ${want.result}` : ''}${want.afterMin !== undefined ? ` from t=${want.afterMin} min` : ''}${want.byMin !== undefined ? ` by t=${want.byMin} min` : ''}`;
+    if (hits.length < want.min) {
+      const late = r.actions.filter((a) => matches(a, want));
+      const when = late.length > 0 && want.byMin !== undefined ? ` (it happened first at t=${late[0]!.minute} min, too late)` : '';
+      reasons.push(`expected ${want.min > 1 ? `at least ${want.min}× ` : ''}${label}, saw ${hits.length}${when}; actions: ${seen(r.actions)}`);
+    }
+    if (want.max !== undefined && hits.length > want.max) reasons.push(`expected at most ${want.max}× ${label}, saw ${hits.length}`);
+  }
+  for (const ban of e.forbid) {
+    const hits = r.actions.filter((a) => matches(a, ban) && (ban.result !== undefined || !INERT.has(a.result)) && (ban.beforeMin === undefined || a.minute < ban.beforeMin));
+    if (hits.length > 0) reasons.push(`forbidden ${ban.action}${ban.target ? ` ${ban.target}` : ''}${ban.beforeMin !== undefined ? ` before t=${ban.beforeMin} min` : ''} happened ${hits.length}× (first at t=${hits[0]!.minute} min: ${hits[0]!.result} — ${hits[0]!.reason})`);
+  }
+  if (e.maxAlerts !== undefined && r.alerts.length > e.maxAlerts) {
+    reasons.push(`expected at most ${e.maxAlerts} alerts, sent ${r.alerts.length}: ${r.alerts.slice(0, 5).map((a) => `t=${a.minute} "${a.text.split('\n')[0]!.slice(0, 80)}"`).join('; ')}`);
+  }
+  if (e.minAlerts !== undefined && r.alerts.length < e.minAlerts) reasons.push(`expected at least ${e.minAlerts} alerts, sent ${r.alerts.length}`);
+  if (e.maxBeads !== undefined && r.beads.opened > e.maxBeads) reasons.push(`expected at most ${e.maxBeads} beads, opened ${r.beads.opened}: ${r.beads.titles.slice(0, 3).join('; ')}`);
+  if (e.minBeads !== undefined && r.beads.opened < e.minBeads) reasons.push(`expected at least ${e.minBeads} beads, opened ${r.beads.opened}`);
+  for (const want of e.incidents) {
+    const inc = r.incidents.find((i) => i.identity === want.identity);
+    const opened = (inc?.openedAtMin.length ?? 0) > 0;
+    if (opened !== want.opened) {
+      const others = r.incidents.filter((i) => i.openedAtMin.length > 0).map((i) => i.identity);
+      reasons.push(`expected incident ${want.identity} ${want.opened ? 'to open' : 'not to open'}, it ${opened ? 'did' : 'did not'} (opened: ${others.join(', ') || 'none'})`);
+    }
+    if (want.resolved !== undefined) {
+      const resolved = (inc?.resolvedAtMin.length ?? 0) > 0;
+      if (resolved !== want.resolved) reasons.push(`expected incident ${want.identity} ${want.resolved ? 'to be resolved' : 'to stay open'}, it ${resolved ? 'was resolved' : 'was not resolved'}`);
+    }
+  }
+  for (const text of e.alertMentions) {
+    if (!r.alerts.some((a) => a.text.includes(text))) reasons.push(`expected an alert mentioning "${text}", none did (${r.alerts.length} alerts)`);
+  }
+  if (e.quiet) {
+    const acted = r.actions.filter((a) => a.action !== 'alert' && !INERT.has(a.result));
+    if (r.alerts.length > 0 || acted.length > 0) reasons.push(`expected silence, saw ${r.alerts.length} alerts and ${acted.length} actions (${seen(acted)})`);
+  }
+  return reasons;
+}

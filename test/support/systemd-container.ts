@@ -95,7 +95,7 @@ export async function bootContainer(options: BootOptions): Promise<Container> {
   if (copy.failed) throw new Error(`copying the rootfs failed: ${copy.stderr}`);
 
   const node = realpathSync(process.execPath);
-  const args = ['-q', '-b', '-D', root, '-M', options.name, '--register=no', '--keep-unit', '--console=passive', `--bind-ro=${node}:/usr/local/bin/node`, `--bind=${PROJECT_DIR}`];
+  const args = ['-q', '-b', '-D', root, '-M', `${options.name}-${process.pid}`, '--register=no', '--keep-unit', '--console=passive', `--bind-ro=${node}:/usr/local/bin/node`, `--bind=${PROJECT_DIR}`];
   for (const b of options.binds ?? []) {
     const bind = typeof b === 'string' ? { source: b } : b;
     args.push(`--bind${bind.readOnly ? '-ro' : ''}=${bind.source}:${bind.target ?? bind.source}`);

@@ -7,6 +7,7 @@ import type { Samples } from '../src/agents/collector/samples.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import { createLinuxHost } from '../src/host/linux.js';
 import { makeProcTree } from '../test/support/proc-tree.js';
+import { chronicleMillion, manyCycles, pressureDay } from './extra.js';
 import { ROOT, runNode, summarise, timeMedian, type ProcessCost } from './measure.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, runs: RUNS };
   await healthyOnce(rows, results);
   await collectInProcess(rows, results);
+  await pressureDay(rows, results);
+  await chronicleMillion(rows, results);
+  if (process.env.BENCH_SKIP_CYCLES !== '1') await manyCycles(rows, results);
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = [
     '# Benchmarks',

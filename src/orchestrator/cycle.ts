@@ -7,7 +7,7 @@ import { RouterStateSchema, emptyRouterState, route, type ResolvedIncident } fro
 import { runPlaybook, normaliseUnit } from '../agents/executor/playbooks.js';
 import type { ActionContext } from '../agents/executor/action.js';
 import type { ActionName, ActionResult } from '../model/action.js';
-import type { Decision, Finding } from '../model/finding.js';
+import { SEVERITY_RANK, type Decision, type Finding } from '../model/finding.js';
 import type { ProblemRecord } from '../model/record.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { HistoryPoint } from '../model/history.js';
@@ -89,11 +89,17 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   let thinker: Thinker | null = null;
   const think = async (): Promise<Thinker> => (thinker ??= (await import('./think.js')).createThinker(rt, cycleId, (r) => registry.append([r])));
   let findings = evaluated.findings;
-  if (config.anthropic.apiKey && findings.length > 0 && !minimal) {
+  // Ask the model only when the picture changed (a new problem, or a worse one): a problem that persists for a day
+  // must not cost a call every cycle (the first Argus made 288 calls a day).
+  const routerState = readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn);
+  const changed = findings.some((f) => {
+    const open = routerState.incidents[f.identity];
+    return !open || SEVERITY_RANK[f.severity] > SEVERITY_RANK[open.severity];
+  });
+  if (config.anthropic.apiKey && changed && !minimal) {
     const extra = await (await think()).analyse(snapshot, findings).catch((e: unknown) => (warn(`evaluator analysis failed: ${(e as Error).message}`), []));
     findings = [...findings, ...extra];
   }
-  const routerState = readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn);
   const silences = readSilences(paths.silences, warn);
   // An identity whose collector left a gap is neither confirmed nor healthy: it must not resolve its incident.
   const seen = seenIdentities(snapshot, [...Object.keys(routerState.incidents), ...Object.keys(routerState.flaps)]);

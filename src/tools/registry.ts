@@ -1,7 +1,7 @@
 // A tool registry: a frozen list of tools checked for unique, well-formed names. Knows no agent.
 import { ArgusError } from '../errors.js';
 import { TOOL_NAME_PATTERN } from './define.js';
-import type { ToolCallContext, ToolDef, ToolRegistry } from './tool.js';
+import type { ToolDef, ToolRegistry } from './tool.js';
 
 /** Freeze a list of tools into a registry; throws ArgusError('tool_registry_invalid') on a duplicate or malformed name. */
 export function createToolRegistry(tools: readonly ToolDef[]): ToolRegistry {

@@ -1,6 +1,6 @@
 // The MCP face of the tool registry: each ToolDef registered on an McpServer, results as text + structured content.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Log } from '../log.js';
 import { ToolError, type ToolCallContext, type ToolDef, type ToolRegistry } from './tool.js';
 
@@ -27,6 +27,22 @@ export function registerTools(
       (args, extra) => callTool(def, args as Record<string, unknown>, { source, signal: extra.signal }, log),
     );
   }
+  // Calls are dispatched here rather than by the SDK, which validates arguments before any handler runs: an action
+  // call with malformed arguments must still reach the gate, to be refused with its reason and recorded (source mcp).
+  const byName = new Map(registry.map((d) => [d.name, d]));
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const def = byName.get(request.params.name);
+    if (!def) return { content: [{ type: 'text', text: `no such tool: ${request.params.name}` }], isError: true };
+    const raw = request.params.arguments ?? {};
+    const ctx = { source, signal: extra.signal };
+    if (def.validatesInput) return callTool(def, raw, ctx, log);
+    const parsed = def.input.safeParse(raw);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+      return { content: [{ type: 'text', text: `invalid arguments for ${def.name}: ${why}` }], isError: true };
+    }
+    return callTool(def, parsed.data as Record<string, unknown>, ctx, log);
+  });
 }
 
 /** Run one tool and shape its outcome as an MCP CallToolResult. */

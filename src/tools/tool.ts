@@ -37,7 +37,12 @@ export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
   description: string;
   input: S;
   annotations: ToolAnnotations;
-  /** Input is already validated by the adapter. Return JSON-serialisable structured content. */
+  /**
+   * `run` validates raw input itself and records refusals (the action tools: the gate's schema step), so adapters
+   * pass arguments through unparsed: a malformed action call is refused AND recorded, whoever sends it.
+   */
+  validatesInput?: boolean;
+  /** Input is already validated by the adapter (unless `validatesInput`). Return JSON-serialisable structured content. */
   run(input: z.infer<S>, ctx: ToolCallContext): Promise<Record<string, unknown>>;
 }
 

@@ -95,12 +95,16 @@ describe('MCP parity', () => {
     ['restart_service', { service: 'nginx' }],
     ['kill_tmux', { session: '', reason: 'x' }],
     ['alert', { message: 'x'.repeat(20_001) }],
-  ])('malformed %s input %j is an error result naming the problem, and nothing runs', async (name, args) => {
+  ])('malformed %s input %j is refused by the gate with the problem named, recorded with source mcp, and nothing runs', async (name, args) => {
     box = toolSandbox();
     const result = await (await connect(sandboxRegistry(box))).callTool({ name, arguments: args });
     expect(result.isError).toBe(true);
-    expect((result.content as { text: string }[])[0]!.text).toMatch(/Input validation error/);
+    expect((result.content as { text: string }[])[0]!.text).toMatch(new RegExp(`${name}\\.|${name}: |${name} `));
     expect(box.records().filter((r) => r.action_result === 'success')).toEqual([]);
+    const refused = box.records().filter((r) => r.kind === 'action' && r.action_result === 'refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ source: 'mcp' });
+    expect(refused[0]!.action_taken).toMatch(new RegExp(`^${name}:`));
   });
 
   it('a tool outside the registry is refused', async () => {
@@ -108,7 +112,7 @@ describe('MCP parity', () => {
     const c = await connect(sandboxRegistry(box));
     const result = await c.callTool({ name: 'exec', arguments: { cmd: 'id' } }).catch((e: Error) => ({ isError: true, content: [{ text: e.message }] }));
     expect(result.isError).toBe(true);
-    expect(JSON.stringify(result.content)).toMatch(/exec not found/);
+    expect(JSON.stringify(result.content)).toMatch(/no such tool: exec/);
   });
 
   it('a read-tool ToolError is an error result the client can read', async () => {

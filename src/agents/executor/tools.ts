@@ -92,6 +92,7 @@ export function actionTools(gate: Gate, makeCtx: (call: ToolCallContext) => Prom
       description: info.description,
       input: ACTION_INPUT_SCHEMAS[name],
       annotations: { title: info.title, ...info.hints },
+      validatesInput: true,
       async run(input, call) {
         const ctx = await makeCtx(call);
         const result: ActionResult = await gate.run(

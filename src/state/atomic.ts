@@ -1,12 +1,23 @@
 // Atomic JSON state files: write a temp file, fsync, rename. A crash leaves the old or the new file, never half.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { z } from 'zod';
 
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+export interface AtomicWriteOptions {
+  /** File mode of the new file (default 0600: state is private). */
+  mode?: number;
+  /**
+   * A dot-prefixed temp name that does not end in the target's extension, for directories other programs scan
+   * (node_exporter reads `*.prom`; it must never see a half-written file).
+   */
+  hiddenTemp?: boolean;
+}
+
+export function writeFileAtomic(path: string, text: string, options: AtomicWriteOptions = {}): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = options.hiddenTemp ? join(dir, `.${basename(path)}.${process.pid}.tmp`) : `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', options.mode ?? 0o600);
   try {
     writeSync(fd, text);
     fsyncSync(fd);

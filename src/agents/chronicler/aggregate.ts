@@ -1,13 +1,12 @@
 // One streaming pass over problems.jsonl and history.jsonl → Analysis (patterns, outcomes, summaries); memory stays bounded.
 import { HistoryPointSchema } from '../../model/history.js';
-import { ProblemRecordSchema } from '../../model/record.js';
 import { readJsonl } from '../../state/jsonl.js';
 import { AggregateOptionsSchema, type AggregateOptions, type Analysis, type Pattern } from './analysis.js';
 import { IncidentTracker } from './incidents.js';
 import { OutcomeAccumulator, hotspots } from './outcomes.js';
 import { ProblemAccumulator } from './problems.js';
 import { TrendAccumulator } from './trends.js';
-import { cmp } from './util.js';
+import { cmp, recordsInWindow } from './util.js';
 
 export interface AggregateInput {
   registryPath: string;
@@ -40,12 +39,7 @@ export async function aggregate(input: AggregateInput): Promise<Analysis> {
   const trends = new TrendAccumulator(options, from);
   let records = 0;
 
-  for await (const value of readJsonl(input.registryPath)) {
-    const parsed = ProblemRecordSchema.safeParse(value);
-    if (!parsed.success) continue;
-    const r = parsed.data;
-    const ms = Date.parse(r.ts);
-    if (!(ms >= from && ms < to)) continue;
+  for await (const { r, ms } of recordsInWindow(input.registryPath, from, to)) {
     records++;
     problems.add(r, ms);
     incidents.add(r, ms);

@@ -2,7 +2,7 @@
 import { aggregate, type AggregateInput } from './aggregate.js';
 import type { Analysis } from './analysis.js';
 import { buildDailySummary, publishDaily, type DailySummary, type PublishDailyResult, type PublishSummary } from './summary.js';
-import { writeDocs, type Exec, type WriteDocsResult } from './write-docs.js';
+import { writeDocs, type Exec, type ImproveDoc, type WriteDocsResult } from './write-docs.js';
 
 export interface ChronicleInput extends AggregateInput {
   outDir: string;
@@ -12,6 +12,8 @@ export interface ChronicleInput extends AggregateInput {
   /** Where chronicle_state.json lives; with `publish`, the summary goes out at most once a day. */
   statePath?: string;
   publish?: PublishSummary;
+  /** The chronicler micro-agent's prose pass (see prose.ts); absent: deterministic documents only. */
+  improve?: ImproveDoc;
 }
 
 export interface ChronicleResult {
@@ -23,7 +25,13 @@ export interface ChronicleResult {
 
 export async function runChronicle(input: ChronicleInput): Promise<ChronicleResult> {
   const analysis = await aggregate(input);
-  const written = await writeDocs(analysis, { outDir: input.outDir, dryRun: input.dryRun, commit: input.commit, exec: input.exec });
+  const written = await writeDocs(analysis, {
+    outDir: input.outDir,
+    dryRun: input.dryRun,
+    commit: input.commit,
+    exec: input.exec,
+    ...(input.improve ? { improve: input.improve } : {}),
+  });
   const summary = buildDailySummary(analysis, input.until.toISOString().slice(0, 10));
   const published =
     input.publish && input.statePath && !input.dryRun ? await publishDaily({ statePath: input.statePath, summary, publish: input.publish }) : null;

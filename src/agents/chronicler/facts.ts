@@ -7,12 +7,12 @@ export interface FactsResult {
   unknown: string[];
 }
 
-const TIMESTAMP = /\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d+)?)?Z?)?/g;
-const CLOCK = /\b(\d{2}:\d{2})(?::\d{2})?\b/g;
-const CODE_SPAN = /`([^`\n]+)`/g;
+export const TIMESTAMP = /\b(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d+)?)?Z?)?/g;
+export const CLOCK = /\b(\d{2}:\d{2})(?::\d{2})?\b/g;
+export const CODE_SPAN = /`([^`\n]+)`/g;
 /** Names: words joined by `.`, `:`, `/` or `@` (units, paths, identities, `comm:pid`), with at least one letter. */
-const NAME = /\/?[A-Za-z0-9][\w@-]*(?:[.:/@][A-Za-z0-9][\w@-]*)+/g;
-const NUMBER = /\d+(?:\.\d+)?/g;
+export const NAME = /\/?[A-Za-z0-9][\w@-]*(?:[.:/@][A-Za-z0-9][\w@-]*)+/g;
+export const NUMBER = /\d+(?:\.\d+)?/g;
 const MAX_DECIMALS = 3;
 
 class Facts {

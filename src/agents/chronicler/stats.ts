@@ -1,8 +1,6 @@
 // Registry statistics for dashboards (ARG-009): counts by type, severity, action and result; rates; hourly and daily buckets.
 import { z } from 'zod';
-import { ProblemRecordSchema } from '../../model/record.js';
-import { readJsonl } from '../../state/jsonl.js';
-import { BoundedMap, cmp, dayKey, increment, parseAction, round, sortedRecord } from './util.js';
+import { BoundedMap, cmp, dayKey, increment, parseAction, recordsInWindow, round, sortedRecord } from './util.js';
 
 const BucketSchema = z.object({ key: z.string(), detections: z.number().int(), incidents: z.number().int(), actions: z.number().int() });
 export type Bucket = z.infer<typeof BucketSchema>;
@@ -50,12 +48,7 @@ export async function stats(input: StatsInput): Promise<Stats> {
   let detections = 0;
   let incidents = 0;
 
-  for await (const value of readJsonl(input.registryPath)) {
-    const parsed = ProblemRecordSchema.safeParse(value);
-    if (!parsed.success) continue;
-    const r = parsed.data;
-    const ms = Date.parse(r.ts);
-    if (!(ms >= from && ms < to)) continue;
+  for await (const { r, ms } of recordsInWindow(input.registryPath, from, to)) {
     records++;
     const iso = new Date(ms).toISOString();
     const buckets = [hourly.upsert(iso.slice(0, 13), () => bucket(iso.slice(0, 13))), daily.upsert(dayKey(ms), () => bucket(dayKey(ms)))];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from '../../host/port.js';
 import type { Analysis } from './analysis.js';
 import { mergeHuman } from './markdown.js';
+import { playbookFor } from './playbooks.js';
 import { postmortemPath, renderPostmortem } from './postmortem.js';
 import { renderRunbook, runbookPath } from './runbook.js';
 import { cmp } from './util.js';
@@ -16,7 +17,28 @@ export interface PlannedDoc {
   path: string;
   content: string;
   status: 'created' | 'updated' | 'unchanged';
+  /** Only with an `improve` hook: where the prose came from, and why a model version was not used. */
+  prose?: Omit<ImprovedDoc, 'markdown'>;
 }
+
+/** A document about to be written: its deterministic content (human section merged) and the file on disk. */
+export interface DocToImprove {
+  path: string;
+  content: string;
+  previous: string | null;
+}
+
+export interface ImprovedDoc {
+  markdown: string;
+  source: 'llm' | 'deterministic';
+  /** Why the model's version was refused (invented facts, broken structure). */
+  rejected?: string;
+  /** Why no model version was asked for or received (no key, budget, API failure). */
+  fallback?: string;
+}
+
+/** Optional prose pass (the chronicler micro-agent); `sources` are the data the document was rendered from. */
+export type ImproveDoc = (doc: DocToImprove, sources: readonly unknown[]) => Promise<ImprovedDoc>;
 
 export interface WriteDocsOptions {
   outDir: string;
@@ -24,6 +46,8 @@ export interface WriteDocsOptions {
   /** Commit the changed docs when outDir is in a git work tree (off by default). */
   commit?: boolean;
   exec?: Exec;
+  /** Called for each created or updated document (never in a dry run, never for unchanged ones). */
+  improve?: ImproveDoc;
 }
 
 export interface WriteDocsResult {
@@ -31,23 +55,56 @@ export interface WriteDocsResult {
   commit: { status: 'off' | 'committed' | 'nothing' | 'not_a_repo' | 'failed'; detail: string };
 }
 
+interface Rendered {
+  path: string;
+  generated: string;
+  /** What the document was written from: the facts check accepts nothing else. */
+  sources: unknown[];
+}
+
+function renderAll(analysis: Analysis): Rendered[] {
+  const rendered = new Map<string, Rendered>();
+  const patternsOf = (identity: string) => analysis.patterns.filter((x) => x.identity === identity);
+  for (const p of analysis.problems) {
+    const path = runbookPath(p.identity);
+    rendered.set(path, { path, generated: renderRunbook(p, analysis.patterns), sources: [p, patternsOf(p.identity), playbookFor(p.type)] });
+  }
+  for (const i of analysis.incidents) {
+    const path = postmortemPath(i);
+    rendered.set(path, { path, generated: renderPostmortem(i, analysis.patterns), sources: [i, patternsOf(i.identity)] });
+  }
+  return [...rendered.values()].sort((a, b) => cmp(a.path, b.path));
+}
+
+type Planned = PlannedDoc & { previous: string | null; sources: unknown[] };
+
+function planAll(analysis: Analysis, outDir: string): Planned[] {
+  return renderAll(analysis).map(({ path, generated, sources }) => {
+    const previous = readOrNull(join(outDir, path));
+    const content = mergeHuman(generated, previous);
+    return { path, content, status: statusOf(content, previous), previous, sources };
+  });
+}
+
+const statusOf = (content: string, previous: string | null): PlannedDoc['status'] =>
+  previous === null ? 'created' : previous === content ? 'unchanged' : 'updated';
+
 /** Every document the analysis yields, in path order, merged with the human sections already on disk. */
 export function planDocs(analysis: Analysis, outDir: string): PlannedDoc[] {
-  const rendered = new Map<string, string>();
-  for (const p of analysis.problems) rendered.set(runbookPath(p.identity), renderRunbook(p, analysis.patterns));
-  for (const i of analysis.incidents) rendered.set(postmortemPath(i), renderPostmortem(i, analysis.patterns));
-  return [...rendered.entries()]
-    .sort((a, b) => cmp(a[0], b[0]))
-    .map(([path, generated]) => {
-      const previous = readOrNull(join(outDir, path));
-      const content = mergeHuman(generated, previous);
-      return { path, content, status: previous === null ? 'created' : previous === content ? 'unchanged' : 'updated' };
-    });
+  return planAll(analysis, outDir).map(({ path, content, status }) => ({ path, content, status }));
 }
 
 export async function writeDocs(analysis: Analysis, options: WriteDocsOptions): Promise<WriteDocsResult> {
-  const docs = planDocs(analysis, options.outDir);
-  if (options.dryRun) return { docs, commit: { status: 'off', detail: 'dry run' } };
+  const planned = planAll(analysis, options.outDir);
+  if (options.dryRun) return { docs: planned.map(({ path, content, status }) => ({ path, content, status })), commit: { status: 'off', detail: 'dry run' } };
+  const docs: PlannedDoc[] = [];
+  for (const { previous, sources, ...d } of planned) {
+    // Sequential on purpose: one model call at a time, against one daily budget.
+    if (options.improve && d.status !== 'unchanged') {
+      const { markdown, ...prose } = await options.improve({ path: d.path, content: d.content, previous }, sources);
+      docs.push({ path: d.path, content: markdown, status: statusOf(markdown, previous), prose });
+    } else docs.push(d);
+  }
   for (const d of docs) if (d.status !== 'unchanged') writeTextAtomic(join(options.outDir, d.path), d.content);
   if (!options.commit || !options.exec) return { docs, commit: { status: 'off', detail: 'commit not requested' } };
   const changed = docs.filter((d) => d.status !== 'unchanged').map((d) => d.path);

@@ -1,34 +1,7 @@
 // Per-process procfs parsing: /proc/PID/stat fields, cmdline text, VmSwap, and the orphan pattern.
 import { basename } from 'node:path';
 
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  state: string;
-  ppid: number;
-  /** utime + stime, clock ticks. */
-  ticks: number;
-  /** Field 22: start time in clock ticks after boot. */
-  startTicks: number;
-  /** Field 24, pages. */
-  rssPages: number;
-}
-
-/** Fields are counted after the last ')': comm may itself hold spaces and parentheses. */
-export function parseProcStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).split(' ');
-  // rest[0] is field 3 (state): field N is rest[N - 3].
-  const pid = Number(text.slice(0, open).trim());
-  const ppid = Number(rest[1]);
-  const ticks = Number(rest[11]) + Number(rest[12]);
-  const startTicks = Number(rest[19]);
-  const rssPages = Number(rest[21]);
-  if (![pid, ppid, ticks, startTicks, rssPages].every(Number.isFinite)) return null;
-  return { pid, comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid, ticks, startTicks, rssPages };
-}
+export { parseProcStat, type ProcStat } from '../../host/procfs.js';
 
 /** Kernel threads are children of kthreadd (PID 2) or kthreadd itself. */
 export function isKernelThread(p: { pid: number; ppid: number }): boolean {

@@ -1,40 +1,14 @@
 // Process facts from /proc (under host.root) for the executor's guards: stat fields, argv[0], ancestry, open files.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PF_KTHREAD, parseProcStat, type ProcStat } from '../../host/procfs.js';
 
-/** PF_KTHREAD in /proc/PID/stat `flags`: the task is a kernel thread. */
-export const PF_KTHREAD = 0x00200000;
-
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  /** One letter: R S D Z T t X I … */
-  state: string;
-  ppid: number;
-  flags: number;
-  /** Field 22: start time in clock ticks since boot. */
-  startTicks: number;
-}
-
-/** Parse /proc/PID/stat; comm may hold spaces and parentheses, so split at the last `)`. */
-export function parseStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const pid = Number.parseInt(text.slice(0, open).trim(), 10);
-  const rest = text.slice(close + 2).trim().split(' ');
-  const state = rest[0];
-  const ppid = Number(rest[1]);
-  const flags = Number(rest[6]);
-  const startTicks = Number(rest[19]);
-  if (!state || !Number.isInteger(pid) || !Number.isFinite(ppid) || !Number.isFinite(flags) || !Number.isFinite(startTicks)) return null;
-  return { pid, comm: text.slice(open + 1, close), state, ppid, flags, startTicks };
-}
+export { PF_KTHREAD, type ProcStat } from '../../host/procfs.js';
 
 /** The stat of a live (possibly zombie) process, or null when there is no such process. */
 export async function readProcStat(root: string, pid: number): Promise<ProcStat | null> {
   try {
-    return parseStat(await readFile(join(root, 'proc', String(pid), 'stat'), 'utf8'));
+    return parseProcStat(await readFile(join(root, 'proc', String(pid), 'stat'), 'utf8'));
   } catch {
     return null;
   }

@@ -1,6 +1,8 @@
 // `argus chronicle`: patterns over the registry and history, runbooks and post-mortems in docs/, the daily summary.
 import { resolve } from 'node:path';
 import { runChronicle } from '../../agents/chronicler/chronicle.js';
+import { createProseImprover } from '../../agents/chronicler/prose.js';
+import type { ImproveDoc } from '../../agents/chronicler/write-docs.js';
 import { execFile } from '../../host/exec.js';
 import { EXIT, type Command } from '../command.js';
 import { commandLog, loadOrExplain, parseFlags, type Loaded } from '../common.js';
@@ -10,6 +12,19 @@ async function makePublisher(loaded: Loaded, io: Parameters<Command>[1]) {
   const { createSummaryPublisher } = await import('../../orchestrator/publish.js');
   const { createLinuxHost } = await import('../../host/linux.js');
   return createSummaryPublisher(loaded.config, loaded.paths, createLinuxHost(), commandLog(loaded.paths, io));
+}
+
+/** The chronicler micro-agent, only with an API key: without one no model is ever built or called. */
+async function makeImprover(loaded: Loaded, io: Parameters<Command>[1]): Promise<ImproveDoc | undefined> {
+  const { anthropic } = loaded.config;
+  if (!anthropic.apiKey) return undefined;
+  const [{ createModelClient }, { createLlmBudget }] = await Promise.all([import('../../llm/client.js'), import('../../llm/budget.js')]);
+  const log = commandLog(loaded.paths, io);
+  return createProseImprover({
+    client: createModelClient({ apiKey: anthropic.apiKey, baseUrl: anthropic.baseUrl, model: anthropic.model }),
+    budget: createLlmBudget({ path: loaded.paths.llm, dailyUsd: anthropic.dailyUsd, log }),
+    log,
+  });
 }
 
 const chronicle: Command = async (argv, io) => {
@@ -47,10 +62,11 @@ const chronicle: Command = async (argv, io) => {
     exec: execFile,
     statePath: loaded.paths.chronicleState,
     publish: flags.values['no-publish'] ? undefined : await makePublisher(loaded, io),
+    improve: dryRun ? undefined : await makeImprover(loaded, io),
   });
   const { analysis, written } = result;
   if (flags.values.json) {
-    io.stdout(`${JSON.stringify({ analysis, docs: written.docs.map(({ path, status }) => ({ path, status })), commit: written.commit, summary: result.summary }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ analysis, docs: written.docs.map(({ path, status, prose }) => ({ path, status, ...(prose ? { prose } : {}) })), commit: written.commit, summary: result.summary }, null, 2)}\n`);
     return EXIT.OK;
   }
   const lines = [
@@ -60,7 +76,9 @@ const chronicle: Command = async (argv, io) => {
     ...analysis.patterns.map((p) => `  [${p.kind}] ${p.title}\n      → ${p.recommendation}`),
     '',
     `${dryRun ? 'Would write' : 'Documents'} in ${outDir}:`,
-    ...(written.docs.length ? written.docs.map((d) => `  ${(dryRun && d.status !== 'unchanged' ? `would be ${d.status}` : d.status).padEnd(16)} ${d.path}`) : ['  (none: no problems in the window)']),
+    ...(written.docs.length
+      ? written.docs.map((d) => `  ${(dryRun && d.status !== 'unchanged' ? `would be ${d.status}` : d.status).padEnd(16)} ${d.path}${proseNote(d.prose)}`)
+      : ['  (none: no problems in the window)']),
   ];
   if (result.published) lines.push('', `Daily summary: ${result.published.status} (${result.published.detail})`);
   if (flags.values.commit && !dryRun) lines.push('', `git: ${written.commit.status} (${written.commit.detail})`);
@@ -68,4 +86,11 @@ const chronicle: Command = async (argv, io) => {
   io.stdout(lines.join('\n') + '\n');
   return EXIT.OK;
 };
+function proseNote(prose: { source: string; rejected?: string; fallback?: string } | undefined): string {
+  if (!prose) return '';
+  if (prose.rejected) return `  (model prose rejected: ${prose.rejected})`;
+  if (prose.fallback) return `  (deterministic prose: ${prose.fallback.split(':')[0]})`;
+  return '  (model prose)';
+}
+
 export default chronicle;

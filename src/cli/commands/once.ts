@@ -18,7 +18,10 @@ const once: Command = async (argv, io) => {
   const { createRuntime } = await import('../../orchestrator/compose.js');
   const { runGuardedCycle } = await import('../../orchestrator/once.js');
   const rt = await createRuntime(loaded.config, loaded.paths, { log });
-  const outcome = await runGuardedCycle(rt);
+  // `systemctl stop` sends SIGTERM: let the cycle finish (systemd's TimeoutStopSec bounds it) rather than die mid-way.
+  const onTerm = () => log.warn('SIGTERM: finishing the current cycle, then exiting');
+  process.on('SIGTERM', onTerm);
+  const outcome = await runGuardedCycle(rt).finally(() => process.off('SIGTERM', onTerm));
   if (outcome.status === 'locked') {
     io.stderr(`argus: another cycle is running (pid ${outcome.ownerPid}); nothing done\n`);
     return EXIT.LOCKED;

@@ -31,6 +31,7 @@ describe('/proc/PID/stat parsing', () => {
       comm: 'evil) 1 2 (x',
       state: 'S',
       ppid: 77,
+      flags: 0,
       ticks: 200,
       startTicks: 9000,
       rssPages: 321,

@@ -60,7 +60,9 @@ export async function runToolTurn(
       refuse(use, `no such tool: ${JSON.stringify(use.name.slice(0, 80))}. Available: ${options.tools.map((t) => t.name).join(', ') || '(none)'}`);
       continue;
     }
-    const parsed = def.input.safeParse(use.input);
+    // Action tools validate raw input in the gate, which records every refusal: a malformed proposal from the model
+    // must land in the registry (source llm) like any other refused action, so it is passed through unparsed.
+    const parsed = def.validatesInput ? ({ success: true, data: use.input as Record<string, unknown> } as const) : def.input.safeParse(use.input);
     if (!parsed.success) {
       refuse(use, `invalid input for ${def.name}: ${z.prettifyError(parsed.error).slice(0, 1000)}`);
       continue;

@@ -105,6 +105,18 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
       const tools = actionTools(rt.gate, async (call) => ({ ...ctx, source: call.source, identity: call.identity ?? ctx.identity, incidentId: call.incidentId ?? ctx.incidentId }));
       const policy = { restartAllowlist: config.restartAllowlist, killPatterns: config.killPatterns, dryRun: ctx.dryRun, tmuxSockets: config.tmuxSockets };
       const r = await runPlanner({ finding: decision.finding, diagnosis, rca, policy, actionTools: tools, client, budget, log, freeBytes: snapshot.self.stateFreeBytes, ctx: { source: 'llm', identity: decision.identity, incidentId: decision.incidentId }, now });
+      if (r.usage.calls > 0 || r.fallbackReason) {
+        record(
+          llmRecord(decision.finding, 'llm', `planner for ${decision.identity}: ${r.toolCalls.length} proposals${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}`, {
+            agent: 'planner',
+            source: r.source,
+            usage: r.usage,
+            fallback: r.fallbackReason ?? null,
+            summary: r.summary,
+            proposals: r.toolCalls.map((c) => ({ name: c.name, refused: c.isError })),
+          }),
+        );
+      }
       return r.toolCalls.map((c) => `Model proposed ${c.name}: ${c.isError ? 'refused or failed' : 'done'}`);
     },
   };

@@ -3,9 +3,11 @@ import type { ActionNote, ScenarioResult } from './outcome.js';
 import type { Scenario } from './scenario.js';
 
 const INERT = new Set(['refused', 'skipped']);
+const THINKER_FAILED = /(evaluator analysis|diagnosis of \S+|planner for \S+) failed/;
 
-function matches(a: ActionNote, want: { action: string; target?: string; result?: string }): boolean {
+function matches(a: ActionNote, want: { action: string; target?: string; result?: string; source?: string }): boolean {
   if (a.action !== want.action) return false;
+  if (want.source !== undefined && a.source !== want.source) return false;
   if (want.target !== undefined && a.target !== want.target && !a.target.includes(want.target)) return false;
   return want.result === undefined ? true : a.result === want.result;
 }
@@ -24,7 +26,7 @@ export function checkExpectations(s: Scenario, r: ScenarioResult): string[] {
 
   for (const want of e.actions) {
     const hits = r.actions.filter((a) => matches(a, want) && (want.byMin === undefined || a.minute <= want.byMin) && (want.afterMin === undefined || a.minute >= want.afterMin));
-    const label = `${want.action}${want.target ? ` ${want.target}` : ''}${want.result ? ` → ${want.result}` : ''}${want.afterMin !== undefined ? ` from t=${want.afterMin} min` : ''}${want.byMin !== undefined ? ` by t=${want.byMin} min` : ''}`;
+    const label = `${want.action}${want.target ? ` ${want.target}` : ''}${want.source ? ` (source ${want.source})` : ''}${want.result ? ` → ${want.result}` : ''}${want.afterMin !== undefined ? ` from t=${want.afterMin} min` : ''}${want.byMin !== undefined ? ` by t=${want.byMin} min` : ''}`;
     if (hits.length < want.min) {
       const late = r.actions.filter((a) => matches(a, want));
       const when = late.length > 0 && want.byMin !== undefined ? ` (it happened first at t=${late[0]!.minute} min, too late)` : '';
@@ -34,7 +36,7 @@ export function checkExpectations(s: Scenario, r: ScenarioResult): string[] {
   }
   for (const ban of e.forbid) {
     const hits = r.actions.filter((a) => matches(a, ban) && (ban.result !== undefined || !INERT.has(a.result)) && (ban.beforeMin === undefined || a.minute < ban.beforeMin));
-    if (hits.length > 0) reasons.push(`forbidden ${ban.action}${ban.target ? ` ${ban.target}` : ''}${ban.beforeMin !== undefined ? ` before t=${ban.beforeMin} min` : ''} happened ${hits.length}× (first at t=${hits[0]!.minute} min: ${hits[0]!.result} — ${hits[0]!.reason})`);
+    if (hits.length > 0) reasons.push(`forbidden ${ban.action}${ban.target ? ` ${ban.target}` : ''}${ban.source ? ` (source ${ban.source})` : ''}${ban.beforeMin !== undefined ? ` before t=${ban.beforeMin} min` : ''} happened ${hits.length}× (first at t=${hits[0]!.minute} min: ${hits[0]!.result} — ${hits[0]!.reason})`);
   }
   if (e.maxAlerts !== undefined && r.alerts.length > e.maxAlerts) {
     reasons.push(`expected at most ${e.maxAlerts} alerts, sent ${r.alerts.length}: ${r.alerts.slice(0, 5).map((a) => `t=${a.minute} "${a.text.split('\n')[0]!.slice(0, 80)}"`).join('; ')}`);
@@ -61,5 +63,29 @@ export function checkExpectations(s: Scenario, r: ScenarioResult): string[] {
     const acted = r.actions.filter((a) => a.action !== 'alert' && !INERT.has(a.result));
     if (r.alerts.length > 0 || acted.length > 0) reasons.push(`expected silence, saw ${r.alerts.length} alerts and ${acted.length} actions (${seen(acted)})`);
   }
+  reasons.push(...checkModel(s, r));
   return reasons;
 }
+
+function checkModel(s: Scenario, r: ScenarioResult): string[] {
+  const m = r.model;
+  const want = s.expect.model;
+  const reasons = [...m.unexpected];
+  // With a scripted model, the model's part of the cycle must work: a thinker that threw never reached the model.
+  if (m.mode === 'scripted') reasons.push(...r.warnings.filter((w) => THINKER_FAILED.test(w)).map((w) => `the model's part of a cycle failed: ${w}`));
+  if (m.unused > 0) reasons.push(`${m.unused} scripted model replies were never served (${m.calls} calls made)`);
+  if (!want) return reasons;
+  const tokens = m.inputTokens + m.outputTokens;
+  if (want.maxCalls !== undefined && m.calls > want.maxCalls) reasons.push(`expected at most ${want.maxCalls} model calls, saw ${m.calls} (${agents(r)})`);
+  if (want.minCalls !== undefined && m.calls < want.minCalls) reasons.push(`expected at least ${want.minCalls} model calls, saw ${m.calls}`);
+  if (want.maxTokens !== undefined && tokens > want.maxTokens) reasons.push(`expected at most ${want.maxTokens} model tokens, used ${tokens}`);
+  if (want.proposalsRefused === true) {
+    if (m.proposals.length === 0) reasons.push('expected the model to propose tool calls that are refused, it proposed none');
+    for (const p of m.proposals.filter((x) => x.refused !== true)) {
+      reasons.push(`expected the model's ${p.name} ${JSON.stringify(p.input)} to be refused, it was ${p.refused === null ? 'never answered' : `run: ${p.result ?? ''}`}`);
+    }
+  }
+  return reasons;
+}
+
+const agents = (r: ScenarioResult) => Object.entries(r.model.byAgent).map(([a, v]) => `${a} ${v.calls}`).join(', ') || 'none';

@@ -1,7 +1,9 @@
 // What a replay produced, read back from the registry and the simulated tracker: actions, alerts, incidents, beads, timing.
+import type { ScriptedModel } from '../host/simulated/model.js';
 import type { SimTracker } from '../host/simulated/tracker.js';
 import type { ProblemRecord } from '../model/record.js';
 import type { AlertMessage } from '../notify/notifier.js';
+import { summariseModel, type ModelNote } from './model-outcome.js';
 import type { Scenario } from './scenario.js';
 
 export interface CycleNote {
@@ -50,9 +52,11 @@ export interface ScenarioResult {
   alerts: Array<{ minute: number; severity: string; text: string; identity: string | null }>;
   beads: { opened: number; closed: number; commented: number; titles: string[] };
   incidents: IncidentNote[];
-  model: { calls: number; inputTokens: number; outputTokens: number };
+  model: ModelNote;
   killed: Array<{ pid: number; comm: string; signal: string; minute: number }>;
   errors: string[];
+  /** Distinct cycle warnings, each with the minute it first appeared (at most 20). */
+  warnings: string[];
   /** Set when the run kept its temp directory. */
   dir?: string;
 }
@@ -66,9 +70,9 @@ export interface RawOutcome {
   killed: Array<{ pid: number; comm: string; signal: string; atMs: number }>;
   /** The alerts as handed to the notifier (whole texts). */
   sink: AlertMessage[];
+  /** The scripted model, when the scenario has one. */
+  model?: ScriptedModel | null;
 }
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function summarise(s: Scenario, raw: RawOutcome): ScenarioResult {
   const minute = (ts: string | number) => Math.round(((typeof ts === 'number' ? ts : Date.parse(ts)) - raw.startMs) / 60_000);
@@ -126,15 +130,7 @@ export function summarise(s: Scenario, raw: RawOutcome): ScenarioResult {
     }
   }
 
-  const model = { calls: 0, inputTokens: 0, outputTokens: 0 };
-  for (const r of raw.records) {
-    if (r.kind !== 'llm' && r.kind !== 'rca') continue;
-    const u = (r.details.usage ?? null) as Record<string, unknown> | null;
-    if (!u) continue;
-    model.calls += num(u.calls);
-    model.inputTokens += num(u.inputTokens ?? u.input_tokens);
-    model.outputTokens += num(u.outputTokens ?? u.output_tokens);
-  }
+  const model = summariseModel(raw.records, raw.model ?? null, minute);
 
   const beads = raw.tracker.beads;
   return {
@@ -158,5 +154,12 @@ export function summarise(s: Scenario, raw: RawOutcome): ScenarioResult {
     model,
     killed: raw.killed.map((k) => ({ pid: k.pid, comm: k.comm, signal: k.signal, minute: minute(k.atMs) })),
     errors: raw.cycles.filter((c) => !c.ok).map((c) => `t=${c.minute}: ${c.error ?? 'failed'}`),
+    warnings: distinctWarnings(raw.cycles),
   };
+}
+
+function distinctWarnings(cycles: readonly CycleNote[]): string[] {
+  const first = new Map<string, number>();
+  for (const c of cycles) for (const w of c.warnings) if (!first.has(w)) first.set(w, c.minute);
+  return [...first].slice(0, 20).map(([w, m]) => `t=${m}: ${w}`);
 }

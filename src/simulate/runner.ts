@@ -6,6 +6,7 @@ import { statePaths } from '../config/load.js';
 import { ConfigSchema, type Config } from '../config/schema.js';
 import { createSimClock } from '../host/simulated/clock.js';
 import { createSimulatedHost, type SimulatedHost } from '../host/simulated/host.js';
+import { createScriptedModel, type ScriptedModel } from '../host/simulated/model.js';
 import { createSimTracker } from '../host/simulated/tracker.js';
 import { createWorld } from '../host/simulated/world.js';
 import { silentLog, type Log } from '../log.js';
@@ -25,11 +26,13 @@ export interface RunOptions {
   onCycle?: (minute: number, host: SimulatedHost) => void;
 }
 
-function buildConfig(s: Scenario, stateDir: string, tmuxSocket: string): Config {
+function buildConfig(s: Scenario, stateDir: string, tmuxSocket: string, model: ScriptedModel | null): Config {
   const raw = { ...s.config } as Record<string, unknown>;
   if ('telegram' in raw || 'anthropic' in raw) throw new Error('scenario config may not set telegram or anthropic: a simulation never leaves the machine');
   const sockets = Array.isArray(raw.tmuxSockets) ? (raw.tmuxSockets as string[]) : [];
-  return ConfigSchema.parse({ ...raw, stateDir, hostname: 'sim-host', tmuxSockets: [...sockets, tmuxSocket], dryRun: raw.dryRun ?? false });
+  // A scripted model gets a key and a base URL only the simulated host's fetch answers.
+  const anthropic = model ? { anthropic: { apiKey: 'sim-key', baseUrl: model.baseUrl } } : {};
+  return ConfigSchema.parse({ ...raw, ...anthropic, stateDir, hostname: 'sim-host', tmuxSockets: [...sockets, tmuxSocket], dryRun: raw.dryRun ?? false });
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
@@ -37,11 +40,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'argus-sim-')));
   const clock = createSimClock(new Date(scenario.start));
   const world = createWorld(scenario.world, clock.startMs);
-  const host = createSimulatedHost(world, clock, { root });
+  const model = scenario.model === 'off' ? null : createScriptedModel(scenario.model, () => clock.now());
+  const host = createSimulatedHost(world, clock, { root, ...(model ? { model } : {}) });
   const started = performance.now();
   try {
     for (const d of scenario.world.disks) for (const f of d.files) host.addFile(d.mount, f);
-    const config = buildConfig(scenario, join(root, 'state'), host.tmuxSocket);
+    const config = buildConfig(scenario, join(root, 'state'), host.tmuxSocket, model);
     const paths = statePaths(config);
     const tracker = createSimTracker(() => clock.now());
     const sink: AlertSink = [];
@@ -62,7 +66,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       options.onCycle?.(m, host);
     }
     const records = await new Registry(paths.registry).list();
-    const result = summarise(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink });
+    const result = summarise(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink, model });
     result.reasons.push(...checkExpectations(scenario, result));
     result.pass = result.reasons.length === 0;
     if (options.keep) result.dir = root;

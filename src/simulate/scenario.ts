@@ -1,5 +1,6 @@
 // The scenario file: the starting machine, a timeline of events, the configuration, and the expected outcome (zod).
 import { z } from 'zod';
+import { ModelSpecSchema } from '../host/simulated/model.js';
 import { SimFileSchema, SimProcessSchema, WorldSpecSchema } from '../host/simulated/world.js';
 
 const t = z.number().min(0);
@@ -47,14 +48,16 @@ export type SimEvent = z.infer<typeof EventSchema>;
 
 const ActionName = z.enum(['restart_service', 'kill_pid', 'kill_tmux', 'alert', 'log', 'create_bead', 'clean_disk']);
 const Outcome = z.enum(['success', 'failure', 'refused', 'skipped', 'dry_run']);
+/** Who asked for the action (the registry's `source`): the rules, the model, an MCP client, the CLI. */
+const Source = z.enum(['rule', 'llm', 'mcp', 'cli']);
 
 export const ExpectSchema = z.strictObject({
   /** Actions that must happen: `target` is matched against the action's target (e.g. "nginx.service", "safelist", a PID). */
   actions: z
-    .array(z.strictObject({ action: ActionName, target: z.string().optional(), result: Outcome.optional(), byMin: z.number().min(0).optional(), afterMin: z.number().min(0).optional(), min: z.number().int().min(1).default(1), max: z.number().int().min(0).optional() }))
+    .array(z.strictObject({ action: ActionName, target: z.string().optional(), result: Outcome.optional(), source: Source.optional(), byMin: z.number().min(0).optional(), afterMin: z.number().min(0).optional(), min: z.number().int().min(1).default(1), max: z.number().int().min(0).optional() }))
     .default([]),
   /** Actions that must not happen (any result but refused/skipped, unless `result` says which). */
-  forbid: z.array(z.strictObject({ action: ActionName, target: z.string().optional(), result: Outcome.optional(), beforeMin: z.number().min(0).optional() })).default([]),
+  forbid: z.array(z.strictObject({ action: ActionName, target: z.string().optional(), result: Outcome.optional(), source: Source.optional(), beforeMin: z.number().min(0).optional() })).default([]),
   /** Alerts delivered (alert actions that succeeded). */
   maxAlerts: z.number().int().min(0).optional(),
   minAlerts: z.number().int().min(0).optional(),
@@ -66,6 +69,15 @@ export const ExpectSchema = z.strictObject({
   alertMentions: z.array(z.string()).default([]),
   /** Nothing at all: no alert, no action. */
   quiet: z.boolean().default(false),
+  /** The scripted model: calls and tokens (every request counted), and whether every tool call it made was refused. */
+  model: z
+    .strictObject({
+      minCalls: z.number().int().min(0).optional(),
+      maxCalls: z.number().int().min(0).optional(),
+      maxTokens: z.number().int().min(0).optional(),
+      proposalsRefused: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type Expect = z.infer<typeof ExpectSchema>;
 
@@ -80,7 +92,8 @@ export const ScenarioSchema = z.strictObject({
   intervalMin: z.number().positive().default(5),
   /** The start of the fake clock. */
   start: z.iso.datetime().default('2026-03-02T00:00:00Z'),
-  model: z.enum(['off']).default('off'),
+  /** "off" (no key: no call), or {mode: "scripted", default, replies} answering the Messages API from the script. */
+  model: ModelSpecSchema,
   expect: ExpectSchema.prefault({}),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

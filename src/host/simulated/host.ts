@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ExecOptions, ExecResult, Host, StatFs } from '../port.js';
 import type { SimClock } from './clock.js';
 import { answer } from './commands.js';
+import type { ScriptedModel } from './model.js';
 import { diskSlug, removeProcess, writeProcTree, writeProcess } from './proc-writer.js';
 import type { SimDisk, SimFileSpec, World } from './world.js';
 
@@ -20,6 +21,8 @@ export interface SimulatedHostOptions {
   /** Argus's own PID inside the simulated machine. */
   pid?: number;
   hostname?: string;
+  /** A scripted model answering POST <model.baseUrl>/v1/messages (the runtime is then given that base URL). */
+  model?: ScriptedModel;
 }
 
 export interface SimulatedHost extends Host {
@@ -82,8 +85,9 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
       return d ? statOf(d) : { ...ROOMY };
     },
 
-    fetch: (async (input: string | URL | Request) => {
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (options.model?.handles(url)) return options.model.answer(input, init);
       const hostname = new URL(url).hostname;
       if (FORBIDDEN_HOSTS.test(hostname)) throw new TypeError(`simulated host: ${hostname} is not reachable from a simulation`);
       const status = world.probes[url] ?? 200;

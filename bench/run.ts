@@ -23,7 +23,8 @@ interface Row {
 
 async function healthyOnce(rows: Row[], results: Record<string, unknown>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-once-'));
-  const env = { ARGUS_STATE_DIR: join(dir, 'state'), ARGUS_LOG_LEVEL: 'warn' };
+  // Dry run: the benchmark measures this machine and must never act on it.
+  const env = { ARGUS_STATE_DIR: join(dir, 'state'), ARGUS_LOG_LEVEL: 'warn', ARGUS_DRY_RUN: '1' };
   runNode([CLI, 'once'], env, dir); // first cycle writes the samples the next ones use
   const base: ProcessCost[] = [];
   const argus: ProcessCost[] = [];

@@ -8,12 +8,11 @@ import { runPlaybook, normaliseUnit } from '../agents/executor/playbooks.js';
 import type { ActionContext } from '../agents/executor/action.js';
 import type { ActionName, ActionResult } from '../model/action.js';
 import { SEVERITY_RANK, type Decision, type Finding } from '../model/finding.js';
-import type { ProblemRecord } from '../model/record.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { HistoryPoint } from '../model/history.js';
 import type { DeliveryReport } from '../notify/notifier.js';
 import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
 import { appendJsonl } from '../state/jsonl.js';
+import { historyPoint, recordBase, routingRecords } from './records.js';
 import { readSilences } from './silences.js';
 import { RecurrenceSchema, noteOpening, pruneRecurrence, readCycleState } from './cycle-state.js';
 import { decisionAlert, recoveryAlert } from './messages.js';
@@ -108,52 +107,9 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   const host_ = snapshot.host;
   const ts = started.toISOString();
   const recurrence = pruneRecurrence(readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn), started);
-  const records: ProblemRecord[] = [];
-  const base = (f: Finding, incidentId: string | null) => ({
-    ts,
-    severity: f.severity,
-    type: f.type,
-    host: host_,
-    identity: f.identity,
-    incident_id: incidentId,
-    source: f.source,
-    cycle_id: cycleId,
-    bead_id: null,
-  });
-  for (const d of routed.decisions) {
-    const suppressed = d.silencedBy ? 'silenced' : !d.notify && d.kind !== 'act' && d.kind !== 'ignore' ? 'suppressed' : null;
-    records.push({
-      ...base(d.finding, d.incidentId),
-      kind: 'detection',
-      description: d.finding.description,
-      action_taken: null,
-      action_result: suppressed,
-      details: { subject: d.finding.subject, decision: d.kind, transition: d.transition, notify: d.notify, reason: d.reason, silenced_by: d.silencedBy, ...d.finding.details },
-    });
-    if (d.transition === 'opened' || d.transition === 'flapping') {
-      records.push({
-        ...base(d.finding, d.incidentId),
-        kind: 'transition',
-        description: `${d.transition} ${d.finding.identity}`,
-        action_taken: null,
-        action_result: null,
-        details: { transition: d.transition },
-      });
-    }
-  }
-  for (const r of routed.resolved) {
-    records.push({
-      ...base(r.lastFinding, r.incidentId),
-      severity: 'info',
-      kind: 'transition',
-      description: `resolved ${r.identity} after ${r.durationSec}s`,
-      action_taken: null,
-      action_result: null,
-      details: { transition: 'resolved', opened_at: r.openedAt, duration_sec: r.durationSec },
-    });
-  }
+  const base = recordBase(ts, host_, cycleId);
   // Detections first: if the cycle dies during remediation, what was seen is already on disk.
-  registry.append(records);
+  registry.append(routingRecords(routed.decisions, routed.resolved, base));
 
   // --- incident handling: playbooks, alerts, beads (through the gate) ---
   const actions: ActionSummary[] = [];
@@ -270,35 +226,5 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
     alertsQueued,
     delivery,
     warnings,
-  };
-}
-
-function historyPoint(s: Snapshot, cycleId: string, findings: number, durationMs: number): HistoryPoint {
-  const disks: Record<string, number> = {};
-  const used: Record<string, number> = {};
-  const total: Record<string, number> = {};
-  for (const d of s.disks ?? []) {
-    disks[d.mount] = d.usedPct;
-    used[d.mount] = d.usedBytes;
-    total[d.mount] = d.usedBytes + d.availBytes;
-  }
-  const topRss: Record<string, number> = {};
-  for (const p of (s.processes?.topByRss ?? []).slice(0, 5)) topRss[`${p.comm}:${p.pid}`] = p.rssBytes;
-  return {
-    ts: s.ts,
-    cycle_id: cycleId,
-    mem_pct: s.memory?.effectivePct ?? null,
-    swap_pct: s.swap?.usedPct ?? null,
-    swap_in_bps: s.swap?.inBytesPerSec ?? null,
-    swap_out_bps: s.swap?.outBytesPerSec ?? null,
-    cpu_pct: s.cpu?.utilPct ?? null,
-    load1: s.cpu?.load1 ?? null,
-    disks,
-    disk_used: used,
-    disk_total: total,
-    top_rss: topRss,
-    findings,
-    ok: true,
-    duration_ms: durationMs,
   };
 }

@@ -9,10 +9,12 @@ import { makeTmp } from '../support/tmp.js';
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
 
+// Every cycle here runs on this real machine, so always in dry-run: a test must never kill, restart or clean
+// anything it did not create (the --dry-run flag in a test only makes that explicit).
 function argus(args: string[], env: Record<string, string>, cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ARGUS_DRY_RUN: '1', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -21,7 +21,7 @@ describe('argus run', () => {
   it('runs a cycle, then on SIGTERM stops waiting and exits 0 with valid state', async () => {
     tmp = makeTmp();
     const state = join(tmp.dir, 'state');
-    const child = spawn(process.execPath, [CLI, 'run'], { cwd: tmp.dir, env: { PATH: process.env.PATH, HOME: tmp.dir, ARGUS_STATE_DIR: state, ARGUS_INTERVAL: '3600' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'run'], { cwd: tmp.dir, env: { PATH: process.env.PATH, HOME: tmp.dir, ARGUS_STATE_DIR: state, ARGUS_INTERVAL: '3600', ARGUS_DRY_RUN: '1' }, stdio: 'ignore' });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       await waitFor(() => existsSync(join(state, 'cycle_state.json')));

@@ -50,7 +50,8 @@ async function cycles(n: number, overrides: Record<string, unknown> = {}) {
   tmp = makeTmp();
   const clock = { t: Date.parse('2026-11-21T00:00:00Z') };
   const host = fixtureHost(tmp.dir, clock);
-  const config = ConfigSchema.parse({ stateDir: join(tmp.dir, 'state'), anthropic: { apiKey: 'sk-ant-test', baseUrl: API }, ...overrides });
+  // Dry run: the disk playbook's clean_disk works on the real safelist (/tmp, caches); a test must not touch them.
+  const config = ConfigSchema.parse({ stateDir: join(tmp.dir, 'state'), anthropic: { apiKey: 'sk-ant-test', baseUrl: API }, dryRun: true, ...overrides });
   const paths = statePaths(config);
   const rt = await createRuntime(config, paths, { log: silentLog(), host, beadsDir: join(tmp.dir, 'beads') });
   const outcomes = [];

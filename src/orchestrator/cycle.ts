@@ -195,6 +195,7 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   if (rt.restarts) {
     for (const s of snapshot.services ?? []) {
       if (s.activeState === 'active') await rt.restarts.markHealthy(normaliseUnit(s.unit), started);
+      else if (s.activeState === 'failed' || s.activeState === 'activating') await rt.restarts.markDown(normaliseUnit(s.unit));
     }
   }
   if (rt.beads && !dryRun && !minimal) await rt.beads.retryPending().catch((e: unknown) => warn(`beads: retry failed: ${(e as Error).message}`));

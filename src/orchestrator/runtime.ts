@@ -14,6 +14,8 @@ export interface BeadPort {
 export interface RestartHealthPort {
   /** A watched unit was seen healthy: lets the restart backoff counter reset after an hour of health. */
   markHealthy(unit: string, now: Date): Promise<void> | void;
+  /** A watched unit was seen down: its healthy run (if any) is over. */
+  markDown(unit: string): Promise<void> | void;
 }
 
 export interface Runtime extends Deps {

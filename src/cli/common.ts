@@ -38,3 +38,14 @@ export function loadOrExplain(io: CommandIO, configPath: string | undefined, ove
 export function commandLog(paths: StatePaths, io: CommandIO, options: { quiet?: boolean } = {}): Log {
   return createLog({ logDir: paths.logDir, level: io.env.ARGUS_LOG_LEVEL, quiet: options.quiet });
 }
+
+/** What `once` and `run` need: validated config, the logger, and the composed runtime (loaded lazily). */
+export async function cycleRuntime(io: CommandIO, configPath: string | undefined, dryRun: boolean | undefined) {
+  const loaded = loadOrExplain(io, configPath, dryRun ? { dryRun: true } : {});
+  if (typeof loaded === 'number') return loaded;
+  const log = commandLog(loaded.paths, io);
+  const { createRuntime } = await import('../orchestrator/compose.js');
+  const { runGuardedCycle } = await import('../orchestrator/once.js');
+  const rt = await createRuntime(loaded.config, loaded.paths, { log });
+  return { loaded, log, rt, runGuardedCycle };
+}

@@ -1,6 +1,6 @@
 // `argus once`: one guarded cycle; prints the report (or JSON) and exits with a documented code.
 import { EXIT, type Command } from '../command.js';
-import { commandLog, loadOrExplain, parseFlags } from '../common.js';
+import { cycleRuntime, parseFlags } from '../common.js';
 import { renderCycle } from '../report.js';
 import { SEVERITY_RANK } from '../../model/finding.js';
 
@@ -12,12 +12,9 @@ const once: Command = async (argv, io) => {
     io.stderr(`argus: --fail-on must be "warning" or "critical", not ${JSON.stringify(failOn)}\n`);
     return EXIT.USAGE;
   }
-  const loaded = loadOrExplain(io, flags.values.config, flags.values['dry-run'] ? { dryRun: true } : {});
-  if (typeof loaded === 'number') return loaded;
-  const log = commandLog(loaded.paths, io);
-  const { createRuntime } = await import('../../orchestrator/compose.js');
-  const { runGuardedCycle } = await import('../../orchestrator/once.js');
-  const rt = await createRuntime(loaded.config, loaded.paths, { log });
+  const built = await cycleRuntime(io, flags.values.config, flags.values['dry-run']);
+  if (typeof built === 'number') return built;
+  const { log, rt, runGuardedCycle } = built;
   // `systemctl stop` sends SIGTERM: let the cycle finish (systemd's TimeoutStopSec bounds it) rather than die mid-way.
   const onTerm = () => log.warn('SIGTERM: finishing the current cycle, then exiting');
   process.on('SIGTERM', onTerm);

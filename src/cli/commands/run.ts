@@ -1,6 +1,6 @@
 // `argus run`: a cycle every ARGUS_INTERVAL seconds; SIGTERM/SIGINT let the current cycle finish, then exit 0.
 import { EXIT, type Command } from '../command.js';
-import { commandLog, loadOrExplain, parseFlags } from '../common.js';
+import { cycleRuntime, parseFlags } from '../common.js';
 
 const run: Command = async (argv, io) => {
   const flags = parseFlags(argv, { 'dry-run': { type: 'boolean' }, cycles: { type: 'string' } }, io);
@@ -10,12 +10,9 @@ const run: Command = async (argv, io) => {
     io.stderr('argus: --cycles must be a positive number\n');
     return EXIT.USAGE;
   }
-  const loaded = loadOrExplain(io, flags.values.config, flags.values['dry-run'] ? { dryRun: true } : {});
-  if (typeof loaded === 'number') return loaded;
-  const log = commandLog(loaded.paths, io);
-  const { createRuntime } = await import('../../orchestrator/compose.js');
-  const { runGuardedCycle } = await import('../../orchestrator/once.js');
-  const rt = await createRuntime(loaded.config, loaded.paths, { log });
+  const built = await cycleRuntime(io, flags.values.config, flags.values['dry-run']);
+  if (typeof built === 'number') return built;
+  const { loaded, log, rt, runGuardedCycle } = built;
 
   let stopping = false;
   let wake: (() => void) | null = null;

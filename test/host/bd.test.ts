@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBd, interpret, type Bd } from '../../src/host/bd.js';
 import { execFile } from '../../src/host/exec.js';
-import type { ExecResult } from '../../src/host/port.js';
 import { BD_STANDIN } from '../support/bd-standin/paths.js';
+import { execResult } from '../support/exec-result.js';
 
 const input = (identity: string) => ({
   title: `[argus] service: ${identity} is down`,
@@ -80,17 +80,7 @@ describe('bd port (against the stand-in)', () => {
 });
 
 describe('interpret', () => {
-  const result = (over: Partial<ExecResult>): ExecResult => ({
-    exitCode: 0,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    timedOut: false,
-    durationMs: 1,
-    failed: false,
-    spawnError: null,
-    ...over,
-  });
+  const result = execResult;
   it('reads errors from stderr, timeouts, and non-JSON output', () => {
     expect(interpret(result({ exitCode: 1, failed: true, stderr: '{"error":"database locked","code":"locked"}' }))).toEqual({
       ok: false,

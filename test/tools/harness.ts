@@ -1,5 +1,5 @@
 // Test harness for the tools: a temp state dir with real state files, a real gate (kill_pid, log) and the registry.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionContext } from '../../src/agents/executor/action.js';
@@ -17,6 +17,7 @@ import type { Snapshot } from '../../src/model/snapshot.js';
 import { Registry } from '../../src/state/registry.js';
 import { buildToolRegistry } from '../../src/orchestrator/tool-registry.js';
 import type { ToolCallContext, ToolRegistry } from '../../src/tools/tool.js';
+import { readRecords } from '../support/records.js';
 
 export const NOW = new Date('2026-02-19T10:05:00.000Z');
 
@@ -48,15 +49,7 @@ export function toolSandbox(over: { config?: Record<string, unknown>; host?: Par
     paths,
     host,
     deps: { host, config, paths, registry, log: silentLog() },
-    records: () => {
-      let text: string;
-      try {
-        text = readFileSync(paths.registry, 'utf8');
-      } catch {
-        return [];
-      }
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProblemRecord);
-    },
+    records: () => readRecords(paths.registry),
     writeSnapshot: (s) => writeJson(paths.snapshot, s),
     writeHistory: (points) => writeFileSync(paths.history, points.map((p) => JSON.stringify(p)).join('\n') + '\n'),
     writeJson,

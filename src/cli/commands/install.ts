@@ -1,10 +1,9 @@
 // `argus install`: the systemd units and the env file template, idempotent; `--dry-run` prints the plan.
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createLinuxHost } from '../../host/linux.js';
-import { applyPlan } from '../../install/apply.js';
-import { describeStep, ENV_FILE, planInstall } from '../../install/plan.js';
+import { ENV_FILE, planInstall } from '../../install/plan.js';
 import { PACKAGE_DIR, checkUnitPath } from '../../install/units.js';
+import { runPlan } from '../run-plan.js';
 import { EXIT, type Command } from '../command.js';
 import { parseFlags } from '../common.js';
 
@@ -62,15 +61,9 @@ const install: Command = async (argv, io) => {
 
   const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true });
   io.stdout(`argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`);
-  if (dryRun) {
-    for (const p of problems) io.stdout(`  warning: ${p}\n`);
-    for (const step of steps) io.stdout(`  would ${describeStep(step)}\n`);
-    io.stdout('Dry run: nothing changed.\n');
-    return EXIT.OK;
-  }
-  const reports = await applyPlan(steps, createLinuxHost().exec);
-  for (const r of reports) io.stdout(`  ${r.ok ? '' : 'FAILED: '}${r.line}\n`);
-  const failed = reports.filter((r) => !r.ok).length;
+  if (dryRun) for (const p of problems) io.stdout(`  warning: ${p}\n`);
+  const failed = await runPlan(steps, dryRun, io);
+  if (dryRun) return EXIT.OK;
   if (failed) {
     io.stderr(`argus: ${failed} step(s) failed; fix the cause and run \`argus install\` again (it is safe to repeat)\n`);
     return EXIT.FAILED;

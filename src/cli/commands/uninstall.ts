@@ -1,8 +1,7 @@
 // `argus uninstall`: stop and remove the units `argus install` wrote; state, logs and the env file are kept.
 import { resolve } from 'node:path';
-import { createLinuxHost } from '../../host/linux.js';
-import { applyPlan } from '../../install/apply.js';
-import { describeStep, planUninstall } from '../../install/plan.js';
+import { planUninstall } from '../../install/plan.js';
+import { runPlan } from '../run-plan.js';
 import { EXIT, type Command } from '../command.js';
 import { parseFlags } from '../common.js';
 
@@ -20,14 +19,8 @@ const uninstall: Command = async (argv, io) => {
     io.stdout('  nothing to do: no Argus units installed\n');
     return EXIT.OK;
   }
-  if (flags.values['dry-run']) {
-    for (const step of steps) io.stdout(`  would ${describeStep(step)}\n`);
-    io.stdout('Dry run: nothing changed.\n');
-    return EXIT.OK;
-  }
-  const reports = await applyPlan(steps, createLinuxHost().exec);
-  for (const r of reports) io.stdout(`  ${r.ok ? '' : 'FAILED: '}${r.line}\n`);
-  const failed = reports.filter((r) => !r.ok).length;
+  const failed = await runPlan(steps, flags.values['dry-run'] === true, io);
+  if (flags.values['dry-run']) return EXIT.OK;
   if (failed) io.stderr(`argus: ${failed} step(s) failed\n`);
   io.stdout('State (/var/lib/argus) and logs (/var/log/argus) are kept.\n');
   return failed ? EXIT.FAILED : EXIT.OK;

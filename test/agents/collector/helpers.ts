@@ -4,26 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLinuxHost } from '../../../src/host/linux.js';
-import type { ExecResult, Host, StatFs } from '../../../src/host/port.js';
+import type { Host, StatFs } from '../../../src/host/port.js';
+import { execResult } from '../../support/exec-result.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/collector/', import.meta.url));
 export const fixture = (name: string): string => join(FIXTURES, name);
 
 export const NOW = new Date('2026-03-01T12:00:00.000Z');
 
-export function execResult(partial: Partial<ExecResult>): ExecResult {
-  return {
-    exitCode: 0,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    timedOut: false,
-    durationMs: 1,
-    failed: false,
-    spawnError: null,
-    ...partial,
-  };
-}
+export { execResult };
 
 export const DISK_STATFS: StatFs = {
   blockSize: 4096,

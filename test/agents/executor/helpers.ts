@@ -14,6 +14,7 @@ import type { ProcessInfo, Snapshot } from '../../../src/model/snapshot.js';
 import { Registry } from '../../../src/state/registry.js';
 import type { ProblemRecord } from '../../../src/model/record.js';
 import { proc, processes, snapshot } from '../../support/snapshot.js';
+import { readRecords } from '../../support/records.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/executor/', import.meta.url));
 
@@ -54,15 +55,7 @@ export function sandbox(over: { config?: Partial<Config>; host?: Partial<Host>; 
     registry,
     children,
     pids,
-    records: () => {
-      let text: string;
-      try {
-        text = readFileSync(paths.registry, 'utf8');
-      } catch {
-        return [];
-      }
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProblemRecord);
-    },
+    records: () => readRecords(paths.registry),
     cleanup: () => {
       for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
       for (const pid of pids) {

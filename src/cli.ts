@@ -19,13 +19,14 @@ const COMMANDS: Record<string, { load: () => Promise<{ default: Command }>; summ
   stats: { load: () => import('./cli/commands/stats.js'), summary: 'counts and rates [--since 7d] [--json | --prometheus]' },
   mcp: { load: () => import('./cli/commands/mcp.js'), summary: 'serve the tools over MCP (stdio, or --http with a bearer token)' },
   simulate: { load: () => import('./cli/commands/simulate.js'), summary: 'replay scenarios through the real pipeline on a simulated host <file|dir> [--json]' },
+  'notify-failure': { load: () => import('./cli/commands/notify-failure.js'), summary: 'tell Telegram that an Argus unit failed (run by systemd OnFailure=) <unit>' },
   install: { load: () => import('./cli/commands/install.js'), summary: 'install the systemd units and env file [--dry-run]' },
   uninstall: { load: () => import('./cli/commands/uninstall.js'), summary: 'remove the systemd units (keeps state and env file) [--dry-run]' },
 };
 
 function usage(): string {
   const lines = ['usage: argus <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(14)} ${c.summary}`);
   lines.push('', 'Configuration: environment variables (see README) and an optional JSON file (--config or ARGUS_CONFIG).');
   return lines.join('\n') + '\n';
 }

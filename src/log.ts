@@ -30,9 +30,15 @@ export class RotatingFile {
     this.fd = openSync(path, 'a', 0o600);
     this.size = statSync(path).size;
   }
+  /** Lines that could not be written (a full disk): the log never throws into the code that logs. */
+  dropped = 0;
   write(chunk: string): boolean {
-    if (this.size + Buffer.byteLength(chunk) > this.maxBytes && this.size > 0) this.rotate();
-    this.size += writeSync(this.fd, chunk);
+    try {
+      if (this.size + Buffer.byteLength(chunk) > this.maxBytes && this.size > 0) this.rotate();
+      this.size += writeSync(this.fd, chunk);
+    } catch {
+      this.dropped++;
+    }
     return true;
   }
   private rotate(): void {

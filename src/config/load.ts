@@ -17,6 +17,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | '
   ['ARGUS_OBSERVATIONS_FILE', ['observationsFile'], 'string'],
   ['ARGUS_DRY_RUN', ['dryRun'], 'bool'],
   ['ARGUS_HOSTNAME', ['hostname'], 'string'],
+  ['ARGUS_HEARTBEAT_URL', ['heartbeatUrl'], 'string'],
   ['ARGUS_SERVICES', ['services'], 'list'],
   ['ARGUS_RESTART_ALLOWLIST', ['restartAllowlist'], 'list'],
   ['ARGUS_TMUX_SOCKETS', ['tmuxSockets'], 'list'],
@@ -186,6 +187,8 @@ export function statePaths(config: Config) {
     history: resolve(s, 'history.jsonl'),
     outbox: resolve(s, 'outbox.jsonl'),
     cycleState: resolve(s, 'cycle_state.json'),
+    /** Argus's own health, a fixed-size record rewritten in place: it still works on a full disk. */
+    selfHealth: resolve(s, 'self_health.json'),
     evaluator: resolve(s, 'evaluator.json'),
     incidents: resolve(s, 'incidents.json'),
     silences: resolve(s, 'silences.json'),

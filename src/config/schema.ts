@@ -37,6 +37,11 @@ export const ConfigSchema = z.strictObject({
   /** Record what would be done and do nothing (ARGUS_DRY_RUN=1 or --dry-run). */
   dryRun: z.boolean().default(false),
   hostname: z.string().optional(),
+  /**
+   * Dead-man's switch (ARGUS_HEARTBEAT_URL): a push-monitor URL (healthchecks.io, Uptime Kuma) pinged with a GET after
+   * every cycle, with `/fail` appended after a failed one; a watcher outside the machine notices when the pings stop.
+   */
+  heartbeatUrl: z.url({ protocol: /^https?$/ }).optional(),
 
   /** systemd units to watch. */
   services: z.array(unitName).max(200).default([]),

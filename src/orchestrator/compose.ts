@@ -10,6 +10,7 @@ import { BufferedNotifier } from '../notify/buffered.js';
 import { createLogNotifier } from '../notify/log-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createTelegramNotifier } from '../notify/telegram.js';
+import { sendDirect, type TelegramTarget } from '../notify/direct.js';
 import { Registry } from '../state/registry.js';
 import { createBeadKeeper } from '../agents/executor/beads.js';
 import { createGate } from '../agents/executor/gate.js';
@@ -33,6 +34,12 @@ export function createNotifier(config: Config, paths: StatePaths, host: Host, lo
     return createTelegramNotifier({ fetch: host.fetch, botToken, chatId, apiBase, hostname: config.hostname ?? host.hostname(), outboxPath: paths.outbox, now: () => host.now(), log, budgetMs });
   }
   return createLogNotifier({ log, outboxPath: paths.outbox });
+}
+
+/** The Telegram chat of this configuration, or null when Telegram is not (fully) configured. */
+export function telegramTarget(config: Config): TelegramTarget | null {
+  const { botToken, chatId, apiBase } = config.telegram;
+  return botToken && chatId ? { botToken, chatId, apiBase } : null;
 }
 
 export async function createRuntime(config: Config, paths: StatePaths, options: RuntimeOptions): Promise<Runtime> {
@@ -66,5 +73,11 @@ export async function createRuntime(config: Config, paths: StatePaths, options: 
     },
     restarts,
     flushAlerts: () => buffered.flush(),
+    sendDirect: (alert) =>
+      sendDirect(
+        { fetch: host.fetch, telegram: telegramTarget(config), hostname: config.hostname ?? host.hostname(), now: () => host.now(), outboxPath: paths.outbox, logWarn: (t) => log.warn(t) },
+        alert,
+      ),
+    selfMemory: { health: null },
   };
 }

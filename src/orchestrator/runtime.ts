@@ -1,6 +1,9 @@
 // What a cycle needs beyond Deps: the gate every action passes, and the ports for tickets and restart health.
 import type { Gate } from '../agents/executor/action.js';
+import type { DirectResult } from '../notify/direct.js';
+import type { AlertMessage } from '../notify/notifier.js';
 import type { Deps } from './deps.js';
+import type { SelfHealth } from './self-health.js';
 
 export interface BeadPort {
   /** Retry bead requests kept while `bd` was missing or failing. */
@@ -22,6 +25,10 @@ export interface Runtime extends Deps {
   gate: Gate;
   beads: BeadPort | null;
   restarts: RestartHealthPort | null;
+  /** Send one message straight to the channel, outside the cycle's buffer (Argus's own failures). Never throws. */
+  sendDirect(alert: AlertMessage): Promise<DirectResult>;
+  /** Argus's own health as last seen by this process (`argus run` keeps counting when no file can be written). */
+  selfMemory: { health: SelfHealth | null };
   /** Flush the cycle's buffered alerts as one message per chat. */
   flushAlerts(): Promise<import('../notify/notifier.js').DeliveryReport | null>;
 }

@@ -2,18 +2,28 @@
 import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { NODE_WRITER_FS, writeAll, type WriterFs } from './atomic.js';
 
 /**
  * Append records as whole lines in a single write(2) on an O_APPEND descriptor, so a crash leaves at most
- * one torn final line, which `repairJsonl` removes on the next start.
+ * one torn final line, which `repairJsonl` removes on the next start. A write that fails part-way (a full disk)
+ * throws after cutting its own partial bytes off again, so the file still ends with a complete line.
  */
-export function appendJsonl(path: string, records: readonly unknown[]): void {
+export function appendJsonl(path: string, records: readonly unknown[], fs: Pick<WriterFs, 'write'> = NODE_WRITER_FS): void {
   if (records.length === 0) return;
   mkdirSync(dirname(path), { recursive: true });
-  const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const bytes = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n', 'utf8');
   const fd = openSync(path, 'a', 0o600);
   try {
-    writeSync(fd, text);
+    const before = fstatSync(fd).size;
+    try {
+      writeAll(fs, fd, bytes);
+    } catch (error) {
+      // Undo our partial line, unless another writer appended after it (then repair on start cuts what is torn).
+      const size = fstatSync(fd).size;
+      if (size > before && size < before + bytes.length) ftruncateSync(fd, before);
+      throw error;
+    }
   } finally {
     closeSync(fd);
   }
@@ -26,8 +36,9 @@ export interface RepairResult {
 }
 
 /**
- * If the file does not end with a newline, the last line is a torn write: cut it. Every complete line
- * before it is kept. Reads only the tail, so it is cheap on a large registry.
+ * If the file does not end with a newline, the last line is either a complete record that lacks only its newline
+ * (the newline is added) or a torn write (it is cut). Every complete line before it is kept. Reads only the tail,
+ * so it is cheap on a large registry.
  */
 export function repairJsonl(path: string): RepairResult {
   if (!existsSync(path)) return { repaired: false, truncatedBytes: 0 };
@@ -45,17 +56,40 @@ export function repairJsonl(path: string): RepairResult {
       const start = Math.max(0, end - chunk.length);
       const n = readSync(fd, chunk, 0, end - start, start);
       const idx = chunk.subarray(0, n).lastIndexOf(0x0a);
-      if (idx >= 0) {
-        const keep = start + idx + 1;
-        ftruncateSync(fd, keep);
-        return { repaired: true, truncatedBytes: size - keep };
-      }
+      if (idx >= 0) return finishTail(fd, start + idx + 1, size);
       end = start;
     }
-    ftruncateSync(fd, 0);
-    return { repaired: true, truncatedBytes: size };
+    return finishTail(fd, 0, size);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The tail from `keep` to `size` has no newline: keep it if it is one whole JSON record, else cut it. */
+function finishTail(fd: number, keep: number, size: number): RepairResult {
+  const tailBytes = size - keep;
+  if (tailBytes <= MAX_RECORD_BYTES) {
+    const tail = Buffer.alloc(tailBytes);
+    readSync(fd, tail, 0, tailBytes, keep);
+    if (isWholeRecord(tail.toString('utf8'))) {
+      writeSync(fd, '\n', size);
+      return { repaired: true, truncatedBytes: 0 };
+    }
+  }
+  ftruncateSync(fd, keep);
+  return { repaired: true, truncatedBytes: tailBytes };
+}
+
+/** Records are JSON objects on one line; a longer tail is not one of ours. */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+function isWholeRecord(text: string): boolean {
+  if (!text.startsWith('{')) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
   }
 }
 

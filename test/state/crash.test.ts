@@ -72,20 +72,25 @@ describe('registry crash safety', () => {
     console.info(`crash test: ${kills} kills, ${torn} torn tails repaired, ${total} records intact`);
   }, 600_000);
 
-  it('repairs a torn last line cut at any byte, keeping every complete line before it', () => {
+  it('repairs a torn last line cut at any byte, keeping every complete line before it (and a whole record lacking only its newline)', () => {
     const file = join(tmp.dir, 'torn.jsonl');
     const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ seq: i, text: `record ${i} ${'é'.repeat(i)}` }));
     const full = lines.join('\n') + '\n';
     const ends: number[] = [];
     let off = 0;
     for (const l of lines) ends.push((off += Buffer.byteLength(l) + 1));
-    for (let cut = 1; cut < Buffer.byteLength(full); cut += 13) {
+    const cuts: number[] = [];
+    for (let cut = 1; cut < Buffer.byteLength(full); cut += 13) cuts.push(cut);
+    for (const cut of [...cuts, ...ends.slice(0, -1).map((e) => e - 1)]) {
       writeFileSync(file, full);
       truncateSync(file, cut);
       const result = repairJsonl(file);
-      const complete = ends.filter((e) => e <= cut).length;
+      // A cut just before a newline leaves a whole record without its newline: repair adds the newline.
+      const wholeButNewline = ends.includes(cut + 1);
+      const complete = ends.filter((e) => e <= cut).length + (wholeButNewline ? 1 : 0);
       expect(seqs(file)).toHaveLength(complete);
       expect(result.repaired).toBe(!ends.includes(cut));
+      expect(result.truncatedBytes).toBe(wholeButNewline || ends.includes(cut) ? 0 : cut - (ends.filter((e) => e <= cut).at(-1) ?? 0));
       expect(statSync(file).size).toBe(complete ? ends[complete - 1] : 0);
     }
   });

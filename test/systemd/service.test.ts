@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNIT_NAMES, SERVICE_UNITS } from '../../src/install/units.js';
 import { PROJECT_DIR, bootContainer, systemdAvailable, type Container } from '../support/systemd-container.js';
+import { startLoopbackTelegram } from '../support/telegram-server.js';
 
 const built = existsSync(join(PROJECT_DIR, 'dist/cli/commands/install.js'));
 if (!built) console.warn('[systemd service tests skipped] dist/ has no install command: run `npm run build` first');
@@ -144,4 +145,32 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
     slow.close();
     await cycle();
   });
+
+  it('OnFailure=: a failing argus.service makes argus-failure@ send one Telegram message straight away, at most one an hour', async () => {
+    const telegram = await startLoopbackTelegram();
+    try {
+      // The unit fails before any cycle can run (invalid configuration): only systemd can tell anyone.
+      const broken = `${ENV}TELEGRAM_BOT_TOKEN=123:abc\nTELEGRAM_CHAT_ID=42\nTELEGRAM_API_BASE=${telegram.apiBase}\nARGUS_INTERVAL=often\n`;
+      await c.writeFile('/etc/argus/argus.env', broken, 0o600);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await c.exec('systemctl', ['reset-failed', 'argus.service']);
+        const r = await c.exec('systemctl', ['start', 'argus.service'], { timeoutMs: 120_000 });
+        expect(r.failed).toBe(true);
+        const deadline = Date.now() + 20_000;
+        while (Date.now() < deadline && (await prop('argus-failure@argus.service.service', 'ActiveState')) !== 'inactive') await pause();
+        while (Date.now() < deadline && telegram.accepted.length === 0) await pause();
+      }
+      const failureLog = (await c.exec('journalctl', ['-u', 'argus-failure@argus.service.service', '--no-pager', '-n', '30'])).stdout;
+      expect(telegram.accepted, failureLog).toHaveLength(1);
+      expect(telegram.accepted[0]).toMatch(/Argus unit argus\.service failed \(result exit-code, exit status 2\)/);
+      expect(telegram.accepted[0]).toMatch(/journalctl -u argus\.service/);
+      const journal = (await c.exec('journalctl', ['-u', 'argus-failure@argus.service.service', '--no-pager'])).stdout;
+      expect(journal).toMatch(/at most one an hour/);
+    } finally {
+      await c.writeFile('/etc/argus/argus.env', ENV, 0o600);
+      await c.exec('systemctl', ['reset-failed']);
+      await telegram.close();
+    }
+    await cycle();
+  }, 120_000);
 });

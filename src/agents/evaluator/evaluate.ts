@@ -42,7 +42,6 @@ export function isObserved(snapshot: Snapshot, identity: string): boolean {
   const s = snapshot;
   if (identity === 'swap:thrashing') return s.swap !== null && s.swap.inBytesPerSec !== null && s.swap.outBytesPerSec !== null;
   if (identity === 'cpu:util') return s.cpu !== null && s.cpu.utilPct !== null;
-  if (identity === 'self:state-disk') return s.self.stateFreeBytes !== null;
   const type = identity.slice(0, identity.indexOf(':'));
   switch (type) {
     case 'disk':

@@ -2,6 +2,11 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinuxHost } from '../../host/linux.js';
+import { readCycleState } from '../../orchestrator/cycle-state.js';
+import { freshness } from '../../orchestrator/freshness.js';
+import { pingHeartbeat } from '../../orchestrator/heartbeat.js';
+import { SelfHealthSchema } from '../../orchestrator/self-health.js';
+import { readFixedRecord } from '../../state/fixed-record.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
 
@@ -43,6 +48,19 @@ const doctor: Command = async (argv, io) => {
     add(free < min ? 'fail' : 'ok', 'free space for state', `${(free / 1024 / 1024).toFixed(0)} MB free (minimum ${config.thresholds.stateMinFreeMB} MB)`);
   } catch {
     add('warn', 'free space for state', 'could not be measured');
+  }
+
+  // The dead-man's switch: is the last cycle recent, and does anyone outside notice when it stops?
+  const fresh = freshness(readCycleState(paths.cycleState), readFixedRecord(paths.selfHealth, SelfHealthSchema), config.intervalSec, new Date());
+  const freshLevel: Level = fresh.verdict === 'ok' ? 'ok' : fresh.verdict === 'never' ? 'warn' : 'fail';
+  add(freshLevel, 'last cycle', fresh.verdict === 'never' ? 'none has run yet with this state dir (is argus.timer enabled?)' : fresh.line);
+  if (!config.heartbeatUrl) add('warn', 'heartbeat', 'ARGUS_HEARTBEAT_URL unset: nothing outside this machine notices if Argus stops (see README, "Never silent")');
+  else if (flags.values.offline) add('ok', 'heartbeat', `${new URL(config.heartbeatUrl).host} (not contacted: --offline)`);
+  else {
+    // A GET counts as a ping: doctor says so rather than pinging silently.
+    let why = '';
+    const ok = await pingHeartbeat(globalThis.fetch, config.heartbeatUrl, true, (d) => (why = d));
+    add(ok ? 'ok' : 'warn', 'heartbeat', ok ? `${new URL(config.heartbeatUrl).host} answered (this check sent one ping)` : why);
   }
 
   const version = async (file: string, args: string[]) => host.exec(file, args, { timeoutMs: 5000 });

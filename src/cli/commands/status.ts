@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { SnapshotSchema } from '../../model/snapshot.js';
 import { readJsonState } from '../../state/atomic.js';
 import { readCycleState } from '../../orchestrator/cycle-state.js';
+import { freshness } from '../../orchestrator/freshness.js';
+import { SelfHealthSchema } from '../../orchestrator/self-health.js';
+import { readFixedRecord } from '../../state/fixed-record.js';
 import { activeSilences } from '../../orchestrator/silences.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
@@ -14,7 +17,7 @@ const IncidentsFileSchema = z.looseObject({ incidents: z.record(z.string(), Inci
 type IncidentsFile = { incidents: Record<string, z.infer<typeof IncidentLooseSchema>> };
 
 const status: Command = async (argv, io) => {
-  const flags = parseFlags(argv, { json: { type: 'boolean' } }, io);
+  const flags = parseFlags(argv, { json: { type: 'boolean' }, check: { type: 'boolean' } }, io);
   if (!flags) return EXIT.USAGE;
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;
@@ -25,15 +28,26 @@ const status: Command = async (argv, io) => {
   const incidents = Object.entries(incidentsFile.incidents).map(([identity, i]) => ({ ...i, identity: i.identity ?? identity }));
   const cycle = readCycleState(paths.cycleState);
   const silences = activeSilences(paths.silences, now);
+  const self = readFixedRecord(paths.selfHealth, SelfHealthSchema);
+  const fresh = freshness(cycle, self, loaded.config.intervalSec, now);
+  // --check: the dead-man's switch for Monit, cron or Nagios — exit 1 unless the last cycle is recent and worked.
+  const checkCode = flags.values.check && fresh.verdict !== 'ok' ? EXIT.FAILED : EXIT.OK;
   if (flags.values.json) {
-    io.stdout(`${JSON.stringify({ stateDir: paths.stateDir, cycle, incidents, silences, snapshot }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ stateDir: paths.stateDir, freshness: fresh, cycle, self, incidents, silences, snapshot }, null, 2)}\n`);
+    return checkCode;
+  }
+  if (flags.values.check) {
+    io.stdout(`argus ${fresh.line} (state in ${paths.stateDir})\n`);
+    return checkCode;
+  }
+  if (fresh.verdict === 'never' && !existsSync(paths.cycleState)) {
+    io.stdout(
+      `No cycle has run yet with state in ${paths.stateDir}.\n` +
+        'Installed as a service? Check the timer: `systemctl status argus.timer`. A first look that changes nothing: `argus once --dry-run`.\n',
+    );
     return EXIT.OK;
   }
-  if (!existsSync(paths.cycleState)) {
-    io.stdout(`No cycle has run yet with state in ${paths.stateDir}. Run \`argus once\`.\n`);
-    return EXIT.OK;
-  }
-  const out: string[] = [];
+  const out: string[] = [`Argus: ${fresh.line}`];
   out.push(
     `Last cycle ${cycle.lastCycleId ?? '?'} finished ${cycle.lastFinishedAt ?? '?'}: ${cycle.lastOk ? 'ok' : `FAILED (${cycle.lastError ?? 'unknown error'})`}` +
       `, ${cycle.lastDurationMs ?? '?'} ms; ${cycle.cyclesTotal} cycles run; ${cycle.consecutiveFailures} consecutive failures`,

@@ -49,7 +49,7 @@ describe('evaluate', () => {
     });
     expect(new Set(sets.map((s) => s.join(','))).size).toBe(1);
     expect(sets[0]).toEqual(
-      expect.arrayContaining(['disk:/', 'disk:/var/lib', 'memory:host', 'swap:thrashing', 'cpu:util', 'cpu:load', 'disk:inodes:/', 'swap:usage', 'service:nginx.service', 'process:orphans', 'probe:gateway', 'self:state-disk', 'self:cycle-failures']),
+      expect.arrayContaining(['disk:/', 'disk:/var/lib', 'memory:host', 'swap:thrashing', 'cpu:util', 'cpu:load', 'disk:inodes:/', 'swap:usage', 'service:nginx.service', 'process:orphans', 'probe:gateway']),
     );
   });
 
@@ -83,7 +83,7 @@ describe('evaluate', () => {
   });
 
   it('seenIdentities: gapped sections and unknown rates are not seen', () => {
-    const ids = ['disk:/', 'memory:host', 'swap:thrashing', 'swap:usage', 'cpu:util', 'cpu:util', 'cpu:load', 'disk:inodes:/', 'swap:usage', 'service:nginx.service', 'self:state-disk', 'self:collector:x', 'process:orphans'];
+    const ids = ['disk:/', 'memory:host', 'swap:thrashing', 'swap:usage', 'cpu:util', 'cpu:util', 'cpu:load', 'disk:inodes:/', 'swap:usage', 'service:nginx.service', 'self:collector:x', 'process:orphans'];
     const s = snapshot({ disks: null, swap: swap({ inBytesPerSec: null, outBytesPerSec: null }), cpu: null });
     expect([...seenIdentities({ ...s, self: { ...s.self, stateFreeBytes: null } }, ids)]).toEqual([
       'memory:host',

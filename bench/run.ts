@@ -84,11 +84,15 @@ async function main(): Promise<void> {
   await pressureDay(rows, results);
   await chronicleMillion(rows, results);
   if (process.env.BENCH_SKIP_CYCLES !== '1') await manyCycles(rows, results);
-  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  // A run never touches tracked files: results go to the ignored .cache/bench/; `npm run bench:publish` copies them
+  // to bench/results.json and docs/benchmarks.md, as an explicit step.
+  const out = join(ROOT, '.cache/bench');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench`. Medians over repeated runs; every time is also given as a ratio to a baseline measured',
+    'Written by `npm run bench` (to .cache/bench/) and published here by `npm run bench:publish`. Medians over repeated runs; every time is also given as a ratio to a baseline measured',
     'in the same run on the same machine (this machine is shared and noisy: compare ratios, not milliseconds).',
     'CPU and peak RSS of child processes are read inside them (`process.resourceUsage()` at exit, via `bench/rusage-hook.mjs`).',
     '',
@@ -97,8 +101,8 @@ async function main(): Promise<void> {
     table(rows),
     '',
   ].join('\n');
-  writeFileSync(join(ROOT, 'docs/benchmarks.md'), md);
-  process.stdout.write(`${table(rows)}\n`);
+  writeFileSync(join(out, 'benchmarks.md'), md);
+  process.stdout.write(`${table(rows)}\n\nWritten to ${out}/ (results.json, benchmarks.md); \`npm run bench:publish\` copies them into the tree.\n`);
 }
 
 void main();

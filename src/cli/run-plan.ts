@@ -6,7 +6,11 @@ import type { CommandIO } from './command.js';
 
 export async function runPlan(steps: readonly Step[], dryRun: boolean, io: CommandIO): Promise<number> {
   if (dryRun) {
-    for (const step of steps) io.stdout(`  would ${describeStep(step)}\n`);
+    for (const step of steps) {
+      io.stdout(`  would ${describeStep(step)}\n`);
+      // Show what would be written, so the plan can be reviewed before it is applied.
+      if (step.kind === 'write') io.stdout(`${step.text.replace(/^/gm, '      | ')}\n`);
+    }
     io.stdout('Dry run: nothing changed.\n');
     return 0;
   }

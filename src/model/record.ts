@@ -1,9 +1,12 @@
 // One line of problems.jsonl: the seed schema (ARG-001) plus identity, incident, source and details.
 import { z } from 'zod';
-import { SeveritySchema, SourceSchema } from './finding.js';
+import { FindingTypeSchema, SeveritySchema, SourceSchema } from './finding.js';
 
 export const RecordKindSchema = z.enum(['detection', 'decision', 'transition', 'action', 'rca', 'llm', 'self']);
 export type RecordKind = z.infer<typeof RecordKindSchema>;
+
+/** Every `type` a record can have: the finding types, `action` (an action without an identity), `summary` (the daily digest). */
+export const RECORD_TYPES: readonly string[] = [...FindingTypeSchema.options, 'action', 'summary'];
 
 export const ActionResultValueSchema = z.enum([
   'success',

@@ -66,12 +66,26 @@ const doctor: Command = async (argv, io) => {
   const version = async (file: string, args: string[]) => host.exec(file, args, { timeoutMs: 5000 });
   const systemctl = await version('systemctl', ['is-system-running']);
   const needsSystemd = config.services.length > 0 || config.restartAllowlist.length > 0;
+  // `is-system-running` says "offline" (exit 1) when PID 1 is not systemd: that is not running.
+  const systemState = systemctl.stdout.trim();
+  const systemdUp = !systemctl.spawnError && ['running', 'degraded', 'starting', 'initializing', 'maintenance'].includes(systemState);
   if (systemctl.spawnError) add(needsSystemd ? 'fail' : 'warn', 'systemctl', 'not installed: services cannot be watched or restarted');
-  else if (/not been booted with systemd|Failed to connect/i.test(systemctl.stderr + systemctl.stdout))
-    add(needsSystemd ? 'fail' : 'warn', 'systemd', 'not running on this machine (PID 1 is not systemd): services cannot be watched or restarted');
-  else add('ok', 'systemd', `running (${systemctl.stdout.trim() || 'state unknown'})`);
+  else if (!systemdUp)
+    add(needsSystemd ? 'fail' : 'warn', 'systemd', `not running on this machine (${systemState || 'no answer'}; PID 1 is not systemd): services cannot be watched or restarted`);
+  else if (systemState === 'degraded') add('warn', 'systemd', 'running, degraded: some units failed (`systemctl --failed` lists them)');
+  else add('ok', 'systemd', systemState);
   if (config.services.length === 0) add('warn', 'watched services', 'none configured: set "services" in argus.json or ARGUS_SERVICES');
-  else add('ok', 'watched services', config.services.join(', '));
+  else if (!systemdUp) add('warn', 'watched services', `${config.services.join(', ')}: not checked (no systemd)`);
+  else {
+    // A misspelt unit would be watched forever as "not found": say so now.
+    const missing: string[] = [];
+    for (const unit of config.services) {
+      const load = await version('systemctl', ['show', '--property=LoadState', '--value', '--', unit]);
+      if (load.stdout.trim() !== 'loaded') missing.push(`${unit} (${load.stdout.trim() || 'unknown'})`);
+    }
+    if (missing.length) add('fail', 'watched services', `not found: ${missing.join(', ')} — check the names with \`systemctl list-units --all --type=service\``);
+    else add('ok', 'watched services', config.services.join(', '));
+  }
   add(config.restartAllowlist.length ? 'ok' : 'warn', 'restart allowlist', config.restartAllowlist.length ? config.restartAllowlist.join(', ') : 'empty: Argus will alert about dead services but never restart one');
 
   const tmux = await version('tmux', ['-V']);

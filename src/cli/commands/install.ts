@@ -6,14 +6,9 @@ import { PACKAGE_DIR, checkUnitPath } from '../../install/units.js';
 import { runPlan } from '../run-plan.js';
 import { EXIT, type Command } from '../command.js';
 import { parseFlags } from '../common.js';
+import { commandHelp } from '../help.js';
 
-const USAGE =
-  'usage: argus install [--dry-run] [--mode timer|run] [--prefix DIR] [--node PATH] [--root DIR] [--no-start]\n' +
-  '  --mode timer  a cycle every 5 minutes (argus.timer) + the daily chronicle (default)\n' +
-  '  --mode run    the long-running argus-run.service instead of argus.timer\n' +
-  '  --prefix DIR  where Argus is installed (holds dist/cli.js); default: this package\n' +
-  '  --node PATH   the node binary the units run; default: the one running this command\n' +
-  '  --root DIR    install into an image or a test root (systemctl works offline; nothing is started)\n';
+const USAGE = commandHelp('install') ?? '';
 
 const install: Command = async (argv, io) => {
   const flags = parseFlags(

@@ -1,4 +1,5 @@
 // `argus problems`: query the registry (problems.jsonl) by time, type, identity and kind.
+import { RECORD_TYPES, RecordKindSchema } from '../../model/record.js';
 import { Registry } from '../../state/registry.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
@@ -27,6 +28,17 @@ const problems: Command = async (argv, io) => {
   if (!Number.isInteger(limit) || limit <= 0) {
     io.stderr('argus: --limit must be a positive whole number\n');
     return EXIT.USAGE;
+  }
+  // An unknown value would print "No records" and exit 0: a typo looks like a quiet registry.
+  const choices: Array<[string, string | undefined, readonly string[]]> = [
+    ['type', flags.values.type, RECORD_TYPES],
+    ['kind', flags.values.kind, RecordKindSchema.options],
+  ];
+  for (const [flag, value, valid] of choices) {
+    if (value !== undefined && !valid.includes(value)) {
+      io.stderr(`argus: --${flag} ${JSON.stringify(value)} is not one of: ${valid.join(', ')}\n`);
+      return EXIT.USAGE;
+    }
   }
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;

@@ -4,25 +4,22 @@ import { join } from 'node:path';
 import type { Host } from '../../host/port.js';
 import type { TmuxSession } from '../../model/snapshot.js';
 
-const FORMAT = '#{session_name}\t#{session_windows}\t#{session_created}\t#{session_attached}';
+/**
+ * Numbers first, the name last, separated by spaces: without a UTF-8 locale (cron, `env -i`, LANG unset) tmux turns a
+ * tab into `_`, so a tab separator is not locale-independent; a space is printable everywhere, and the numbers hold none.
+ */
+const FORMAT = '#{session_windows} #{session_created} #{session_attached} #{session_name}';
 /** tmux's words for "there is no server on this socket": an empty list, not a failure. */
 const NO_SERVER = /no server running|error connecting to|no such file or directory|connection refused/i;
 
-/** Lines of name, windows, created (epoch s), attached count; the name is everything before the last three tabs. */
+/** Lines of windows, created (epoch s), attached count, then the name: everything after the third space. */
 export function parseSessions(stdout: string, socket: string): TmuxSession[] {
   const out: TmuxSession[] = [];
   for (const line of stdout.split('\n')) {
-    const parts = line.split('\t');
-    if (parts.length < 4) continue;
-    const [windows, created, attached] = parts.slice(-3).map(Number) as [number, number, number];
-    if (![windows, created, attached].every(Number.isFinite)) continue;
-    out.push({
-      socket,
-      name: parts.slice(0, -3).join('\t'),
-      windows,
-      createdAt: new Date(created * 1000).toISOString(),
-      attached: attached > 0,
-    });
+    const m = /^(\d+) (\d+) (\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const [windows, created, attached] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
+    out.push({ socket, name: m[4]!, windows, createdAt: new Date(created * 1000).toISOString(), attached: attached > 0 });
   }
   return out;
 }
@@ -31,6 +28,8 @@ export function parseSessions(stdout: string, socket: string): TmuxSession[] {
 function cleanEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) if (k !== 'TMUX' && k !== 'TMUX_PANE') env[k] = v;
+  // Without a UTF-8 locale tmux prints non-ASCII session names as `_`: ask for one that every Debian has.
+  if (!/utf-?8/i.test(env.LC_ALL ?? env.LC_CTYPE ?? env.LANG ?? '')) env.LC_CTYPE = 'C.UTF-8';
   return env;
 }
 

@@ -58,6 +58,26 @@ describe('readTmux with a real tmux on a private socket', () => {
   });
 });
 
+describe('readTmux without a locale (cron, env -i: LANG unset)', () => {
+  it('still finds every session, names with spaces and non-ASCII included', async () => {
+    const sock = join(temp.make(), 'sock');
+    sockets.push(sock);
+    tmux(sock, 'new-session', '-d', '-s', 'agent one');
+    tmux(sock, 'new-session', '-d', '-s', 'café');
+    const saved = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE };
+    delete process.env.LANG;
+    delete process.env.LC_ALL;
+    delete process.env.LC_CTYPE;
+    try {
+      const sessions = await readTmux(createLinuxHost(), [sock], 5000);
+      expect(sessions.map((s) => s.name).sort()).toEqual(['agent one', 'café']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+});
+
 describe('readTmux failures', () => {
   it('tmux not installed → throws (a gap), when there is a socket to ask', async () => {
     const dir = temp.make();
@@ -83,20 +103,20 @@ describe('readTmux failures', () => {
     const host = createLinuxHost({
       exec: async (_file, args) => {
         calls.push(args);
-        return execResult({ stdout: 'a\t1\t1700000000\t1\n' });
+        return execResult({ stdout: '1 1700000000 1 a\n' });
       },
     });
     const sessions = await readTmux(host, [sock], 1000);
-    expect(calls).toEqual([['-S', sock, 'list-sessions', '-F', '#{session_name}\t#{session_windows}\t#{session_created}\t#{session_attached}']]);
+    expect(calls).toEqual([['-S', sock, 'list-sessions', '-F', '#{session_windows} #{session_created} #{session_attached} #{session_name}']]);
     expect(sessions).toEqual([{ socket: sock, name: 'a', windows: 1, createdAt: '2023-11-14T22:13:20.000Z', attached: true }]);
   });
 });
 
 describe('parseSessions', () => {
   it.each([
-    ['plain', 'demo\t3\t1700000000\t0', [['demo', 3, false]]],
-    ['a tab in the name', 'a\tb\t1\t1700000000\t2', [['a\tb', 1, true]]],
-    ['garbage lines are skipped', 'nonsense\nx\ty\tz\tw\n', []],
+    ['plain', '3 1700000000 0 demo', [['demo', 3, false]]],
+    ['spaces and a tab in the name', '1 1700000000 2 a b\tc', [['a b\tc', 1, true]]],
+    ['garbage lines are skipped', 'nonsense\nx y z w\n1 2\n', []],
   ] as const)('%s', (_name, stdout, expected) => {
     expect(parseSessions(stdout, 'default').map((s) => [s.name, s.windows, s.attached])).toEqual(expected);
   });

@@ -1,15 +1,12 @@
 // Services: the configured systemd units, read with one `systemctl show` call (argument array, no shell).
 import type { Host } from '../../host/port.js';
 import type { Service } from '../../model/snapshot.js';
+import { withUnitType } from '../../model/unit.js';
 
-const UNIT_TYPES = ['service', 'socket', 'target', 'timer', 'mount', 'automount', 'swap', 'path', 'slice', 'scope', 'device'];
 const PROPERTIES = ['Id', 'LoadState', 'ActiveState', 'SubState', 'Result', 'NRestarts', 'MainPID', 'ActiveEnterTimestamp'];
 
-/** `nginx` → `nginx.service`; a name with a unit-type suffix is kept as it is. */
-export function normaliseUnit(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && UNIT_TYPES.includes(name.slice(dot + 1)) ? name : `${name}.service`;
-}
+/** `nginx` → `nginx.service` (the one rule: src/model/unit.ts). */
+export const normaliseUnit = withUnitType;
 
 /** Blocks of Key=Value lines separated by blank lines, in the order the units were asked for. */
 export function parseSystemctlShow(stdout: string): Array<Map<string, string>> {

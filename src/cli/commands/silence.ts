@@ -2,7 +2,15 @@
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
 import { parseDuration } from '../duration.js';
-import { MATCHER_RE, activeSilences, addSilence, removeSilence } from '../../orchestrator/silences.js';
+import { activeSilences, addSilence, covered, normalizeMatcher, removeSilence } from '../../orchestrator/silences.js';
+import { readJsonState } from '../../state/atomic.js';
+import { z } from 'zod';
+
+/** Identities of the open incidents (incidents.json), read loosely: a missing or older file is no incident. */
+function openIdentities(path: string): string[] {
+  const file = readJsonState(path, z.looseObject({ incidents: z.record(z.string(), z.unknown()) }), () => ({ incidents: {} }));
+  return Object.keys(file.incidents);
+}
 
 const silence: Command = async (argv, io) => {
   const flags = parseFlags(argv, { for: { type: 'string' }, reason: { type: 'string' }, list: { type: 'boolean' }, remove: { type: 'string' } }, io, true);
@@ -27,8 +35,9 @@ const silence: Command = async (argv, io) => {
       '  matcher: a finding identity or glob, e.g. "service:nginx.service", "disk:*", or a type such as "memory"\n');
     return EXIT.USAGE;
   }
-  if (!MATCHER_RE.test(matcher)) {
-    io.stderr(`argus: matcher ${JSON.stringify(matcher)} must be 1-200 characters of letters, digits and _ . : @ / * -\n`);
+  const normal = normalizeMatcher(matcher);
+  if ('error' in normal) {
+    io.stderr(`argus: ${normal.error}\n`);
     return EXIT.USAGE;
   }
   const ms = flags.values.for ? parseDuration(flags.values.for) : null;
@@ -36,8 +45,12 @@ const silence: Command = async (argv, io) => {
     io.stderr(`argus: --for must be a duration like 30m, 2h or 1d${flags.values.for ? `, not ${JSON.stringify(flags.values.for)}` : ''}\n`);
     return EXIT.USAGE;
   }
-  const s = addSilence(path, matcher, new Date(now.getTime() + ms), now, flags.values.reason ?? null);
-  io.stdout(`Silenced ${s.matcher} until ${s.until} (id ${s.id}). Findings are still recorded.\n`);
+  const s = addSilence(path, normal.matcher, new Date(now.getTime() + ms), now, flags.values.reason ?? null);
+  const open = covered(s.matcher, openIdentities(loaded.paths.incidents));
+  io.stdout(
+    `Silenced ${s.matcher}${s.matcher !== matcher ? ` (from "${matcher}")` : ''} until ${s.until} (id ${s.id}). Findings are still recorded.\n` +
+      (open.length ? `It mutes ${open.length} open incident(s) now: ${open.join(', ')}\n` : 'It matches no open incident right now.\n'),
+  );
   return EXIT.OK;
 };
 export default silence;

@@ -3,13 +3,10 @@ import type { Finding } from '../../../model/finding.js';
 import type { Service, Snapshot } from '../../../model/snapshot.js';
 import { makeFinding } from '../format.js';
 import type { RuleContext } from '../state.js';
+import { withUnitType } from '../../../model/unit.js';
 
-const UNIT_SUFFIX = /\.(service|socket|timer|mount|automount|swap|target|path|slice|scope|device)$/;
-
-/** `nginx` → `nginx.service`; names with a unit-type suffix are kept. */
-export function normalizeUnit(unit: string): string {
-  return UNIT_SUFFIX.test(unit) ? unit : `${unit}.service`;
-}
+/** `nginx` → `nginx.service` (the one rule: src/model/unit.ts). */
+export const normalizeUnit = withUnitType;
 
 export type ServiceCondition = 'not-found' | 'failed' | 'died' | 'crash-loop' | 'ok';
 

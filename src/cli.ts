@@ -71,6 +71,7 @@ const io: CommandIO = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTTY: process.stderr.isTTY === true,
 };
 
 main(process.argv.slice(2), io).then(

@@ -4,6 +4,8 @@ export interface CommandIO {
   stderr(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** stderr is a terminal: progress lines are welcome there (never on a pipe). */
+  stderrIsTTY?: boolean;
 }
 
 export type Command = (argv: string[], io: CommandIO) => Promise<number>;

@@ -148,3 +148,15 @@ describe('install --dry-run', () => {
     expect(existsSync(root)).toBe(false);
   });
 });
+
+describe('progress on a terminal, nothing on a pipe', () => {
+  const scenario = join(ROOT, 'scenarios/admin-stopped-service.json');
+  it('simulate shows "scenario n of N" on a pseudo-terminal (script), and nothing on stderr through a pipe', () => {
+    const piped = argus(['simulate', scenario]);
+    expect(piped.stderr).toBe('');
+    // script(1) gives the command a pseudo-terminal, as an operator's shell would.
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} simulate ${scenario}`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    if (tty.error) return; // no script(1): nothing to check here
+    expect(tty.stdout).toContain('scenario 1 of 1: admin-stopped-service');
+  });
+});

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { EXIT, type Command } from '../command.js';
 import { parseFlags } from '../common.js';
+import { progress } from '../progress.js';
 
 const simulate: Command = async (argv, io) => {
   const flags = parseFlags(argv, { json: { type: 'boolean' } }, io, true);
@@ -30,9 +31,12 @@ const simulate: Command = async (argv, io) => {
     return EXIT.USAGE;
   }
   const results = [];
+  const shown = progress(io, loaded.length, 'scenario');
   for (const l of loaded) {
     if (!l.ok) continue;
+    shown.step(l.scenario.name);
     const r = await runScenario(l.scenario);
+    shown.done();
     results.push(r);
     if (!flags.values.json) io.stdout(renderResult(r));
   }

@@ -1,7 +1,8 @@
 // The problem registry (problems.jsonl): append records, repair a torn tail, stream and filter.
-import { ProblemRecordSchema, type ProblemRecord } from '../model/record.js';
+import type { ProblemRecord } from '../model/record.js';
 import { globRegExp } from '../model/glob.js';
-import { appendJsonl, readJsonl, repairJsonl, type RepairResult } from './jsonl.js';
+import { appendJsonl, repairJsonl, type RepairResult } from './jsonl.js';
+import { recordsInWindow } from './registry-window.js';
 
 export interface RegistryFilter {
   sinceMs?: number;
@@ -21,14 +22,10 @@ export class Registry {
     appendJsonl(this.path, records);
   }
 
-  /** Stream records matching the filter, oldest first; invalid lines are skipped. */
+  /** Stream records matching the filter, oldest first; invalid lines are skipped (see registry-window.ts). */
   async *query(filter: RegistryFilter = {}): AsyncGenerator<ProblemRecord> {
     const identity = filter.identity ? globRegExp(filter.identity) : null;
-    for await (const value of readJsonl(this.path)) {
-      const parsed = ProblemRecordSchema.safeParse(value);
-      if (!parsed.success) continue;
-      const r = parsed.data;
-      if (filter.sinceMs !== undefined && Date.parse(r.ts) < filter.sinceMs) continue;
+    for await (const { r } of recordsInWindow(this.path, filter.sinceMs ?? -Infinity)) {
       if (filter.type && r.type !== filter.type) continue;
       if (identity && !(r.identity !== null && identity.test(r.identity))) continue;
       if (filter.kind && r.kind !== filter.kind) continue;

@@ -1,6 +1,6 @@
 // Small shared helpers: bounded maps, evidence buffers, time keys, rounding, slugs.
-import { ProblemRecordSchema, type ProblemRecord } from '../../model/record.js';
-import { readJsonl } from '../../state/jsonl.js';
+import type { ProblemRecord } from '../../model/record.js';
+import { recordsInWindow as readWindow } from '../../state/registry-window.js';
 import { EVIDENCE_MAX, type Evidence, type EvidenceList } from './analysis.js';
 
 /** A Map that refuses new keys past `max` and counts the refusals (memory stays bounded on any input). */
@@ -103,10 +103,5 @@ export function detailString(details: Record<string, unknown>, ...keys: string[]
 
 /** Registry records in [from, to) with their time in ms, streamed: the one pass aggregate and stats both make. */
 export async function* recordsInWindow(registryPath: string, from: number, to: number): AsyncGenerator<{ r: ProblemRecord; ms: number }> {
-  for await (const value of readJsonl(registryPath)) {
-    const parsed = ProblemRecordSchema.safeParse(value);
-    if (!parsed.success) continue;
-    const ms = Date.parse(parsed.data.ts);
-    if (ms >= from && ms < to) yield { r: parsed.data, ms };
-  }
+  yield* readWindow(registryPath, from, to);
 }

@@ -1,5 +1,5 @@
 // What `argus install` / `argus uninstall` would do, as data: computed by reading the target root, changing nothing.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSTALL_MARKER, TIMER_UNITS, UNIT_NAMES, readTemplate, renderUnits, type UnitVars } from './units.js';
 
@@ -24,6 +24,63 @@ export interface InstallOptions {
   /** Start the timers/service now (only on a live system, root "/"). */
   start: boolean;
   sourceDir?: string;
+  /** Watched units: in timer mode each gets a drop-in that starts a cycle at once when it fails. */
+  watched?: readonly string[];
+}
+
+/** The drop-in that makes a watched unit's failure start a cycle at once (timer mode). */
+export const RECOVER_DROPIN = 'argus-recover.conf';
+
+export function recoverDropIn(unit: string): string {
+  return [
+    `# ${INSTALL_MARKER}: when ${unit} fails, Argus runs a cycle at once (detect, restart through the gate, verify)`,
+    '# instead of at the next timer tick. The single-instance lock keeps it from overlapping a timer cycle.',
+    '[Unit]',
+    'OnFailure=argus.service',
+    '',
+  ].join('\n');
+}
+
+/** Drop-ins of ours under the unit dir: unit name → path. */
+function ourDropIns(unitDir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let entries: string[];
+  try {
+    entries = readdirSync(unitDir);
+  } catch {
+    return found;
+  }
+  for (const dir of entries.filter((e) => e.endsWith('.d'))) {
+    const path = join(unitDir, dir, RECOVER_DROPIN);
+    if (readIfExists(path)?.includes(INSTALL_MARKER)) found.set(dir.slice(0, -2), path);
+  }
+  return found;
+}
+
+/** Write a drop-in for each watched unit, remove ours from units no longer watched. */
+function planDropIns(unitDir: string, watched: readonly string[]): { steps: Step[]; changed: boolean } {
+  const steps: Step[] = [];
+  let changed = false;
+  const existing = ourDropIns(unitDir);
+  for (const unit of watched) {
+    const dir = join(unitDir, `${unit}.d`);
+    const path = join(dir, RECOVER_DROPIN);
+    const text = recoverDropIn(unit);
+    const current = readIfExists(path);
+    existing.delete(unit);
+    if (current === text) {
+      steps.push({ kind: 'keep', path, why: 'unchanged' });
+      continue;
+    }
+    if (!existsSync(dir)) steps.push({ kind: 'mkdir', path: dir, mode: 0o755 });
+    steps.push({ kind: 'write', path, mode: 0o644, text, change: current === null ? 'create' : 'update' });
+    changed = true;
+  }
+  for (const [, path] of existing) {
+    steps.push({ kind: 'remove', path });
+    changed = true;
+  }
+  return { steps, changed };
 }
 
 const at = (root: string, path: string) => (root === '/' ? path : join(root, path));
@@ -69,6 +126,11 @@ export function planInstall(options: InstallOptions): Step[] {
     if (mode & 0o077) steps.push({ kind: 'chmod', path: envFile, mode: 0o600, why: `was ${mode.toString(8).padStart(4, '0')}: it holds secrets` });
   }
 
+  // Recovery in seconds (timer mode): argus-run.service conflicts with argus.service, so run mode gets no drop-ins.
+  const dropIns = planDropIns(unitDir, options.mode === 'timer' ? (options.watched ?? []) : []);
+  steps.push(...dropIns.steps);
+  changed ||= dropIns.changed;
+
   if (root === '/' && changed) steps.push({ kind: 'systemctl', args: ['daemon-reload'] });
   const enable = options.mode === 'timer' ? [...TIMER_UNITS] : ['argus-run.service', 'argus-chronicle.timer'];
   if (options.mode === 'run') steps.push(systemctl(root, 'disable', ['argus.timer'], options.start));
@@ -90,7 +152,9 @@ export function planUninstall(options: { root: string; start?: boolean }): Step[
     if (ours.includes(name)) steps.push({ kind: 'remove', path });
     else steps.push({ kind: 'keep', path, why: 'not written by argus install; left alone' });
   }
-  if (root === '/' && ours.length) steps.push({ kind: 'systemctl', args: ['daemon-reload'] });
+  const dropIns = [...ourDropIns(unitDir).values()];
+  for (const path of dropIns) steps.push({ kind: 'remove', path });
+  if (root === '/' && (ours.length || dropIns.length)) steps.push({ kind: 'systemctl', args: ['daemon-reload'] });
   const envFile = at(root, ENV_FILE);
   if (existsSync(envFile)) steps.push({ kind: 'keep', path: envFile, why: 'configuration and secrets are kept; remove by hand' });
   return steps;

@@ -126,7 +126,7 @@ export async function bootContainer(options: BootOptions): Promise<Container> {
   const exec = (file: string, argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> => {
     const env = Object.entries(opts.env ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
     const chdir = opts.cwd ? ['-C', opts.cwd] : [];
-    return execFile('nsenter', ['-t', String(pid), '-a', '--', 'env', '-i', `PATH=${INNER_PATH}`, ...env, ...chdir, file, ...argv], { ...opts, env: { PATH: process.env.PATH }, cwd: undefined });
+    return execFile('nsenter', ['-t', String(pid), '-a', '--', 'env', '-i', ...chdir, `PATH=${INNER_PATH}`, ...env, file, ...argv], { ...opts, env: { PATH: process.env.PATH }, cwd: undefined });
   };
 
   // If the test process ends without stop() (a hook timed out), take the container down with it.

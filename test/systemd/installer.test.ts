@@ -9,6 +9,7 @@ import uninstall from '../../src/cli/commands/uninstall.js';
 import type { CommandIO } from '../../src/cli/command.js';
 import { applyPlan } from '../../src/install/apply.js';
 import { planInstall, planUninstall } from '../../src/install/plan.js';
+import { serviceEnvironment } from '../../src/install/service-env.js';
 import { PACKAGE_DIR, UNIT_NAMES, checkUnitPath, readTemplate } from '../../src/install/units.js';
 import type { ExecResult } from '../../src/host/port.js';
 
@@ -173,5 +174,60 @@ describe('argus install on a temp root', () => {
     expect(await install(['--root', r, '--prefix', r], b)).toBe(1);
     expect(b.err.join('')).toContain('dist/cli.js not found');
     expect(readdirSync(r)).toEqual([]);
+  });
+});
+
+describe('recovery drop-ins for watched units', () => {
+  const kinds = (steps: ReturnType<typeof planInstall>) => steps.map((s) => `${s.kind} ${'path' in s ? s.path.replace(root!, '') : s.args.join(' ')}`);
+
+  it('timer mode: one drop-in per watched unit, starting argus.service on failure; run mode: none', async () => {
+    const r = tempRoot();
+    const steps = planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service', 'db.service'] });
+    expect(kinds(steps)).toEqual(expect.arrayContaining(['write /etc/systemd/system/nginx.service.d/argus-recover.conf', 'write /etc/systemd/system/db.service.d/argus-recover.conf']));
+    const drop = steps.find((s) => s.kind === 'write' && s.path.endsWith('nginx.service.d/argus-recover.conf'));
+    expect(drop && 'text' in drop && drop.text).toMatch(/^\[Unit\]\nOnFailure=argus\.service\n$/m);
+    const run = planInstall({ root: r, vars, mode: 'run', start: false, watched: ['nginx.service'] });
+    expect(kinds(run).filter((k) => k.includes('argus-recover'))).toEqual([]);
+  });
+
+  it('idempotent; a unit no longer watched loses its drop-in; uninstall removes ours and leaves others alone', async () => {
+    const r = tempRoot();
+    await applyPlan(planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service', 'db.service'] }), recorder().exec);
+    const foreign = join(r, 'etc/systemd/system/nginx.service.d/override.conf');
+    writeFileSync(foreign, '[Service]\nRestart=always\n');
+    const again = planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service'] });
+    expect(kinds(again).filter((k) => k.includes('argus-recover'))).toEqual(['keep /etc/systemd/system/nginx.service.d/argus-recover.conf', 'remove /etc/systemd/system/db.service.d/argus-recover.conf']);
+    await applyPlan(again, recorder().exec);
+    await applyPlan(planUninstall({ root: r, start: false }), recorder().exec);
+    expect(existsSync(join(r, 'etc/systemd/system/nginx.service.d/argus-recover.conf'))).toBe(false);
+    expect(readFileSync(foreign, 'utf8')).toBe('[Service]\nRestart=always\n');
+  });
+
+  it('`argus install` reads the watched units from the installed env file', async () => {
+    const r = tempRoot();
+    mkdirSync(join(r, 'etc/argus'), { recursive: true });
+    writeFileSync(join(r, 'etc/argus/argus.env'), '# settings\nARGUS_SERVICES=openclaw-gateway,mcp-agent-mail\n', { mode: 0o600 });
+    const out = io();
+    expect(await install(['--dry-run', '--root', r, '--prefix', PACKAGE_DIR], out)).toBe(0);
+    expect(out.out.join('')).toContain(`would create ${r}/etc/systemd/system/openclaw-gateway.service.d/argus-recover.conf`);
+    expect(out.out.join('')).toContain(`would create ${r}/etc/systemd/system/mcp-agent-mail.service.d/argus-recover.conf`);
+  });
+});
+
+describe("the installed service's environment (what an operator's command sees)", () => {
+  it('reads Environment= and EnvironmentFile= of the installed unit; the file overrides, as in systemd', async () => {
+    const r = tempRoot();
+    await applyPlan(planInstall({ root: r, vars, mode: 'timer', start: false }), recorder().exec);
+    writeFileSync(join(r, 'etc/argus/argus.env'), '# x\nTELEGRAM_CHAT_ID="-100123"\nARGUS_SERVICES=a,b\n; comment\nexport ARGUS_LOG_LEVEL=warn\n');
+    const svc = serviceEnvironment(r);
+    expect(svc?.env).toMatchObject({ ARGUS_STATE_DIR: '/var/lib/argus', ARGUS_LOG_DIR: '/var/log/argus', TELEGRAM_CHAT_ID: '-100123', ARGUS_SERVICES: 'a,b', ARGUS_LOG_LEVEL: 'warn' });
+    expect(svc?.unreadable).toEqual([]);
+  });
+  it('no installed unit (a plain checkout), or a unit not written by argus install: null', () => {
+    const r = tempRoot();
+    expect(serviceEnvironment(r)).toBeNull();
+    mkdirSync(join(r, 'etc/systemd/system'), { recursive: true });
+    writeFileSync(join(r, 'etc/systemd/system/argus.service'), '[Service]\nEnvironment=ARGUS_STATE_DIR=/elsewhere\n');
+    expect(serviceEnvironment(r)).toBeNull();
   });
 });

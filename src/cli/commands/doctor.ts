@@ -23,12 +23,13 @@ const doctor: Command = async (argv, io) => {
   if (!flags) return EXIT.USAGE;
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;
-  const { config, paths, configPath } = loaded;
+  const { config, paths, configPath, stateFrom } = loaded;
   const host = createLinuxHost();
   const checks: Check[] = [];
   const add = (level: Level, what: string, detail: string) => checks.push({ level, what, detail });
 
   add('ok', 'configuration', configPath ? `valid (${configPath} + environment)` : 'valid (environment only; no argus.json)');
+  add('ok', 'state in use', `${paths.stateDir} (from ${stateFrom})`);
 
   for (const [what, dir] of [['state directory', paths.stateDir], ['log directory', paths.logDir]] as const) {
     try {

@@ -1,14 +1,34 @@
 // `argus install`: the systemd units and the env file template, idempotent; `--dry-run` prints the plan.
-import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { parseEnvFile } from '../../install/service-env.js';
+import { withUnitType } from '../../model/unit.js';
 import { ENV_FILE, planInstall } from '../../install/plan.js';
 import { PACKAGE_DIR, checkUnitPath } from '../../install/units.js';
 import { runPlan } from '../run-plan.js';
-import { EXIT, type Command } from '../command.js';
+import { EXIT, type Command, type CommandIO } from '../command.js';
 import { parseFlags } from '../common.js';
 import { commandHelp } from '../help.js';
 
 const USAGE = commandHelp('install') ?? '';
+
+/**
+ * The units the installed service will watch, from its env file (and the JSON file it names): each gets a drop-in
+ * that starts a cycle when it fails. An env file that does not validate yet (a fresh template) watches nothing.
+ */
+function watchedUnits(root: string, io: CommandIO): string[] {
+  const envFile = root === '/' ? ENV_FILE : join(root, ENV_FILE);
+  if (!existsSync(envFile)) return [];
+  try {
+    const env = parseEnvFile(readFileSync(envFile, 'utf8'));
+    const configPath = env.ARGUS_CONFIG ? (root === '/' ? env.ARGUS_CONFIG : join(root, env.ARGUS_CONFIG)) : undefined;
+    return loadConfig({ env, cwd: root, configPath }).config.services.map(withUnitType);
+  } catch (error) {
+    io.stderr(`argus: watched services unknown (${(error as Error).message}): no recovery drop-ins written; fix ${envFile} and run install again\n`);
+    return [];
+  }
+}
 
 const install: Command = async (argv, io) => {
   const flags = parseFlags(
@@ -54,7 +74,8 @@ const install: Command = async (argv, io) => {
     return EXIT.FAILED;
   }
 
-  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true });
+  const watched = watchedUnits(root, io);
+  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true, watched });
   io.stdout(`argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`);
   if (dryRun) for (const p of problems) io.stdout(`  warning: ${p}\n`);
   const failed = await runPlan(steps, dryRun, io);

@@ -33,7 +33,7 @@ const status: Command = async (argv, io) => {
   // --check: the dead-man's switch for Monit, cron or Nagios — exit 1 unless the last cycle is recent and worked.
   const checkCode = flags.values.check && fresh.verdict !== 'ok' ? EXIT.FAILED : EXIT.OK;
   if (flags.values.json) {
-    io.stdout(`${JSON.stringify({ stateDir: paths.stateDir, freshness: fresh, cycle, self, incidents, silences, snapshot }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ stateDir: paths.stateDir, stateFrom: loaded.stateFrom, freshness: fresh, cycle, self, incidents, silences, snapshot }, null, 2)}\n`);
     return checkCode;
   }
   if (flags.values.check) {
@@ -42,12 +42,12 @@ const status: Command = async (argv, io) => {
   }
   if (fresh.verdict === 'never' && !existsSync(paths.cycleState)) {
     io.stdout(
-      `No cycle has run yet with state in ${paths.stateDir}.\n` +
+      `No cycle has run yet with state in ${paths.stateDir} (from ${loaded.stateFrom}).\n` +
         'Installed as a service? Check the timer: `systemctl status argus.timer`. A first look that changes nothing: `argus once --dry-run`.\n',
     );
     return EXIT.OK;
   }
-  const out: string[] = [`Argus: ${fresh.line}`];
+  const out: string[] = [`Argus: ${fresh.line}`, `State: ${paths.stateDir} (from ${loaded.stateFrom})`];
   out.push(
     `Last cycle ${cycle.lastCycleId ?? '?'} finished ${cycle.lastFinishedAt ?? '?'}: ${cycle.lastOk ? 'ok' : `FAILED (${cycle.lastError ?? 'unknown error'})`}` +
       `, ${cycle.lastDurationMs ?? '?'} ms; ${cycle.cyclesTotal} cycles run; ${cycle.consecutiveFailures} consecutive failures`,

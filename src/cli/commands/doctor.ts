@@ -2,6 +2,8 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLinuxHost } from '../../host/linux.js';
+import { RECOVER_DROPIN } from '../../install/plan.js';
+import { withUnitType } from '../../model/unit.js';
 import { readCycleState } from '../../orchestrator/cycle-state.js';
 import { freshness } from '../../orchestrator/freshness.js';
 import { pingHeartbeat } from '../../orchestrator/heartbeat.js';
@@ -86,6 +88,12 @@ const doctor: Command = async (argv, io) => {
     }
     if (missing.length) add('fail', 'watched services', `not found: ${missing.join(', ')} — check the names with \`systemctl list-units --all --type=service\``);
     else add('ok', 'watched services', config.services.join(', '));
+    // Installed in timer mode: each watched unit should start a cycle when it fails (argus install writes the drop-ins).
+    if (existsSync('/etc/systemd/system/argus.timer')) {
+      const without = config.services.map(withUnitType).filter((u) => !existsSync(`/etc/systemd/system/${u}.d/${RECOVER_DROPIN}`));
+      if (without.length) add('warn', 'recovery drop-ins', `missing for ${without.join(', ')}: a failure waits for the next timer tick; run \`argus install\` again`);
+      else add('ok', 'recovery drop-ins', 'each watched unit starts a cycle when it fails');
+    }
   }
   add(config.restartAllowlist.length ? 'ok' : 'warn', 'restart allowlist', config.restartAllowlist.length ? config.restartAllowlist.join(', ') : 'empty: Argus will alert about dead services but never restart one');
 

@@ -6,6 +6,7 @@ import type { ImproveDoc } from '../../agents/chronicler/write-docs.js';
 import { execFile } from '../../host/exec.js';
 import { EXIT, type Command } from '../command.js';
 import { commandLog, loadOrExplain, parseFlags, type Loaded } from '../common.js';
+import { freshInventory } from '../../orchestrator/inventory.js';
 import { parseSince } from '../duration.js';
 
 async function makePublisher(loaded: Loaded, io: Parameters<Command>[1]) {
@@ -51,6 +52,8 @@ const chronicle: Command = async (argv, io) => {
   if (typeof loaded === 'number') return loaded;
   const outDir = resolve(io.cwd, flags.values.out ?? 'docs');
   const dryRun = flags.values['dry-run'] === true;
+  // The daily job refreshes the host inventory (systeminformation, at most once a day) for status, doctor and the docs.
+  if (!dryRun) await freshInventory(loaded.paths.stateDir, now);
   const result = await runChronicle({
     registryPath: loaded.paths.registry,
     historyPath: loaded.paths.history,

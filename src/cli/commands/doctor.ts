@@ -5,6 +5,8 @@ import { createLinuxHost } from '../../host/linux.js';
 import { RECOVER_DROPIN } from '../../install/plan.js';
 import { withUnitType } from '../../model/unit.js';
 import { readCycleState } from '../../orchestrator/cycle-state.js';
+import { freshInventory } from '../../orchestrator/inventory.js';
+import { describeInventory } from '../../host/inventory.js';
 import { freshness } from '../../orchestrator/freshness.js';
 import { pingHeartbeat } from '../../orchestrator/heartbeat.js';
 import { SelfHealthSchema } from '../../orchestrator/self-health.js';
@@ -32,6 +34,8 @@ const doctor: Command = async (argv, io) => {
 
   add('ok', 'configuration', configPath ? `valid (${configPath} + environment)` : 'valid (environment only; no argus.json)');
   add('ok', 'state in use', `${paths.stateDir} (from ${stateFrom})`);
+  const inventory = await freshInventory(paths.stateDir, new Date());
+  add(inventory ? 'ok' : 'warn', 'host', inventory ? describeInventory(inventory) : 'the inventory could not be gathered');
 
   for (const [what, dir] of [['state directory', paths.stateDir], ['log directory', paths.logDir]] as const) {
     try {

@@ -5,6 +5,8 @@ import { SnapshotSchema } from '../../model/snapshot.js';
 import { readJsonState } from '../../state/atomic.js';
 import { readCycleState } from '../../orchestrator/cycle-state.js';
 import { freshness } from '../../orchestrator/freshness.js';
+import { cachedInventory } from '../../orchestrator/inventory.js';
+import { describeInventory } from '../../host/inventory.js';
 import { SelfHealthSchema } from '../../orchestrator/self-health.js';
 import { readFixedRecord } from '../../state/fixed-record.js';
 import { activeSilences } from '../../orchestrator/silences.js';
@@ -47,7 +49,9 @@ const status: Command = async (argv, io) => {
     );
     return EXIT.OK;
   }
+  const inventory = cachedInventory(paths.stateDir);
   const out: string[] = [`Argus: ${fresh.line}`, `State: ${paths.stateDir} (from ${loaded.stateFrom})`];
+  if (inventory) out.push(`Host: ${describeInventory(inventory)}`);
   out.push(
     `Last cycle ${cycle.lastCycleId ?? '?'} finished ${cycle.lastFinishedAt ?? '?'}: ${cycle.lastOk ? 'ok' : `FAILED (${cycle.lastError ?? 'unknown error'})`}` +
       `, ${cycle.lastDurationMs ?? '?'} ms; ${cycle.cyclesTotal} cycles run; ${cycle.consecutiveFailures} consecutive failures`,

@@ -1,8 +1,9 @@
-// The one tool registry of the composition root: the rca read tools, then the executor's seven action tools.
+// The one tool registry of the composition root: the rca read tools, the micro-agents as tools, the seven actions.
 import type { ActionContext, Gate } from '../agents/executor/action.js';
 import { actionTools } from '../agents/executor/tools.js';
 import { readTools, type ReadToolDeps, type ReadToolOptions } from '../agents/rca/tools.js';
 import { createToolRegistry } from '../tools/registry.js';
+import { agentTools } from './agent-tools/index.js';
 import type { ToolCallContext, ToolRegistry } from '../tools/tool.js';
 
 export interface BuildToolRegistryOptions {
@@ -12,7 +13,7 @@ export interface BuildToolRegistryOptions {
   readOptions?: ReadToolOptions;
 }
 
-/** Read tools first, then the seven actions (each through the gate). */
+/** Read tools first, then the micro-agents, then the seven actions (each through the gate). */
 export function buildToolRegistry(options: BuildToolRegistryOptions): ToolRegistry {
-  return createToolRegistry([...readTools(options.deps, options.readOptions), ...actionTools(options.gate, options.makeCtx)]);
+  return createToolRegistry([...readTools(options.deps, options.readOptions), ...agentTools(options.deps), ...actionTools(options.gate, options.makeCtx)]);
 }

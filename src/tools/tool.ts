@@ -36,6 +36,8 @@ export interface ToolDef<S extends z.ZodObject = z.ZodObject> {
   /** Written for a model: what it does, when to use it, what it returns. */
   description: string;
   input: S;
+  /** The shape of what `run` returns (MCP `outputSchema`; clients validate `structuredContent` against it). */
+  output?: z.ZodObject;
   annotations: ToolAnnotations;
   /**
    * `run` validates raw input itself and records refusals (the action tools: the gate's schema step), so adapters

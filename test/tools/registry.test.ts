@@ -7,6 +7,7 @@ import { READ_TOOL_NAMES } from '../../src/agents/rca/tools.js';
 import { checkToolNames, createToolRegistry, pickTools } from '../../src/tools/registry.js';
 import type { ToolDef } from '../../src/tools/tool.js';
 import { sandboxRegistry, toolSandbox, type ToolSandbox } from './harness.js';
+import { AGENT_TOOL_NAMES } from '../../src/orchestrator/agent-tools/index.js';
 
 let box: ToolSandbox;
 afterEach(() => box?.cleanup());
@@ -21,19 +22,19 @@ const stub = (name: string): ToolDef => ({
 });
 
 describe('buildToolRegistry', () => {
-  it('holds the read tools and the seven actions, once each', () => {
+  it('holds the read tools, the micro-agents and the seven actions, once each', () => {
     box = toolSandbox();
     const registry = sandboxRegistry(box);
-    expect(registry.map((t) => t.name)).toEqual([...READ_TOOL_NAMES, ...ACTION_NAMES]);
+    expect(registry.map((t) => t.name)).toEqual([...READ_TOOL_NAMES, ...AGENT_TOOL_NAMES, ...ACTION_NAMES]);
     expect(checkToolNames(registry)).toEqual([]);
     expect(Object.isFrozen(registry)).toBe(true);
   });
 
-  it('no tool is read-only and destructive at once; only the seven actions are not read-only', () => {
+  it('no tool is read-only and destructive at once; only the seven actions and `silence` (a state write) are not read-only', () => {
     box = toolSandbox();
     const registry = sandboxRegistry(box);
     for (const t of registry) expect(t.annotations.readOnlyHint && t.annotations.destructiveHint).toBe(false);
-    expect(registry.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name).sort()).toEqual([...ACTION_NAMES].sort());
+    expect(registry.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name).sort()).toEqual([...ACTION_NAMES, 'silence'].sort());
   });
 });
 

@@ -7,7 +7,7 @@ import { execFile } from '../../host/exec.js';
 import { EXIT, type Command } from '../command.js';
 import { commandLog, loadOrExplain, parseFlags, type Loaded } from '../common.js';
 import { freshInventory } from '../../orchestrator/inventory.js';
-import { parseSince } from '../duration.js';
+import { parseSince } from '../../model/duration.js';
 
 async function makePublisher(loaded: Loaded, io: Parameters<Command>[1]) {
   const { createSummaryPublisher } = await import('../../orchestrator/publish.js');

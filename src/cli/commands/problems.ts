@@ -3,7 +3,7 @@ import { RECORD_TYPES, RecordKindSchema } from '../../model/record.js';
 import { Registry } from '../../state/registry.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
-import { parseSince } from '../duration.js';
+import { parseSince } from '../../model/duration.js';
 
 const problems: Command = async (argv, io) => {
   const flags = parseFlags(

@@ -1,7 +1,7 @@
 // `argus silence`: maintenance windows. Matching findings are still recorded, but nobody is notified.
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../model/duration.js';
 import { activeSilences, addSilence, covered, normalizeMatcher, removeSilence } from '../../orchestrator/silences.js';
 import { readJsonState } from '../../state/atomic.js';
 import { z } from 'zod';

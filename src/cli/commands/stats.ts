@@ -4,7 +4,7 @@ import { toPrometheus, writeTextfile } from '../../agents/chronicler/prometheus.
 import { stats as computeStats, type Stats } from '../../agents/chronicler/stats.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
-import { parseSince } from '../duration.js';
+import { parseSince } from '../../model/duration.js';
 
 const stats: Command = async (argv, io) => {
   const flags = parseFlags(

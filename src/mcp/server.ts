@@ -2,6 +2,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Log } from '../log.js';
 import { registerTools } from '../tools/mcp.js';
+import { registerPrompts } from './prompts.js';
 import type { ToolCallContext, ToolRegistry } from '../tools/tool.js';
 
 export const SERVER_INFO = { name: 'argus', version: '0.1.0' } as const;
@@ -19,6 +20,7 @@ export function createServer(
   options: { source?: ToolCallContext['source']; log?: Log; onRefused?: (tool: string, reason: string) => void } = {},
 ): McpServer {
   const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+  registerPrompts(server);
   registerTools(server, registry, { source: options.source ?? 'mcp', log: options.log, maxInputElements: MAX_TOOL_INPUT_ELEMENTS, onRefused: options.onRefused });
   return server;
 }

@@ -107,3 +107,20 @@ describe('micro-agents as MCP tools', () => {
     expect(refused).toEqual([['query_problems', expect.stringMatching(/more than 2000 elements/)]]);
   });
 });
+
+describe('MCP prompts for Athena', () => {
+  it('lists investigate-incident and daily-review; each names the tools to call, with the argument filled in', async () => {
+    box = toolSandbox();
+    const c = await connect();
+    const { prompts } = await c.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual(['daily-review', 'investigate-incident']);
+    const registryNames = sandboxRegistry(box).map((t) => t.name);
+    const inv = await c.getPrompt({ name: 'investigate-incident', arguments: { identity: 'service:nginx.service' } });
+    const text = (inv.messages[0]!.content as { text: string }).text;
+    expect(text).toContain('"service:nginx.service"');
+    // Every tool a prompt tells the model to call exists.
+    for (const name of text.match(/\b[a-z]+_[a-z_]+\b/g)!.filter((n) => /^(get|list|check|diagnose|summarize|query)_/.test(n))) expect(registryNames).toContain(name);
+    const daily = await c.getPrompt({ name: 'daily-review', arguments: { since: '7d' } });
+    expect((daily.messages[0]!.content as { text: string }).text).toContain('summarize_period with since "7d"');
+  });
+});

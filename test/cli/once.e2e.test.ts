@@ -106,7 +106,7 @@ describe('argus once (built CLI)', () => {
     writeFileSync(join(tmp.dir, 'argus.json'), JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } } }));
     const s = argus(['silence', 'disk', '--for', '2h', '--reason', 'maintenance'], { ARGUS_STATE_DIR: state }, tmp.dir);
     expect(s.code).toBe(0);
-    expect(argus(['silence', '--list'], { ARGUS_STATE_DIR: state }, tmp.dir).stdout).toMatch(/disk\s+until .*maintenance/);
+    expect(argus(['silence', '--list'], { ARGUS_STATE_DIR: state }, tmp.dir).stdout).toMatch(/disk:\*\s+until .*maintenance/);
     expect(argus(['silence', 'disk', '--for', 'soon'], { ARGUS_STATE_DIR: state }, tmp.dir).code).toBe(2);
     const r = argus(['once', '--dry-run', '--json'], { ARGUS_STATE_DIR: state }, tmp.dir);
     const report = JSON.parse(r.stdout);

@@ -18,6 +18,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | '
   ['ARGUS_DRY_RUN', ['dryRun'], 'bool'],
   ['ARGUS_HOSTNAME', ['hostname'], 'string'],
   ['ARGUS_HEARTBEAT_URL', ['heartbeatUrl'], 'string'],
+  ['ARGUS_RETENTION_DAYS', ['retentionDays'], 'int'],
   ['ARGUS_SERVICES', ['services'], 'list'],
   ['ARGUS_RESTART_ALLOWLIST', ['restartAllowlist'], 'list'],
   ['ARGUS_TMUX_SOCKETS', ['tmuxSockets'], 'list'],

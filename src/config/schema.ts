@@ -42,6 +42,11 @@ export const ConfigSchema = z.strictObject({
    * every cycle, with `/fail` appended after a failed one; a watcher outside the machine notices when the pings stop.
    */
   heartbeatUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Days of registry history kept (ARGUS_RETENTION_DAYS): problems.jsonl is rotated into monthly segments
+   * (problems-2026-11.jsonl) and segments that ended longer ago than this are deleted.
+   */
+  retentionDays: z.number().int().min(7).max(3650).default(180),
 
   /** systemd units to watch. */
   services: z.array(unitName).max(200).default([]),

@@ -3,6 +3,7 @@ import { stateFreeBytes } from '../agents/collector/self.js';
 import type { AlertMessage } from '../notify/notifier.js';
 import { acquireLock, LockHeldError, type Lock } from '../state/lock.js';
 import { readFixedRecord, writeFixedRecord } from '../state/fixed-record.js';
+import { maintainRegistry } from '../state/registry-segments.js';
 import { readCycleState, writeCycleState } from './cycle-state.js';
 import { runCycle, type CycleOptions, type CycleReport } from './cycle.js';
 import { pingHeartbeat } from './heartbeat.js';
@@ -28,6 +29,9 @@ export async function runGuardedCycle(rt: Runtime, options: CycleOptions = {}): 
   try {
     let outcome: CycleReport | Error;
     try {
+      // Under the lock: a new month rotates the registry into a segment; segments past the retention go.
+      const kept = maintainRegistry(paths.registry, host.now(), rt.config.retentionDays);
+      if (kept.rotated || kept.deleted.length) rt.log.info({ rotated: kept.rotated, deleted: kept.deleted }, 'registry rotated');
       outcome = await runCycle(rt, options);
     } catch (caught) {
       outcome = toError(caught);

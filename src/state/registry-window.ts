@@ -9,6 +9,7 @@ import { existsSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { ProblemRecordSchema, type ProblemRecord } from '../model/record.js';
+import { segmentsFor } from './registry-segments.js';
 
 const SLACK_MS = 3_600_000;
 const CHUNK = 1 << 20;
@@ -82,8 +83,15 @@ async function* linesFrom(handle: FileHandle, offset: number, size: number): Asy
   // A last line without its newline is a torn write until repair: not a record yet.
 }
 
-/** Records with fromMs ≤ ts < toMs, oldest first, each validated. Bounded memory: one chunk and one line at a time. */
+/**
+ * Records with fromMs ≤ ts < toMs, oldest first, each validated, across the registry's monthly segments
+ * (registry-segments.ts) and the current file. Bounded memory: one chunk and one line at a time.
+ */
 export async function* recordsInWindow(path: string, fromMs = -Infinity, toMs = Infinity): AsyncGenerator<{ r: ProblemRecord; ms: number }> {
+  for (const file of segmentsFor(path, fromMs)) yield* recordsInFile(file, fromMs, toMs);
+}
+
+async function* recordsInFile(path: string, fromMs: number, toMs: number): AsyncGenerator<{ r: ProblemRecord; ms: number }> {
   if (!existsSync(path)) return;
   const handle = await open(path, 'r');
   try {

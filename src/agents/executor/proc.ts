@@ -1,5 +1,5 @@
-// Process facts from /proc (under host.root) for the executor's guards: stat fields, argv[0], ancestry, open files.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Process facts from /proc (under host.root) for the executor's guards: stat fields, argv[0], ancestry.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PF_KTHREAD, parseProcStat, type ProcStat } from '../../host/procfs.js';
 
@@ -42,38 +42,4 @@ export async function ancestorsOf(root: string, pid: number, maxDepth = 128): Pr
 /** A kernel thread: kthreadd itself (PID 2), its children, or PF_KTHREAD set. */
 export function isKernelThread(s: ProcStat): boolean {
   return s.pid === 2 || s.ppid === 2 || (s.flags & PF_KTHREAD) !== 0;
-}
-
-/**
- * Every file held open by any process, as `dev:ino` keys (stat through /proc/PID/fd/N). Scanned once per
- * clean_disk run; unreadable processes are skipped.
- */
-export async function openFileKeys(root: string): Promise<Set<string>> {
-  const keys = new Set<string>();
-  const procDir = join(root, 'proc');
-  let entries: string[];
-  try {
-    entries = await readdir(procDir);
-  } catch {
-    return keys;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fdDir = join(procDir, entry, 'fd');
-    let fds: string[];
-    try {
-      fds = await readdir(fdDir);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const st = await stat(join(fdDir, fd), { bigint: true });
-        if (st.isFile()) keys.add(`${st.dev}:${st.ino}`);
-      } catch {
-        // closed meanwhile, or not ours to read
-      }
-    }
-  }
-  return keys;
 }

@@ -1,9 +1,11 @@
 // clean_disk: remove old files from the hard-coded safelist (ARG-004) and report bytes reclaimed and before/after %.
-import { lstat, realpath, rmdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// The walk (clean-disk/walk.ts) holds every directory open and never resolves a path below a root: see
+// docs/architecture.md, "clean_disk: why the race is impossible".
+import { realpath } from 'node:fs/promises';
 import { CleanDiskInputSchema } from '../../../model/action.js';
 import type { ActionContext, ActionDef, ActionOutcomeValue } from '../action.js';
-import { defaultSafelist, planCleanDisk, type Plan, type SafelistRoot } from './clean-disk-plan.js';
+import { walkSafelist, type WalkLimits } from './clean-disk/walk.js';
+import { defaultSafelist, planCleanDisk, type SafelistRoot } from './clean-disk-plan.js';
 
 export { defaultSafelist, planCleanDisk, type SafelistRoot } from './clean-disk-plan.js';
 
@@ -13,10 +15,12 @@ export interface CleanDiskOptions {
    * the composition root always builds clean_disk without it.
    */
   roots?: readonly SafelistRoot[];
-  /** A file must be older than this (by its own mtime) to be removed. */
+  /** A file must be older than this (the newer of its mtime and ctime) to be removed. */
   minAgeDays?: number;
   maxEntries?: number;
   maxDepth?: number;
+  /** Time allowed to list the files in use from /proc (default 10 s); past it nothing is removed. */
+  inUseTimeoutMs?: number;
 }
 
 /** Used % as df shows it: used / (used + available), rounded up. */
@@ -31,16 +35,18 @@ async function usedPct(ctx: ActionContext, path: string): Promise<number | null>
   }
 }
 
+const NOT_COMPLETE = 'could not list the files in use from /proc in time; nothing removed';
+
 export function createCleanDisk(options: CleanDiskOptions = {}) {
   const minAgeDays = options.minAgeDays ?? 7;
   const rootsFor = (ctx: ActionContext): readonly SafelistRoot[] => options.roots ?? defaultSafelist(ctx.paths);
-  const plan = (ctx: ActionContext): Promise<Plan> =>
-    planCleanDisk(rootsFor(ctx), ctx.host.root, ctx.host.now().getTime(), {
-      minAgeDays,
-      maxEntries: options.maxEntries,
-      maxDepth: options.maxDepth,
-      exclude: [ctx.paths.stateDir],
-    });
+  const limits = (ctx: ActionContext): WalkLimits => ({
+    minAgeDays,
+    maxEntries: options.maxEntries,
+    maxDepth: options.maxDepth,
+    exclude: [ctx.paths.stateDir],
+    inUseTimeoutMs: options.inUseTimeoutMs,
+  });
 
   const action: ActionDef<typeof CleanDiskInputSchema> & {
     preview(input: unknown, ctx: ActionContext): Promise<Record<string, unknown>>;
@@ -54,7 +60,7 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
 
     /** Dry run: what would be removed (the gate calls this instead of execute). */
     async preview(_input, ctx) {
-      const p = await plan(ctx);
+      const p = await planCleanDisk(rootsFor(ctx), ctx.host.root, ctx.host.now().getTime(), limits(ctx));
       const bytes = p.candidates.reduce((sum, c) => sum + c.size, 0);
       return {
         wouldRemove: p.candidates.length,
@@ -62,53 +68,47 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
         files: p.candidates.slice(0, 50).map((c) => ({ path: c.path, size: c.size })),
         skipped: p.skipped,
         truncated: p.truncated,
+        ...(p.inUseComplete ? {} : { note: NOT_COMPLETE }),
       };
     },
 
     async execute(_input, ctx): Promise<ActionOutcomeValue> {
-      const p = await plan(ctx);
-      const roots = [...new Set(p.candidates.map((c) => c.root))];
+      const roots = rootsFor(ctx);
       const before = new Map<string, number | null>();
-      for (const r of roots) before.set(r, await usedPct(ctx, r));
-      const removed: Array<{ path: string; size: number }> = [];
-      const perRoot: Record<string, { files: number; bytes: number }> = {};
-      let errors = 0;
-      for (const c of p.candidates) {
-        // Re-check right before unlinking: same file (dev, ino), still regular and old, and no directory on the
-        // way was swapped for a symlink (its real path is unchanged).
-        try {
-          const st = await lstat(c.path, { bigint: true });
-          if (!st.isFile() || st.dev !== c.dev || st.ino !== c.ino || Number(st.mtimeMs) !== c.mtimeMs) continue;
-          if ((await realpath(dirname(c.path))) !== dirname(c.path)) continue;
-          await unlink(c.path);
-        } catch {
-          errors++;
-          continue;
-        }
-        removed.push({ path: c.path, size: c.size });
-        const bucket = (perRoot[c.root] ??= { files: 0, bytes: 0 });
-        bucket.files++;
-        bucket.bytes += c.size;
+      for (const r of roots) {
+        const path = await realpath(r.path).catch(() => null);
+        if (path && !before.has(path)) before.set(path, await usedPct(ctx, path));
       }
-      let dirsRemoved = 0;
-      for (const d of p.oldDirs) {
-        try {
-          if ((await realpath(dirname(d.path))) !== dirname(d.path)) continue;
-          await rmdir(d.path); // only succeeds when empty
-          dirsRemoved++;
-        } catch {
-          // not empty, or gone: kept
-        }
+      const w = await walkSafelist(roots, ctx.host.root, ctx.host.now().getTime(), limits(ctx), 'delete');
+      if (!w.inUseComplete) return { result: 'failure', reason: NOT_COMPLETE, details: { filesRemoved: 0, bytesReclaimed: 0 } };
+      const perRoot: Record<string, { files: number; bytes: number }> = {};
+      for (const f of w.files) {
+        const bucket = (perRoot[f.root] ??= { files: 0, bytes: 0 });
+        bucket.files++;
+        bucket.bytes += f.size;
       }
       const filesystems = await Promise.all(
-        roots.map(async (r) => ({ root: r, beforePct: before.get(r) ?? null, afterPct: await usedPct(ctx, r) })),
+        Object.keys(perRoot).map(async (r) => ({ root: r, beforePct: before.get(r) ?? null, afterPct: await usedPct(ctx, r) })),
       );
-      const bytesReclaimed = removed.reduce((sum, r) => sum + r.size, 0);
-      const top = [...removed].sort((a, b) => b.size - a.size).slice(0, 5);
+      const bytesReclaimed = w.files.reduce((sum, f) => sum + f.size, 0);
+      const top = [...w.files]
+        .sort((a, b) => b.size - a.size)
+        .slice(0, 5)
+        .map((f) => ({ path: f.path, size: f.size }));
       return {
         result: 'success',
-        reason: `removed ${removed.length} files (${bytesReclaimed} bytes) older than ${minAgeDays} days`,
-        details: { bytesReclaimed, filesRemoved: removed.length, dirsRemoved, errors, perRoot, filesystems, top, skipped: p.skipped, truncated: p.truncated },
+        reason: `removed ${w.files.length} files (${bytesReclaimed} bytes) older than ${minAgeDays} days`,
+        details: {
+          bytesReclaimed,
+          filesRemoved: w.files.length,
+          dirsRemoved: w.dirs.length,
+          errors: w.errors,
+          perRoot,
+          filesystems,
+          top,
+          skipped: w.skipped,
+          truncated: w.truncated,
+        },
       };
     },
   };

@@ -19,7 +19,7 @@ export class ConfigError extends ArgusError {
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super('config_invalid', `invalid configuration: ${key} = ${describeValue(value)}; expected ${expected}`);
+    super('config_invalid', `invalid configuration: ${key} = ${SECRET_KEY.test(key) ? '(hidden: a secret)' : describeValue(value)}; expected ${expected}`);
     this.name = 'ConfigError';
   }
 }
@@ -34,6 +34,9 @@ export class ActionDeniedError extends ArgusError {
     this.name = 'ActionDeniedError';
   }
 }
+
+/** Keys whose values are secrets: an error names the key, never the value. */
+const SECRET_KEY = /token|secret|password|passwd|api[_-]?key|apikey|credential|auth/i;
 
 function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';

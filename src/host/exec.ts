@@ -3,6 +3,16 @@ import { spawn } from 'node:child_process';
 import type { ExecOptions, ExecResult } from './port.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Argus's own secrets: no child process (systemctl, tmux, bd, git, journalctl) needs them, so none gets them. */
+export const CHILD_ENV_DROPPED = ['TELEGRAM_BOT_TOKEN', 'ANTHROPIC_API_KEY', 'ARGUS_MCP_TOKEN'] as const;
+
+/** The environment a child gets: the given one (or this process's), without Argus's secrets. */
+export function childEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of CHILD_ENV_DROPPED) delete out[name];
+  return out;
+}
 const DEFAULT_MAX_BUFFER = 1024 * 1024;
 
 /**
@@ -23,7 +33,7 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
       child = spawn(file, [...args], {
         shell: false,
         cwd: options.cwd,
-        env: options.env ? { ...options.env } : process.env,
+        env: childEnv(options.env ?? process.env),
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (error) {

@@ -15,6 +15,7 @@ import type { ProblemRecord } from '../model/record.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { ToolDef } from '../tools/tool.js';
 import type { Runtime } from './runtime.js';
+import { redactSecrets } from '../model/redact.js';
 
 export interface Thinker {
   /** Extra findings from the model (source 'llm'); empty without a key. Never removes rule findings. */
@@ -79,7 +80,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
       let journal: string[] | undefined;
       if (f.type === 'service') {
         const j = await host.exec('journalctl', ['-u', f.subject, '-n', '30', '-o', 'cat', '--no-pager'], { timeoutMs: 5000 });
-        if (!j.failed) journal = j.stdout.split('\n').filter(Boolean).slice(-30);
+        if (!j.failed) journal = j.stdout.split('\n').filter(Boolean).slice(-30).map(redactSecrets);
       }
       const diagnosis = await diagnose(f, snapshot, { journal });
       const rca = client ? await runRca({ finding: f, snapshot, diagnosis, tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now }) : null;

@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import type { Host } from '../../host/port.js';
 import type { ProcessInfo, Processes } from '../../model/snapshot.js';
+import { redactSecrets } from '../../model/redact.js';
 import { parseSystemStat } from './cpu.js';
 import {
   cmdlineText,
@@ -145,7 +146,8 @@ export async function readProcesses(host: Host, input: ProcessesInput): Promise<
     pid: r.pid,
     ppid: r.ppid,
     comm: r.comm,
-    cmdline: cmdlineText(cmdlines.get(r.pid) ?? null, r.comm),
+    // Redacted here, where host text enters: every later sink (registry, beads, MCP, Telegram, prompts) sees it clean.
+    cmdline: redactSecrets(cmdlineText(cmdlines.get(r.pid) ?? null, r.comm)),
     rssBytes: r.rssPages * PAGE_SIZE,
     memPct: memTotal > 0 ? round1(((r.rssPages * PAGE_SIZE) / memTotal) * 100) : 0,
     cpuPct: r.cpuPct,

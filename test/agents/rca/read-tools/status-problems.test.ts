@@ -130,7 +130,7 @@ describe('get_top_processes', () => {
     const list = rss.processes as { pid: number; cmdline: string }[];
     expect(list.map((p) => p.pid)).toEqual([10]);
     expect(list[0]!.cmdline).not.toMatch(/abcd1234secret|XYZxyz/);
-    expect(list[0]!.cmdline).toContain('[redacted]');
+    expect(list[0]!.cmdline).toContain('[REDACTED]');
     const swap = await call('get_top_processes', { by: 'swap' });
     expect((swap.processes as { pid: number }[]).map((p) => p.pid)).toEqual([20]);
   });

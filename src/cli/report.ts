@@ -1,6 +1,7 @@
 // The human report of one cycle: health by section, findings with their decisions, what was (or would be) done.
 import type { CycleReport } from '../orchestrator/cycle.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { terminalLines } from '../model/escape.js';
 
 export function bytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -81,7 +82,7 @@ export function renderHealth(s: Snapshot): string[] {
   lines.push(row('athena', a ? (a.exists ? `memory dir last active ${a.ageSec === null ? 'never' : `${age(a.ageSec)} ago`}` : `memory dir ${a.dir} missing`) : 'not configured (ARGUS_MEMORY_DIR)'));
   if (s.self.stateFreeBytes !== null) lines.push(row('argus', `state ${s.self.stateDir}, ${bytes(s.self.stateFreeBytes)} free`));
   for (const g of s.gaps) lines.push(row('gap', `${g.collector}: ${g.error}`));
-  return lines;
+  return terminalLines(lines);
 }
 
 export function renderCycle(r: CycleReport): string {
@@ -102,5 +103,6 @@ export function renderCycle(r: CycleReport): string {
   if (r.delivery) out.push('', `Alerts: ${r.delivery.status} — ${r.delivery.detail}`);
   if (r.minimal) out.push('', 'Minimal cycle: the state filesystem is nearly full.');
   for (const w of r.warnings) out.push(`  warning: ${w}`);
-  return out.join('\n') + '\n';
+  // Host text (process and session names, descriptions) never reaches the terminal raw: one line each, controls shown.
+  return terminalLines(out).join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // Render alerts as one Telegram HTML message and split it under the length limit without breaking a tag.
 import type { Severity } from '../model/finding.js';
 import type { AlertMessage } from './notifier.js';
+import { telegramHtml } from '../model/escape.js';
 
 /** Telegram's limit is 4096 UTF-16 units after entity parsing; stay safely under it. */
 export const MESSAGE_LIMIT = 4000;
@@ -21,13 +22,18 @@ export interface Chunk {
   completes: string[];
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** The one Telegram HTML rule (src/model/escape.ts): escaped, controls and bidi overrides dropped. */
+export const escapeHtml = telegramHtml;
 
-/** ANSI colour sequences and control characters other than newline and tab are dropped. */
+/**
+ * Colour sequences (ESC [ digits/semicolons letter) go whole; any other control character and any bidi override is
+ * dropped on its own, so the printable text after it stays: the old pattern also took intermediate bytes and ate
+ * real text (`ESC[(pid` lost "(p"). Line breaks and tabs of our own lines are kept.
+ */
 export function stripControl(text: string): string {
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
+  return text
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
 /** Lines of the message for these alerts, with the alert ids each line completes. */

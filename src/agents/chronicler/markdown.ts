@@ -1,21 +1,15 @@
 // Markdown building blocks shared by the templates: escaping, tables, the preserved human section.
+import { markdownCode, markdownInline, oneLine } from '../../model/escape.js';
 
 export const HUMAN_START = '<!-- argus:human:start -->';
 export const HUMAN_END = '<!-- argus:human:end -->';
 const HUMAN_DEFAULT = '_Notes written here are kept when this file is regenerated._';
 
-/** Text safe inside a table cell or a line: no pipes, no newlines, no HTML comment markers. */
-export function cell(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ')
-    .replace(/\|/g, '\\|')
-    .replace(/<!--|-->/g, '')
-    .trim();
-}
+/** Text safe inside a table cell or a line (the one markdown rule: src/model/escape.ts). */
+export const cell = markdownInline;
 
-export function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
-}
+/** A code span host text cannot close. */
+export const code = markdownCode;
 
 export function table(head: string[], rows: string[][]): string {
   if (rows.length === 0) return '_None in this window._\n';
@@ -23,8 +17,9 @@ export function table(head: string[], rows: string[][]): string {
   return [line(head), `|${head.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n') + '\n';
 }
 
+/** A list; an item holding a line break (host text) stays one item: the break cannot start a heading or a fence. */
 export function bullets(items: string[]): string {
-  return items.length ? items.map((i) => `- ${i}`).join('\n') + '\n' : '_None._\n';
+  return items.length ? items.map((i) => `- ${oneLine(i)}`).join('\n') + '\n' : '_None._\n';
 }
 
 /** The human section block, with its default text. */

@@ -1,6 +1,7 @@
 // `argus problems`: query the registry (problems.jsonl) by time, type, identity and kind.
 import { RECORD_TYPES, RecordKindSchema } from '../../model/record.js';
 import { Registry } from '../../state/registry.js';
+import { terminalLines } from '../../model/escape.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
 import { parseSince } from '../../model/duration.js';
@@ -66,7 +67,7 @@ const problems: Command = async (argv, io) => {
       .trimEnd(),
   );
   if (total > kept.length) lines.unshift(`(${total} records; showing the newest ${kept.length}: use --limit)`);
-  io.stdout(lines.join('\n') + '\n');
+  io.stdout(terminalLines(lines).join('\n') + '\n');
   return EXIT.OK;
 };
 export default problems;

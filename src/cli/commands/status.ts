@@ -13,6 +13,7 @@ import { activeSilences } from '../../orchestrator/silences.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
 import { renderHealth } from '../report.js';
+import { terminalLines } from '../../model/escape.js';
 
 const IncidentLooseSchema = z.looseObject({ identity: z.string().optional(), severity: z.string().optional(), openedAt: z.string().optional(), status: z.string().optional() });
 const IncidentsFileSchema = z.looseObject({ incidents: z.record(z.string(), IncidentLooseSchema) });
@@ -63,7 +64,7 @@ const status: Command = async (argv, io) => {
     out.push('', 'Silences');
     for (const s of silences) out.push(`  ${s.id} ${s.matcher} until ${s.until}${s.reason ? ` — ${s.reason}` : ''}`);
   }
-  io.stdout(out.join('\n') + '\n');
+  io.stdout(terminalLines(out).join('\n') + '\n');
   return EXIT.OK;
 };
 export default status;

@@ -34,7 +34,7 @@ function install(distDir) {
     });
     if (cachedData === undefined || script.cachedDataRejected) pending.push({ key, script });
     const fn = script.runInThisContext({ displayErrors: true });
-    const mod = this;
+    const mod = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the wrapper's require closes over the module
     const require = (id) => mod.require(id);
     require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
     require.main = process.mainModule;

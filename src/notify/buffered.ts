@@ -1,4 +1,4 @@
-// Buffer a cycle's alerts and send them in one deliver() at the end: one message per cycle per chat.
+// Buffer a cycle's alerts and send them in one deliver() at the end: at most two messages per cycle per chat.
 import type { AlertMessage, DeliveryReport, Notifier } from './notifier.js';
 
 export class BufferedNotifier implements Notifier {

@@ -1,15 +1,13 @@
 // One message straight to Telegram, outside any cycle: Argus's own failures and systemd's OnFailure= notice.
 // It needs no state: when the send fails, the message is kept in the outbox only if one is given and writable;
 // the caller tries again next cycle with the same id, and a later success takes that copy out of the outbox.
-import { renderAlerts, splitLines } from './format.js';
 import type { AlertMessage } from './notifier.js';
 import { createOutbox } from './outbox.js';
+import { createTelegramPacer, type TelegramPacer } from './pace.js';
+import { planMessages } from './plan.js';
+import { sendChunk, startBudget, type TelegramTarget } from './send.js';
 
-export interface TelegramTarget {
-  botToken: string;
-  chatId: string;
-  apiBase: string;
-}
+export type { TelegramTarget } from './send.js';
 
 export interface DirectOptions {
   fetch: typeof fetch;
@@ -21,6 +19,10 @@ export interface DirectOptions {
   outboxPath?: string;
   /** Per request, ms. */
   timeoutMs?: number;
+  /** All this send may take, ms: waiting for the chat's turn and a 429's retry_after included. */
+  budgetMs?: number;
+  /** The process's pacer, shared with the cycle's delivery (default: a fresh one, for a one-shot process). */
+  pacer?: TelegramPacer;
   logWarn?: (text: string) => void;
 }
 
@@ -31,44 +33,21 @@ export interface DirectResult {
   detail: string;
 }
 
-async function post(options: DirectOptions, target: TelegramTarget, text: string, html: boolean): Promise<{ ok: boolean; status: number; detail: string }> {
-  const url = `${target.apiBase.replace(/\/+$/, '')}/bot${target.botToken}/sendMessage`;
-  const body: Record<string, unknown> = { chat_id: target.chatId, text, disable_web_page_preview: true };
-  if (html) body.parse_mode = 'HTML';
-  try {
-    const response = await options.fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-    });
-    const raw = await response.text().catch(() => '');
-    let description = raw.slice(0, 200);
-    try {
-      description = String((JSON.parse(raw) as { description?: unknown }).description ?? '');
-    } catch {
-      // not JSON: keep the raw start
-    }
-    return { ok: response.ok, status: response.status, detail: description.split(target.botToken).join('[redacted]') };
-  } catch (error) {
-    const name = (error as Error).name;
-    const detail = name === 'TimeoutError' || name === 'AbortError' ? 'request timed out' : `network error: ${(error as Error).message}`;
-    return { ok: false, status: 0, detail: detail.split(target.botToken).join('[redacted]') };
-  }
-}
-
-/** Send one alert now. Never throws. */
+/** Send one alert now (one message: its text capped like every alert's). Never throws. */
 export async function sendDirect(options: DirectOptions, alert: AlertMessage): Promise<DirectResult> {
   const { telegram } = options;
   if (!telegram) {
     options.logWarn?.(`alert: ${alert.text}`);
     return { status: 'logged', detail: 'no Telegram configured: logged only' };
   }
-  const chunk = splitLines(renderAlerts(options.hostname, [alert], options.now()))[0];
+  const chunk = planMessages(options.hostname, [alert], options.now(), { maxMessages: 1 })[0];
   if (!chunk) return { status: 'failed', detail: 'nothing to send' };
-  let result = await post(options, telegram, chunk.html, true);
-  if (!result.ok && result.status === 400 && /can't parse entities/i.test(result.detail)) result = await post(options, telegram, chunk.plain, false);
-  if (result.ok) {
+  const result = await sendChunk(
+    { fetch: options.fetch, pacer: options.pacer ?? createTelegramPacer(), target: telegram, requestTimeoutMs: options.timeoutMs ?? 5000 },
+    chunk,
+    startBudget(options.budgetMs ?? 10_000),
+  );
+  if (result.kind === 'ok') {
     // An earlier failed try of the same message may wait in the outbox: it must not arrive twice.
     if (options.outboxPath) {
       try {
@@ -80,7 +59,7 @@ export async function sendDirect(options: DirectOptions, alert: AlertMessage): P
     }
     return { status: 'sent', detail: 'sent' };
   }
-  const why = result.status ? `Telegram answered ${result.status}: ${result.detail}` : result.detail;
+  const why = result.detail;
   if (options.outboxPath) {
     try {
       createOutbox(options.outboxPath).add([alert], options.now().toISOString());

@@ -1,10 +1,19 @@
-// Render alerts as one Telegram HTML message and split it under the length limit without breaking a tag.
+// Render alerts as Telegram HTML lines (each alert's text capped) and split them under the length limit without
+// breaking a tag.
 import type { Severity } from '../model/finding.js';
 import type { AlertMessage } from './notifier.js';
 import { telegramHtml } from '../model/escape.js';
 
 /** Telegram's limit is 4096 UTF-16 units after entity parsing; stay safely under it. */
 export const MESSAGE_LIMIT = 4000;
+
+/**
+ * One alert's text takes at most this many characters as sent (escaped): with its label and the message header it
+ * always fits one message, so one alert can never fan out into several. The rest is in the registry.
+ */
+export const ALERT_TEXT_LIMIT = 3500;
+/** A hostname longer than DNS allows is cut in the header (it must not push an alert out of its message). */
+const HOST_LIMIT = 253;
 
 const ICONS: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: 'ℹ️' };
 
@@ -36,18 +45,80 @@ export function stripControl(text: string): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
-/** Lines of the message for these alerts, with the alert ids each line completes. */
+/** Characters a piece of text takes in the message as sent (escaped HTML). */
+const sentLength = (text: string): number => escapeHtml(text).length;
+
+/** A character that is sent as it is (the common case: no escaping regex run per character). */
+const PLAIN_CHAR = /^[^&<>\u0000-\u001f\u007f-\u009f\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+$/;
+const IDENTITY_HINT_LIMIT = 120;
+/** Safe unquoted in a shell and literal in an identity glob (only `*` is special there). */
+const SHELL_SAFE = /^[A-Za-z0-9_.:/@%+=,-]+$/;
+
+/**
+ * The command that shows an alert's whole story from the registry: `argus problems --identity <identity>`, or the
+ * last hour's records when the alert has no identity. Control characters and bidi overrides in a host-made identity
+ * become `*` (they cannot be typed, and `*` still matches them); anything else a shell would touch is single-quoted.
+ */
+export function problemsCommand(identity: string | null): string {
+  if (!identity) return 'argus problems --since 1h';
+  const chars = Array.from(identity.replace(/[\u0000-\u001f\u007f-\u009f\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g, '*'));
+  // A 10 KB process name must not make the hint itself overflow: a long identity becomes its prefix and `*`.
+  const glob = chars.length > IDENTITY_HINT_LIMIT ? `${chars.slice(0, IDENTITY_HINT_LIMIT).join('')}*` : chars.join('');
+  return `argus problems --identity ${SHELL_SAFE.test(glob) ? glob : `'${glob.replace(/'/g, `'\\''`)}'`}`;
+}
+
+/**
+ * The one cap on an alert's text: at most `limit` characters as sent (escaped), cut at a line boundary (a first line
+ * longer than that is cut inside, never inside a surrogate pair), the last line saying how much was cut and how to
+ * see the rest (problemsCommand). Text within the limit is returned unchanged. Applied by renderAlerts, through
+ * which every path to Telegram renders (the cycle's delivery, outbox replays, direct self-alerts).
+ */
+export function capAlertText(text: string, identity: string | null, limit = ALERT_TEXT_LIMIT): string {
+  const lines = text.split('\n');
+  const total = lines.reduce((sum, line) => sum + sentLength(line), lines.length - 1);
+  if (total <= limit) return text;
+  const tail = (cut: number): string => `… ${cut.toLocaleString('en-US')} more characters: ${problemsCommand(identity)}`;
+  // The tail's own length depends on the count; the longest count (every character cut) bounds it.
+  const room = Math.max(0, limit - sentLength(tail(text.length)) - 1);
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const cost = (kept.length > 0 ? 1 : 0) + sentLength(line);
+    if (used + cost > room) break;
+    kept.push(line);
+    used += cost;
+  }
+  if (kept.length === 0) {
+    let piece = '';
+    let size = 0;
+    for (const char of lines[0] ?? '') {
+      const cost = PLAIN_CHAR.test(char) ? char.length : sentLength(char);
+      if (size + cost > room) break;
+      piece += char;
+      size += cost;
+    }
+    kept.push(piece);
+  }
+  const keptText = kept.join('\n');
+  return `${keptText}\n${tail(text.length - keptText.length)}`;
+}
+
+/**
+ * Lines of the message for these alerts, with the alert ids each line completes; each alert's text is capped
+ * (capAlertText). `total` is the count the header announces (a delivery that summarises some alerts shows fewer).
+ */
 export function renderAlerts(
   hostname: string,
   alerts: readonly AlertMessage[],
   now: Date,
+  total = alerts.length,
 ): Array<Line & { completes: string[] }> {
-  const host = stripControl(hostname);
-  const plural = alerts.length === 1 ? 'alert' : 'alerts';
+  const host = Array.from(stripControl(hostname).replace(/[\r\n\t]+/g, ' ')).slice(0, HOST_LIMIT).join('');
+  const plural = total === 1 ? 'alert' : 'alerts';
   const lines: Array<Line & { completes: string[] }> = [
     {
-      html: `<b>[${escapeHtml(host)}]</b> Argus: ${alerts.length} ${plural}`,
-      plain: `[${host}] Argus: ${alerts.length} ${plural}`,
+      html: `<b>[${escapeHtml(host)}]</b> Argus: ${total} ${plural}`,
+      plain: `[${host}] Argus: ${total} ${plural}`,
       completes: [],
     },
   ];
@@ -57,7 +128,7 @@ export function renderAlerts(
     const ts = Date.parse(alert.ts);
     const delayed = Number.isFinite(ts) && ts < cycleStart ? ` (delayed, ${alert.ts.slice(0, 16).replace('T', ' ')}Z)` : '';
     const label = alert.severity.toUpperCase();
-    const textLines = stripControl(alert.text).split('\n');
+    const textLines = capAlertText(stripControl(alert.text), alert.identity).split('\n');
     textLines.forEach((text, i) => {
       const last = i === textLines.length - 1;
       const completes = last ? [alert.id] : [];

@@ -21,6 +21,6 @@ export interface DeliveryReport {
 
 export interface Notifier {
   readonly channel: string;
-  /** Deliver this cycle's alerts (aggregated into one message per chat), after any older ones waiting in the outbox. */
+  /** Deliver this cycle's alerts (aggregated: at most two messages per chat), after any older ones waiting in the outbox. */
   deliver(alerts: readonly AlertMessage[]): Promise<DeliveryReport>;
 }

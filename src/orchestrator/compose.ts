@@ -11,6 +11,7 @@ import { createLogNotifier } from '../notify/log-notifier.js';
 import type { Notifier } from '../notify/notifier.js';
 import { createTelegramNotifier } from '../notify/telegram.js';
 import { sendDirect, type TelegramTarget } from '../notify/direct.js';
+import { createTelegramPacer, type TelegramPacer } from '../notify/pace.js';
 import { Registry } from '../state/registry.js';
 import { createBeadKeeper } from '../agents/executor/beads.js';
 import { createGate } from '../agents/executor/gate.js';
@@ -28,10 +29,10 @@ export interface RuntimeOptions {
   beadsDir?: string;
 }
 
-export function createNotifier(config: Config, paths: StatePaths, host: Host, log: Log, budgetMs?: number): Notifier {
+export function createNotifier(config: Config, paths: StatePaths, host: Host, log: Log, budgetMs?: number, pacer?: TelegramPacer): Notifier {
   const { botToken, chatId, apiBase } = config.telegram;
   if (botToken && chatId) {
-    return createTelegramNotifier({ fetch: host.fetch, botToken, chatId, apiBase, hostname: config.hostname ?? host.hostname(), outboxPath: paths.outbox, now: () => host.now(), log, budgetMs });
+    return createTelegramNotifier({ fetch: host.fetch, botToken, chatId, apiBase, hostname: config.hostname ?? host.hostname(), outboxPath: paths.outbox, now: () => host.now(), log, budgetMs, pacer });
   }
   return createLogNotifier({ log, outboxPath: paths.outbox });
 }
@@ -46,7 +47,9 @@ export async function createRuntime(config: Config, paths: StatePaths, options: 
   const log = options.log;
   const host = options.host ?? createLinuxHost(config.hostname ? { hostname: () => config.hostname! } : {});
   const registry = new Registry(paths.registry);
-  const buffered = new BufferedNotifier(createNotifier(config, paths, host, log, options.alertBudgetMs));
+  // One pacer for the process: the cycle's delivery and self-alerts queue behind each other per chat.
+  const pacer = createTelegramPacer();
+  const buffered = new BufferedNotifier(createNotifier(config, paths, host, log, options.alertBudgetMs, pacer));
   const beadsDir = options.beadsDir ?? process.env.BEADS_DIR ?? `${paths.stateDir}/.beads`;
   const bd = withAutoInit(createBd({ exec: host.exec, beadsDir }), beadsDir);
   const beads = createBeadKeeper({ bd, statePath: paths.beads, now: () => host.now(), log });
@@ -75,7 +78,7 @@ export async function createRuntime(config: Config, paths: StatePaths, options: 
     flushAlerts: () => buffered.flush(),
     sendDirect: (alert) =>
       sendDirect(
-        { fetch: host.fetch, telegram: telegramTarget(config), hostname: config.hostname ?? host.hostname(), now: () => host.now(), outboxPath: paths.outbox, logWarn: (t) => log.warn(t) },
+        { fetch: host.fetch, telegram: telegramTarget(config), hostname: config.hostname ?? host.hostname(), now: () => host.now(), outboxPath: paths.outbox, pacer, logWarn: (t) => log.warn(t) },
         alert,
       ),
     selfMemory: { health: null },

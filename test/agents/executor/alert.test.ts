@@ -47,7 +47,6 @@ describe('alert action', () => {
       outboxPath: paths.outbox,
       now: () => NOW,
       log: silentLog(),
-      sleep: async () => undefined,
     });
 
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

@@ -18,6 +18,8 @@ export const ProbeConfigSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   expectStatus: z.number().int().min(100).max(599).default(200),
   timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  /** The systemd unit this probe checks: its failure is the unit's incident, and may restart it (restartAllowlist). */
+  service: unitName.optional(),
 });
 export type ProbeConfig = z.infer<typeof ProbeConfigSchema>;
 
@@ -28,8 +30,11 @@ export const ConfigSchema = z.strictObject({
   stateDir: z.string().min(1).default('./state'),
   /** Log directory (ARGUS_LOG_DIR); default `<stateDir>/logs`. */
   logDir: z.string().min(1).optional(),
-  /** Suppression window for re-notifying an ongoing incident (ARGUS_DEDUP_WINDOW), seconds. */
-  dedupWindowSec: z.number().int().min(0).max(7 * 86_400).default(3600),
+  /**
+   * First reminder of an ongoing incident after this many seconds (ARGUS_DEDUP_WINDOW); later reminders wait 3× and
+   * 6× as long (4 h → 12 h → daily by default; src/agents/router/reminders.ts).
+   */
+  dedupWindowSec: z.number().int().min(0).max(7 * 86_400).default(14_400),
   /** Athena's memory directory (ARGUS_MEMORY_DIR); its latest activity is reported. */
   memoryDir: z.string().optional(),
   /** Observations file for the `log` action (ARGUS_OBSERVATIONS_FILE); default `<stateDir>/observations.md`. */
@@ -86,7 +91,8 @@ export const ConfigSchema = z.strictObject({
   /** Consecutive cycles a condition must hold before it fires (a dead service fires at once). */
   confirmCycles: z
     .strictObject({
-      disk: z.number().int().min(1).default(1),
+      /** A one-cycle blip is silent; a disk that would be full within the hour fires at once (rules/disk.ts). */
+      disk: z.number().int().min(1).default(2),
       memory: z.number().int().min(1).default(2),
       swap: z.number().int().min(1).default(2),
       cpu: z.number().int().min(1).default(3),

@@ -21,6 +21,7 @@ export function createLinuxHost(overrides: Partial<Host> = {}): Host {
       };
     },
     now: () => new Date(),
+    sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     fetch: globalThis.fetch,
     kill: (pid, signal) => {
       process.kill(pid, signal);

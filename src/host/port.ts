@@ -40,6 +40,8 @@ export interface Host {
   exec(file: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   statfs(path: string): Promise<StatFs>;
   now(): Date;
+  /** Wait on this host's clock (a simulated host advances its clock). Absent: the host cannot wait. */
+  sleep?(ms: number): Promise<void>;
   fetch: typeof fetch;
   kill(pid: number, signal: NodeJS.Signals | 0): void;
   /** Argus's own PID (and so its ancestors can be protected). */

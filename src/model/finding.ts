@@ -12,6 +12,8 @@ export const FindingTypeSchema = z.enum([
   'swap',
   'cpu',
   'service',
+  /** A watched unit restarted between two looks (NRestarts rose, or a new main PID): the crash itself was not seen. */
+  'restart',
   'process',
   'probe',
   'tmux',
@@ -57,5 +59,9 @@ export const DecisionSchema = z.object({
   reason: z.string(),
   silencedBy: z.string().nullable(),
   finding: FindingSchema,
+  /** When the incident opened (reminders say how long it has lasted). */
+  openedAt: z.string().optional(),
+  /** What the last message about this incident said, and when (reminders say what changed since). */
+  previous: z.object({ at: z.string(), description: z.string() }).nullable().optional(),
 });
 export type Decision = z.infer<typeof DecisionSchema>;

@@ -4,7 +4,10 @@ import { collect } from '../agents/collector/collect.js';
 import { SamplesSchema, type Samples } from '../agents/collector/samples.js';
 import { EvaluatorStateSchema, emptyEvaluatorState, evaluate, seenIdentities } from '../agents/evaluator/evaluate.js';
 import { RouterStateSchema, emptyRouterState, route, type ResolvedIncident } from '../agents/router/route.js';
-import { runPlaybook, normaliseUnit } from '../agents/executor/playbooks.js';
+import { normaliseUnit } from '../agents/executor/playbooks.js';
+import { handleIncidents } from '../agents/incident/handle.js';
+import { forgetUnitLevels } from '../agents/evaluator/rules/service.js';
+import { RecurrenceSchema, pruneRecurrence } from '../agents/incident/recurrence.js';
 import type { ActionContext } from '../agents/executor/action.js';
 import type { ActionName, ActionResult } from '../model/action.js';
 import { SEVERITY_RANK, type Decision, type Finding } from '../model/finding.js';
@@ -14,10 +17,11 @@ import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
 import { appendJsonl } from '../state/jsonl.js';
 import { historyPoint, recordBase, routingRecords } from './records.js';
 import { readSilences } from './silences.js';
-import { RecurrenceSchema, noteOpening, pruneRecurrence, readCycleState } from './cycle-state.js';
-import { decisionAlert, recoveryAlert } from './messages.js';
+import { readCycleState } from './cycle-state.js';
 import type { Runtime } from './runtime.js';
 import type { Thinker } from './think.js';
+
+type Target = { identity: string; incidentId: string } | null;
 
 export interface CycleOptions {
   dryRun?: boolean;
@@ -114,7 +118,7 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   // --- incident handling: playbooks, alerts, beads (through the gate) ---
   const actions: ActionSummary[] = [];
   let alertsQueued = 0;
-  const ctxFor = (d: { identity: string; incidentId: string } | null): ActionContext => ({
+  const ctxFor = (d: Target): ActionContext => ({
     host,
     config,
     paths,
@@ -127,71 +131,38 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
     incidentId: d?.incidentId ?? null,
     source: 'rule',
   });
-  const runFor = (d: { identity: string; incidentId: string } | null) => async (action: ActionName, input: Record<string, unknown>) => {
+  const restartedUnits = new Set<string>();
+  const run = (d: Target) => async (action: ActionName, input: Record<string, unknown>) => {
     const result = await rt.gate.run({ action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null }, ctxFor(d));
+    if (action === 'restart_service' && (result.result === 'success' || result.result === 'failure') && typeof input.service === 'string') restartedUnits.add(normaliseUnit(input.service));
     actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason });
     if (action === 'alert' && (result.result === 'success' || result.result === 'dry_run')) alertsQueued++;
     return result;
   };
+  await handleIncidents(
+    {
+      config,
+      snapshot,
+      now: started,
+      minimal,
+      dryRun,
+      run,
+      ctxFor,
+      judgement: think,
+      beads: rt.beads,
+      incidents: routed.state.incidents,
+      recurrence,
+      record: (r) => registry.append([r]),
+      recordBase: base,
+      warn,
+      wait: dryRun ? undefined : host.sleep,
+    },
+    routed.decisions,
+    routed.resolved,
+  );
 
-  for (const d of routed.decisions) {
-    const run = runFor(d);
-    let notes: string[] = [];
-    let failed = false;
-    let fixable = d.kind === 'act';
-    if (d.kind === 'act' && !minimal) {
-      const outcome = await runPlaybook(d, snapshot, config, run);
-      notes = outcome.notes;
-      failed = outcome.failed;
-      fixable = outcome.fixable;
-    }
-    // ARG-002: a bead when a fix failed, when the problem recurs 3+ times in 24 h, or when nothing can fix it automatically.
-    const opens = d.transition === 'opened' ? noteOpening(recurrence, d.identity, started) : (recurrence[d.identity]?.length ?? 0);
-    const recurring = d.transition === 'opened' && opens >= 3;
-    const unfixable = !fixable && d.transition === 'opened' && d.finding.severity !== 'info';
-    // A fix that keeps failing while its bead is open adds nothing new: comment only when the incident moves.
-    const newFailure = failed && (d.transition !== 'ongoing' || !rt.beads?.openBead(d.identity));
-    const needsBead = !minimal && (newFailure || recurring || unfixable);
-    if (needsBead) {
-      // Incidents a person will look at get a diagnosis (deterministic always; the RCA micro-agent with a key).
-      const t = await think();
-      const dx = await t.diagnose(d, snapshot).catch((e: unknown) => (warn(`diagnosis of ${d.identity} failed: ${(e as Error).message}`), null));
-      if (dx) {
-        notes.push(...dx.notes);
-        if (config.anthropic.apiKey && (failed || unfixable) && d.transition === 'opened') {
-          notes.push(...(await t.plan(d, snapshot, dx.diagnosis, dx.rca, ctxFor(d)).catch((e: unknown) => (warn(`planner for ${d.identity} failed: ${(e as Error).message}`), []))));
-        }
-      }
-    }
-    if (d.notify) await run('alert', { message: decisionAlert(d, notes), severity: d.finding.severity });
-    if (d.finding.severity === 'info' && d.notify) {
-      const logged = await run('log', { observation: `${d.finding.identity}: ${d.finding.description}` });
-      if (logged.details.escalate === true) await run('alert', { message: `⚠️ ${d.finding.identity} keeps recurring (${String(logged.details.repeats)} times within the window): ${d.finding.description}`, severity: 'warning' });
-    }
-    if (needsBead) {
-      const why = failed ? 'automatic remediation failed' : recurring ? `opened ${opens} times in 24 h` : 'no automatic remediation exists';
-      await run('create_bead', {
-        title: d.finding.description.slice(0, 200),
-        description: [`Why: ${why}.`, `Identity: ${d.identity}`, `Incident: ${d.incidentId}`, ...notes, '', 'Details:', JSON.stringify(d.finding.details, null, 2).slice(0, 20_000)].join('\n'),
-        type: d.finding.type,
-        severity: d.finding.severity,
-      });
-    }
-  }
-
-  for (const r of routed.resolved) {
-    if (r.notify) await runFor(r)('alert', { message: recoveryAlert(r.identity, r.lastFinding.description, r.durationSec), severity: 'info' });
-    if (rt.beads && !dryRun) {
-      const closed = await rt.beads.resolve(r.identity, `resolved by itself or by Argus after ${r.durationSec}s`).catch((e: unknown) => {
-        warn(`beads: could not close the bead of ${r.identity}: ${(e as Error).message}`);
-        return null;
-      });
-      if (closed) {
-        registry.append([{ ...base(r.lastFinding, r.incidentId), severity: 'info', kind: 'transition', description: `closed bead ${closed} of ${r.identity}`, action_taken: null, action_result: null, bead_id: closed, details: { transition: 'bead_closed' } }]);
-      }
-    }
-  }
-
+  // A unit Argus restarted this cycle gets a new baseline: its own restart is not a crash between looks.
+  for (const unit of restartedUnits) forgetUnitLevels(evaluated.state.levels, unit);
   if (rt.restarts) {
     for (const s of snapshot.services ?? []) {
       if (s.activeState === 'active') await rt.restarts.markHealthy(normaliseUnit(s.unit), started);

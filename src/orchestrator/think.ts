@@ -78,7 +78,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
     async diagnose(decision, snapshot) {
       const f = decision.finding;
       let journal: string[] | undefined;
-      if (f.type === 'service') {
+      if (f.type === 'service' || f.type === 'restart') {
         const j = await host.exec('journalctl', ['-u', f.subject, '-n', '30', '-o', 'cat', '--no-pager'], { timeoutMs: 5000 });
         if (!j.failed) journal = j.stdout.split('\n').filter(Boolean).slice(-30).map(redactSecrets);
       }

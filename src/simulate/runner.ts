@@ -53,7 +53,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const timeline = createTimeline(scenario.events, host);
     const cycles: CycleNote[] = [];
     for (let m = 0; m < scenario.durationMin; m += scenario.intervalMin) {
-      if (m > 0) clock.advance(scenario.intervalMin);
+      // Cycles start on the schedule even when one waited inside (a restart attempt due within the cycle).
+      if (m > clock.minutes()) clock.advance(m - clock.minutes());
       timeline.advanceTo(m);
       host.sync();
       const outcome = await runGuardedCycle(rt);

@@ -15,6 +15,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.strictObject({ t, type: z.literal('service_recovers'), service: z.string() }),
   /** Whether a restart revives it from now on. */
   z.strictObject({ t, type: z.literal('service_revives'), service: z.string(), revives: z.boolean() }),
+  /** The service crashed and systemd restarted it (Restart=) before Argus looked: up, new PID, NRestarts + times. */
+  z.strictObject({ t, type: z.literal('service_auto_restarts'), service: z.string(), times: z.number().int().min(1).default(1) }),
   /** The service crashes every `everyMin` minutes (whatever brought it back), until `until`. */
   z.strictObject({ t, type: z.literal('service_flaps'), service: z.string(), everyMin: z.number().positive(), until }),
   /** The disk fills at `gbPerHour` (0 stops it). */
@@ -95,5 +97,15 @@ export const ScenarioSchema = z.strictObject({
   /** "off" (no key: no call), or {mode: "scripted", default, replies} answering the Messages API from the script. */
   model: ModelSpecSchema,
   expect: ExpectSchema.prefault({}),
+}).superRefine((s, ctx) => {
+  // An event about a service or disk the world does not have is a mistake in the file: say so when it is loaded.
+  const services = new Set(s.world.services.map((x) => x.name.replace(/\.service$/, '')));
+  const mounts = new Set(s.world.disks.map((d) => d.mount));
+  s.events.forEach((e, i) => {
+    if ('service' in e && !services.has(e.service.replace(/\.service$/, ''))) {
+      ctx.addIssue({ code: 'custom', path: ['events', i, 'service'], message: `names service ${e.service}, which is not in world.services` });
+    }
+    if ('mount' in e && !mounts.has(e.mount)) ctx.addIssue({ code: 'custom', path: ['events', i, 'mount'], message: `names disk ${e.mount}, which is not in world.disks` });
+  });
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

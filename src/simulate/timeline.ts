@@ -70,6 +70,15 @@ export function createTimeline(events: readonly SimEvent[], host: SimulatedHost)
       case 'service_revives':
         service(e.service).revives = e.revives;
         return;
+      case 'service_auto_restarts': {
+        // systemd's Restart= brought it back between two looks: up at both, with a new PID and NRestarts + 1.
+        const s = service(e.service);
+        s.state = 'active';
+        s.nRestarts += e.times;
+        s.invocation += e.times;
+        s.activeSinceMs = host.now().getTime();
+        return;
+      }
       case 'service_flaps':
         flaps.push({ service: e.service, everyMin: e.everyMin, nextAt: e.t, until: e.until ?? Infinity });
         return;

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     const { config, configPath } = loadConfig({ env: {}, cwd: tmp.dir });
     expect(configPath).toBeNull();
     expect(config.intervalSec).toBe(300);
-    expect(config.dedupWindowSec).toBe(3600);
+    expect(config.dedupWindowSec).toBe(14_400);
     expect(config.stateDir).toBe(join(tmp.dir, 'state'));
     expect(config.thresholds.disk).toEqual({ fire: 90, clear: 80 });
     expect(config.thresholds.memory.fire).toBe(90);

@@ -4,7 +4,7 @@ import { bullets, code, table } from '../../src/agents/chronicler/markdown.js';
 import { renderHealth } from '../../src/cli/report.js';
 import { markdownCode, oneLine, telegramHtml, terminalLine } from '../../src/model/escape.js';
 import { renderAlerts, splitLines, stripControl } from '../../src/notify/format.js';
-import { decisionAlert } from '../../src/orchestrator/messages.js';
+import { decisionAlert } from '../../src/agents/incident/messages.js';
 import { HOSTILE } from '../support/hostile-strings.js';
 import { proc, processes, snapshot } from '../support/snapshot.js';
 

@@ -30,11 +30,13 @@ export function evaluate(snapshot: Snapshot, state: EvaluatorState, config: Conf
     ts: snapshot.ts,
     conditions: { ...state.conditions },
     orphans: { ...state.orphans },
+    levels: { ...state.levels },
+    events: { ...state.events },
     touched: new Set(),
   };
   const findings = RULES.flatMap((rule) => rule(snapshot, ctx));
   pruneStale(ctx);
-  return { findings, state: { conditions: ctx.conditions, orphans: ctx.orphans } };
+  return { findings, state: { conditions: ctx.conditions, orphans: ctx.orphans, levels: ctx.levels, events: ctx.events } };
 }
 
 /** Whether the rule owning `identity` had data in this Snapshot (false = a gap: neither firing nor healthy). */
@@ -53,6 +55,7 @@ export function isObserved(snapshot: Snapshot, identity: string): boolean {
     case 'cpu':
       return s.cpu !== null;
     case 'service':
+    case 'restart':
       return s.services !== null;
     case 'process':
       return s.processes !== null;

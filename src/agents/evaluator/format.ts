@@ -22,16 +22,7 @@ export function ratioSeverity(value: number, fire: number, factor: number): Seve
   return value >= fire * factor ? 'critical' : 'warning';
 }
 
-export function fmtBytes(bytes: number): string {
-  const units: Array<[number, string]> = [
-    [1e12, 'TB'],
-    [1e9, 'GB'],
-    [1e6, 'MB'],
-    [1e3, 'kB'],
-  ];
-  for (const [size, unit] of units) if (Math.abs(bytes) >= size) return `${(bytes / size).toFixed(1)} ${unit}`;
-  return `${Math.round(bytes)} B`;
-}
+export { fmtBytes } from '../../model/bytes.js';
 
 export function fmtPct(pct: number): string {
   return `${Math.round(pct)}%`;

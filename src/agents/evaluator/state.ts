@@ -20,11 +20,15 @@ export const EvaluatorStateSchema = z.object({
   conditions: z.record(z.string(), ConditionSchema).default({}),
   /** `pid:startTicks` → streak of the orphans seen in the last observed cycle. */
   orphans: z.record(z.string(), OrphanStreakSchema).default({}),
+  /** identity → its last observed level (disk bytes used) and when: how fast it is moving. */
+  levels: z.record(z.string(), z.object({ value: z.number(), at: z.string(), rate: z.number().nullable().optional() })).default({}),
+  /** identity → ISO times an event was seen (a unit restarted between looks), kept for a day. */
+  events: z.record(z.string(), z.array(z.string())).default({}),
 });
 export type EvaluatorState = z.infer<typeof EvaluatorStateSchema>;
 
 export function emptyEvaluatorState(): EvaluatorState {
-  return { conditions: {}, orphans: {} };
+  return { conditions: {}, orphans: {}, levels: {}, events: {} };
 }
 
 /** What a rule works with during one evaluation: copies of the state, owned by this call only. */
@@ -33,6 +37,8 @@ export interface RuleContext {
   ts: string;
   conditions: Record<string, Condition>;
   orphans: Record<string, OrphanStreak>;
+  levels: Record<string, { value: number; at: string; rate?: number | null }>;
+  events: Record<string, string[]>;
   /** Identities advanced this cycle (a second observation of the same identity in one cycle is ignored). */
   touched: Set<string>;
 }
@@ -83,4 +89,46 @@ export function pruneStale(ctx: RuleContext): void {
     const seen = Date.parse(c.lastSeen);
     if (Number.isNaN(seen) || now - seen > DAY_MS) delete ctx.conditions[identity];
   }
+  for (const [identity, times] of Object.entries(ctx.events)) {
+    const kept = times.filter((t) => now - Date.parse(t) <= DAY_MS);
+    if (kept.length) ctx.events[identity] = kept;
+    else delete ctx.events[identity];
+  }
+  for (const [identity, l] of Object.entries(ctx.levels)) {
+    const at = Date.parse(l.at);
+    if (Number.isNaN(at) || now - at > DAY_MS) delete ctx.levels[identity];
+  }
+}
+
+/** Note an event at this cycle's time; returns how many of its events fall within the last `windowMs`. */
+export function noteEvent(ctx: RuleContext, identity: string, windowMs: number): number {
+  const now = Date.parse(ctx.ts);
+  const times = [...(ctx.events[identity] ?? []).filter((t) => now - Date.parse(t) < DAY_MS), ctx.ts].slice(-50);
+  ctx.events[identity] = times;
+  return times.filter((t) => now - Date.parse(t) < windowMs).length;
+}
+
+/** How many of an identity's events fall within the last `windowMs`. */
+export function countEvents(ctx: RuleContext, identity: string, windowMs: number): number {
+  const now = Date.parse(ctx.ts);
+  return (ctx.events[identity] ?? []).filter((t) => now - Date.parse(t) < windowMs).length;
+}
+
+/** The last value recorded for an identity, replaced by this one. */
+export function swapLevel(ctx: RuleContext, identity: string, value: number): number | null {
+  const prev = ctx.levels[identity]?.value ?? null;
+  ctx.levels[identity] = { value, at: ctx.ts };
+  return prev;
+}
+
+/**
+ * Record a level; return its rate of change per second since the previous observation and the rate recorded then
+ * (null: no earlier level, or the clock did not move forward).
+ */
+export function rateOf(ctx: RuleContext, identity: string, value: number): { rate: number | null; previousRate: number | null } {
+  const prev = ctx.levels[identity];
+  const dt = prev ? (Date.parse(ctx.ts) - Date.parse(prev.at)) / 1000 : 0;
+  const rate = prev && dt > 0 ? (value - prev.value) / dt : null;
+  ctx.levels[identity] = { value, at: ctx.ts, rate };
+  return { rate, previousRate: prev?.rate ?? null };
 }

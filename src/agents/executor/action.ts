@@ -49,6 +49,8 @@ export interface ActionDef<S extends z.ZodType = z.ZodType> extends ActionRate<S
 export interface RateVerdict {
   allowed: boolean;
   reason: string;
+  /** Recorded with a skipped attempt (e.g. when the next attempt is allowed). */
+  details?: Record<string, unknown>;
 }
 
 /** Optional per-action rate step (restart backoff), run after the guard and the per-cycle budget. */

@@ -63,7 +63,7 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
     if (action.rate) {
       try {
         const rate = await action.rate(input, ctx);
-        if (!rate.allowed) return verdict('skipped', rate.reason || 'rate limited');
+        if (!rate.allowed) return verdict('skipped', rate.reason || 'rate limited', rate.details ?? {});
       } catch (error) {
         return verdict('failure', `rate check failed: ${errorText(error)}`);
       }

@@ -7,9 +7,15 @@ export const IncidentSchema = z.object({
   identity: z.string(),
   type: z.string(),
   openedAt: z.string(),
-  /** Severity last notified (or at opening): a finding above it is "worse". */
+  /** The highest severity a person was told of (or at opening): only a finding above it is "worse". */
   severity: SeveritySchema,
   lastNotifiedAt: z.string().nullable(),
+  /** The finding's description in the last message (a reminder says what changed since). */
+  lastNotifiedDescription: z.string().nullable().default(null),
+  /** Reminders sent so far: each waits longer than the one before (see reminders.ts). */
+  reminders: z.number().int().min(0).default(0),
+  /** One-time announcements made for this incident (gave up, crash loop, cleaning not enough). */
+  notices: z.array(z.string()).default([]),
   /** A person was told about this incident at least once (so they get told when it recovers). */
   notified: z.boolean(),
   healthyStreak: z.number().int().min(0),
@@ -52,6 +58,9 @@ export function openIncident(finding: Finding, now: Date, previousId: string | n
     openedAt,
     severity: finding.severity,
     lastNotifiedAt: null,
+    lastNotifiedDescription: null,
+    reminders: 0,
+    notices: [],
     notified: false,
     healthyStreak: 0,
     lastFinding: finding,
@@ -69,6 +78,9 @@ export function hasPlaybook(f: Finding): boolean {
       return f.subject === 'host';
     case 'swap':
       return f.subject === 'thrashing';
+    case 'probe':
+      // A probe tied to its service (probes[].service) runs the service's restart playbook.
+      return typeof f.details.service === 'string';
     case 'process':
       return f.subject === 'orphans';
     default:

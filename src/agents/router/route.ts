@@ -4,6 +4,8 @@ import type { Config } from '../../config/schema.js';
 import { SEVERITY_RANK, type Decision, type Finding, type Transition } from '../../model/finding.js';
 import { FlapEntrySchema, nextFlapping, percentStateChange, pushState, type FlapEntry } from './flapping.js';
 import { IncidentSchema, kindFor, openIncident, resolveIncident, type Incident, type ResolvedIncident } from './incidents.js';
+import { correlate, openCauses } from './correlate.js';
+import { reminderDelaySec } from './reminders.js';
 import { matchSilence, type Silence } from './silence.js';
 
 export type { ResolvedIncident } from './incidents.js';
@@ -51,7 +53,7 @@ interface Step {
  */
 export function route(findings: Finding[], state: RouterState, ctx: RouteContext): { decisions: Decision[]; resolved: ResolvedIncident[]; state: RouterState } {
   const byIdentity = new Map<string, Finding>();
-  for (const f of findings) {
+  for (const f of correlate(findings, openCauses(Object.values(state.incidents)))) {
     const prev = byIdentity.get(f.identity);
     if (prev === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[prev.severity]) byIdentity.set(f.identity, f);
   }
@@ -100,6 +102,7 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
   let transition: Transition;
   let want: boolean;
   let reason: string;
+  const wait = inc.lastNotifiedAt === null ? 0 : reminderDelaySec(config, inc.reminders);
   const elapsedSec = inc.lastNotifiedAt === null ? Infinity : (now.getTime() - Date.parse(inc.lastNotifiedAt)) / 1000;
   if (step.started) {
     [transition, want, reason] = ['flapping', true, 'started flapping: notifications held until it settles'];
@@ -112,18 +115,22 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
     [transition, want, reason] = ['ongoing', false, 'flapping: notifications held'];
   } else if (step.stopped && notifiable) {
     [transition, want, reason] = ['renotify', true, 'stopped flapping: still a problem'];
-  } else if (notifiable && elapsedSec >= config.dedupWindowSec) {
-    const why = inc.lastNotifiedAt === null ? 'not notified yet' : `dedup window of ${config.dedupWindowSec}s passed`;
+  } else if (notifiable && elapsedSec >= wait) {
+    const why = inc.lastNotifiedAt === null ? 'not notified yet' : `reminder ${inc.reminders + 1}: ${formatWait(wait)} since the last message`;
     [transition, want, reason] = ['renotify', true, `still a problem: ${why}`];
   } else {
-    [transition, want, reason] = ['ongoing', false, `within the dedup window of ${config.dedupWindowSec}s`];
+    [transition, want, reason] = ['ongoing', false, notifiable ? `next reminder ${formatWait(wait)} after the last message` : 'ongoing'];
   }
   const notify = want && notifiable;
   if (step.silence !== null) reason += `; silenced by ${step.silence.id}`;
+  const previous = inc.lastNotifiedAt === null ? null : { at: inc.lastNotifiedAt, description: inc.lastNotifiedDescription ?? '' };
   if (notify) {
+    if (transition === 'renotify' && inc.lastNotifiedAt !== null) inc.reminders += 1;
     inc.lastNotifiedAt = now.toISOString();
+    inc.lastNotifiedDescription = finding.description;
     inc.notified = true;
-    inc.severity = finding.severity;
+    // The severity a person knows of only rises: a problem wandering across a threshold is not "worse" each time.
+    if (SEVERITY_RANK[finding.severity] > SEVERITY_RANK[inc.severity]) inc.severity = finding.severity;
   }
   inc.lastFinding = finding;
   work.incidents[step.identity] = inc;
@@ -136,7 +143,13 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
     reason,
     silencedBy: step.silence?.id ?? null,
     finding,
+    openedAt: inc.openedAt,
+    previous,
   });
+}
+
+function formatWait(sec: number): string {
+  return sec >= 3600 && sec % 3600 === 0 ? `${sec / 3600} h` : sec >= 60 && sec % 60 === 0 ? `${sec / 60} min` : `${sec} s`;
 }
 
 function onHealthy(work: Work, step: Step, lastFinding: Finding, previousId: string | null): void {

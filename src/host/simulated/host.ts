@@ -73,6 +73,8 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
     commands,
     hostname: () => options.hostname ?? 'sim-host',
     now: () => clock.now(),
+    // Time waited inside a cycle passes on the fake clock at once (the runner keeps its own cycle schedule).
+    sleep: async (ms: number) => clock.advance(ms / 60_000),
 
     async exec(file: string, args: readonly string[], _options?: ExecOptions): Promise<ExecResult> {
       commands.push({ file, args: [...args], atMs: clock.now().getTime() });

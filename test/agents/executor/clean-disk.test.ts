@@ -111,6 +111,15 @@ describe('clean_disk', () => {
     expect(sb.records()[0]!.details.bytesReclaimed).toBe(3010);
   });
 
+  it('names the largest files it had to keep (recent or in use): what fills the disk when cleaning is not enough', async () => {
+    for (let i = 0; i < 7; i++) file(join(root, `fresh-${i}.bin`), 100 * (i + 1), 0);
+    file(join(root, 'old.bin'), 5000, 30);
+    const r = await run([{ path: root, rule: 'tmp' }]);
+    const kept = r.details.largestKept as Array<{ path: string; size: number; why: string; ageSec: number }>;
+    expect(kept.map((k) => [k.path, k.size, k.why])).toEqual([6, 5, 4, 3, 2].map((i) => [join(root, `fresh-${i}.bin`), 100 * (i + 1), 'young']));
+    expect(kept.every((k) => k.ageSec < 600)).toBe(true);
+  });
+
   it('never follows or deletes a symlink, and leaves the old file it points to untouched', async () => {
     const outside = file(join(sb.dir, 'outside', 'precious.txt'), 100, 400);
     const link = join(root, 'escape');

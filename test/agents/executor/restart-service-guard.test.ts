@@ -6,6 +6,7 @@ import { createGate } from '../../../src/agents/executor/gate.js';
 import { createRestartService, normalizeUnit } from '../../../src/agents/executor/actions/restart-service.js';
 import type { ExecOptions, ExecResult } from '../../../src/host/port.js';
 import { sandbox, type Sandbox } from './helpers.js';
+import { snapshot } from '../../support/snapshot.js';
 
 type Props = Record<string, string>;
 
@@ -122,6 +123,38 @@ describe('restart_service guard (scripted systemctl)', () => {
     expect(r.result).toBe('skipped');
     expect(r.reason).toContain('already active');
     expect(t.calls.some((c) => c[1] === 'restart')).toBe(false);
+  });
+
+  describe('a running unit whose own health probe fails (failing_probe)', () => {
+    const running = (): Props => ({ ...failed(), ActiveState: 'active', SubState: 'running', Result: 'success', MainPID: '7', InvocationID: 'old' });
+    const probes = [{ name: 'api-health', url: 'http://127.0.0.1:9/health', service: 'nginx' }];
+    const probeSnap = (ok: boolean) => snapshot({ probes: [{ name: 'api-health', url: 'http://127.0.0.1:9/health', ok, status: ok ? 200 : 503, expectStatus: 200, error: null, latencyMs: 3 }] });
+    function probeSetup(ok: boolean, probeList: unknown[] = probes) {
+      const fake = fakeSystemctl({ 'nginx.service': running() });
+      sb = sandbox({ config: { restartAllowlist: ['nginx'], probes: probeList as never }, host: { exec: fake.exec }, snapshot: probeSnap(ok) });
+      const gate = createGate([createRestartService({ pollMs: 1, settleMs: 0, verifyTimeoutMs: 2000 })], { registry: sb.registry, now: () => new Date(), host: 'test' });
+      const run = (failing_probe: string) => gate.run({ action: 'restart_service', input: { service: 'nginx', reason: 'probe', failing_probe }, source: 'rule' }, sb!.ctx);
+      return { ...fake, run };
+    }
+    const restarted = (calls: string[][]) => calls.some((c) => c[1] === 'restart');
+
+    it('is restarted when the probe is configured for it and the snapshot saw it failing', async () => {
+      const t = probeSetup(false);
+      const r = await t.run('api-health');
+      expect(r.result).toBe('success');
+      expect(restarted(t.calls)).toBe(true);
+    });
+
+    it.each([
+      ['the probe passed in the snapshot', true, probes],
+      ['the probe belongs to another unit', false, [{ ...probes[0], service: 'other' }]],
+      ['the probe is not configured', false, []],
+    ] as const)('is left alone when %s', async (_name, probeOk, list) => {
+      const t = probeSetup(probeOk, list as unknown[]);
+      const r = await t.run('api-health');
+      expect(r.result).toBe('skipped');
+      expect(restarted(t.calls)).toBe(false);
+    });
   });
 
   it('reports failure when systemctl cannot answer', async () => {

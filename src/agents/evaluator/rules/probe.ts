@@ -13,6 +13,7 @@ function why(p: ProbeResult): string {
 export function probeRule(s: Snapshot, ctx: RuleContext): Finding[] {
   if (s.probes === null) return [];
   const out: Finding[] = [];
+  const serviceOf = new Map(ctx.config.probes.flatMap((c) => (c.service ? [[c.name, c.service] as const] : [])));
   for (const p of s.probes) {
     if (!track(ctx, `probe:${p.name}`, { fires: !p.ok, clears: p.ok }, ctx.config.confirmCycles.probe)) continue;
     out.push(
@@ -23,6 +24,7 @@ export function probeRule(s: Snapshot, ctx: RuleContext): Finding[] {
         expectStatus: p.expectStatus,
         error: p.error,
         latencyMs: p.latencyMs,
+        ...(serviceOf.has(p.name) ? { service: serviceOf.get(p.name) } : {}),
       }),
     );
   }

@@ -2,7 +2,12 @@
 import type { Finding } from '../../../model/finding.js';
 import type { Service, Snapshot } from '../../../model/snapshot.js';
 import { makeFinding } from '../format.js';
-import type { RuleContext } from '../state.js';
+import { countEvents, noteEvent, swapLevel, type RuleContext } from '../state.js';
+
+const HOUR_MS = 3_600_000;
+
+/** Restarts between looks within this window that make an incident (issue 12: 3 in an hour). */
+export const RESTARTS_PER_HOUR_INCIDENT = 3;
 import { withUnitType } from '../../../model/unit.js';
 
 /** `nginx` → `nginx.service` (the one rule: src/model/unit.ts). */
@@ -26,7 +31,7 @@ const TEXT: Record<Exclude<ServiceCondition, 'ok'>, (s: Service) => string> = {
   'crash-loop': (s) => `Service ${normalizeUnit(s.unit)} is crash-looping (${s.nRestarts} restarts, result: ${s.result})`,
 };
 
-export function serviceRule(s: Snapshot, _ctx: RuleContext): Finding[] {
+export function serviceRule(s: Snapshot, ctx: RuleContext): Finding[] {
   if (s.services === null) return [];
   const out: Finding[] = [];
   const seen = new Set<string>();
@@ -35,6 +40,8 @@ export function serviceRule(s: Snapshot, _ctx: RuleContext): Finding[] {
     if (seen.has(unit)) continue;
     seen.add(unit);
     const condition = classifyService(svc);
+    const between = restartedBetweenLooks(ctx, unit, svc, condition);
+    if (between) out.push(between);
     if (condition === 'ok') continue;
     out.push(
       makeFinding('service', unit, condition === 'not-found' ? 'info' : 'critical', TEXT[condition](svc), {
@@ -51,4 +58,45 @@ export function serviceRule(s: Snapshot, _ctx: RuleContext): Finding[] {
     );
   }
   return out;
+}
+
+/**
+ * A unit that was up at the last look and is up now, yet restarted in between: systemd restarted it (NRestarts rose)
+ * or its main process changed. The crash itself was never seen, so it is recorded (info); 3 within an hour are an
+ * incident (warning). Argus's own restarts are not counted: the cycle forgets a unit's levels when it restarts it
+ * (forgetUnitLevels).
+ */
+function restartedBetweenLooks(ctx: RuleContext, unit: string, svc: Service, condition: ServiceCondition): Finding | null {
+  const up = condition === 'ok' && svc.activeState === 'active';
+  const prevRestarts = swapLevel(ctx, `nrestarts:${unit}`, svc.nRestarts);
+  const prevPid = swapLevel(ctx, `mainpid:${unit}`, up ? svc.mainPid : 0);
+  const identity = `restart:${unit}`;
+  const systemdRestarts = up && prevRestarts !== null ? svc.nRestarts - prevRestarts : 0;
+  const newPid = up && prevPid !== null && prevPid > 0 && svc.mainPid > 0 && svc.mainPid !== prevPid;
+  const restarted = systemdRestarts > 0 || newPid;
+  const count = restarted ? noteEvent(ctx, identity, HOUR_MS) : countEvents(ctx, identity, HOUR_MS);
+  // One steady finding while the last hour holds a restart (info; a warning from 3), not a blip per restart: the
+  // router sees one condition, not a flapping one, and the incident ends an hour after the last restart.
+  if (count === 0) return null;
+  const how = !restarted
+    ? 'no new restart since the last look'
+    : systemdRestarts > 0
+      ? `systemd restarted it ${systemdRestarts === 1 ? 'once' : `${systemdRestarts} times`} (NRestarts ${prevRestarts} → ${svc.nRestarts})`
+      : `its main PID changed (${prevPid} → ${svc.mainPid})`;
+  const severity = count >= RESTARTS_PER_HOUR_INCIDENT ? 'warning' : 'info';
+  return makeFinding('restart', unit, severity, `Service ${unit} restarted between checks: ${count} time${count === 1 ? '' : 's'} in the last hour (${how})`, {
+    unit,
+    restartsInHour: count,
+    nRestarts: svc.nRestarts,
+    previousNRestarts: prevRestarts,
+    mainPid: svc.mainPid,
+    previousMainPid: prevPid,
+    activeEnterTimestamp: svc.activeEnterTimestamp,
+  });
+}
+
+/** After Argus restarted a unit itself: its next look starts a new baseline instead of counting that restart. */
+export function forgetUnitLevels(levels: Record<string, unknown>, unit: string): void {
+  delete levels[`nrestarts:${unit}`];
+  delete levels[`mainpid:${unit}`];
 }

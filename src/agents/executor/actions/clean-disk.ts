@@ -90,11 +90,13 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
       const filesystems = await Promise.all(
         Object.keys(perRoot).map(async (r) => ({ root: r, beforePct: before.get(r) ?? null, afterPct: await usedPct(ctx, r) })),
       );
+      // Paths as the host names them (a test or simulated host keeps its filesystem under host.root).
+      const shown = (p: string): string => (ctx.host.root !== '/' && p.startsWith(`${ctx.host.root}/`) ? p.slice(ctx.host.root.length) : p);
       const bytesReclaimed = w.files.reduce((sum, f) => sum + f.size, 0);
       const top = [...w.files]
         .sort((a, b) => b.size - a.size)
         .slice(0, 5)
-        .map((f) => ({ path: f.path, size: f.size }));
+        .map((f) => ({ path: shown(f.path), size: f.size }));
       return {
         result: 'success',
         reason: `removed ${w.files.length} files (${bytesReclaimed} bytes) older than ${minAgeDays} days`,
@@ -106,6 +108,7 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
           perRoot,
           filesystems,
           top,
+          largestKept: w.largestKept.map((k) => ({ ...k, path: shown(k.path) })),
           skipped: w.skipped,
           truncated: w.truncated,
         },

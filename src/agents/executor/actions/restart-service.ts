@@ -50,6 +50,14 @@ export interface RestartServiceOptions {
 
 type Input = ReturnType<typeof RestartServiceInputSchema.parse>;
 
+/** The probe is configured for this unit, and the latest snapshot saw it failing. */
+function probeTiedTo(name: string | undefined, unit: string, ctx: ActionContext): boolean {
+  if (name === undefined) return false;
+  const probe = ctx.config.probes.find((p) => p.name === name);
+  if (!probe?.service || normalizeUnit(probe.service) !== unit) return false;
+  return ctx.snapshot?.probes?.some((p) => p.name === name && !p.ok) ?? false;
+}
+
 const deny = (reason: string): never => {
   throw new ActionDeniedError('restart_service', reason);
 };
@@ -123,15 +131,20 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
     },
 
     async rate(input, ctx) {
-      const verdict = store(ctx).verdict(unitOf(input), ctx.host.now());
-      return { allowed: verdict.allowed, reason: verdict.reason };
+      const unit = unitOf(input);
+      const verdict = store(ctx).verdict(unit, ctx.host.now());
+      const exhausted = !verdict.allowed && verdict.attempt > schedule.delaysMs.length;
+      const lastResult = store(ctx).entry(unit)?.lastResult ?? null;
+      const details = verdict.nextAllowedAt ? { nextAttemptAt: verdict.nextAllowedAt.toISOString(), attempt: verdict.attempt, exhausted, lastResult } : {};
+      return { allowed: verdict.allowed, reason: verdict.reason, details };
     },
 
     async execute(input, ctx): Promise<ActionOutcomeValue> {
       const unit = unitOf(input);
       const host = ctx.host;
       const before = await showUnit(host, unit);
-      if (before?.ActiveState === 'active') {
+      // A running unit is restarted only for its own failing health probe (Monit's `if failed port then restart`).
+      if (before?.ActiveState === 'active' && !probeTiedTo(input.failing_probe, unit, ctx)) {
         store(ctx).markHealthy(unit, host.now());
         return { result: 'skipped', reason: `${unit} is already active`, details: { before } };
       }

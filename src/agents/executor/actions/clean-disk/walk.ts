@@ -60,6 +60,26 @@ export interface WalkResult {
   truncated: boolean;
   /** False when the in-use scan did not finish in time: nothing was walked or removed. */
   inUseComplete: boolean;
+  /** The largest files kept because they are recent or in use (what fills the disk when cleaning is not enough). */
+  largestKept: KeptFile[];
+}
+
+export interface KeptFile {
+  path: string;
+  size: number;
+  why: 'young' | 'open';
+  /** Age by the newer of mtime and ctime, seconds. */
+  ageSec: number;
+}
+
+const KEPT_MAX = 5;
+
+/** Keep the KEPT_MAX largest, largest first (a sorted insert into a tiny list: the walk may see 200,000 files). */
+function noteKept(list: KeptFile[], file: KeptFile): void {
+  if (list.length === KEPT_MAX && list[KEPT_MAX - 1]!.size >= file.size) return;
+  const at = list.findIndex((k) => k.size < file.size);
+  list.splice(at === -1 ? list.length : at, 0, file);
+  if (list.length > KEPT_MAX) list.pop();
 }
 
 interface Walk {
@@ -99,6 +119,7 @@ export async function walkSafelist(
     rootsWalked: [],
     truncated: false,
     inUseComplete: true,
+    largestKept: [],
   };
   const clock = ageClock(nowMs, Date.now(), limits.minAgeDays);
   const inUse = await scanInUse(procRoot, limits.inUseTimeoutMs ?? 10_000);
@@ -157,6 +178,10 @@ async function walkDir(w: Walk, root: Root, dir: DirHandle, path: string, depth:
       const verdict = judgeFile(root.rule, text, depth, file, w.clock);
       if (verdict !== 'remove') {
         w.out.skipped[verdict]++;
+        if (verdict === 'young' || verdict === 'open') {
+          const ageSec = Math.max(0, Math.round((w.clock.nowMs - changedMs(file, w.clock)) / 1000));
+          noteKept(w.out.largestKept, { path: childPath, size: Number(st.size), why: verdict, ageSec });
+        }
         continue;
       }
       if (w.mode === 'delete') {

@@ -110,7 +110,7 @@ export async function runAgent<T>(options: RunAgentOptions<T>): Promise<RunAgent
     log.debug({ turn, stop: reply.stopReason, toolUses: reply.toolUses.length, usage: reply.usage }, 'model turn');
 
     if (reply.toolUses.length > 0) {
-      messages.push({ role: 'assistant', content: [...reply.text, ...reply.toolUses] });
+      messages.push({ role: 'assistant', content: [...reply.text, ...reply.toolUses.map(boundedToolUse)] });
       if (turn >= allowed) {
         for (const use of reply.toolUses) {
           toolCalls.push({ turn, name: use.name, input: use.input, isError: true, resultRef: null, result: null, error: 'iteration limit reached; not run' });
@@ -146,6 +146,18 @@ export async function runAgent<T>(options: RunAgentOptions<T>): Promise<RunAgent
       ],
     });
   }
+}
+
+/** Tool-use inputs above this many characters of JSON are not replayed in later turns (the call itself saw them all). */
+export const MAX_REPLAYED_INPUT_CHARS = 2000;
+
+/**
+ * The whole history is resent every turn: a 100,000-character tool input would be paid for again each turn (one hostile
+ * cycle cost 306,704 input tokens). The call already ran with its full input; history keeps a stub.
+ */
+function boundedToolUse<U extends { input: unknown }>(use: U): U {
+  const size = (JSON.stringify(use.input) ?? '').length;
+  return size <= MAX_REPLAYED_INPUT_CHARS ? use : { ...use, input: { omitted: `input of ${size} characters, not replayed` } };
 }
 
 function checkFinal<T>(

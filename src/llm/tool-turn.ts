@@ -24,8 +24,12 @@ export interface ToolCallBudget {
 }
 
 export interface TurnState {
-  /** Calls that ran so far in this run (numbering for refs, and the budget). */
+  /** Calls that ran so far in this run (numbering for refs). */
   executed: number;
+  /** Well-formed calls that ran (the budget): a malformed call is refused and recorded but costs no allowance. */
+  counted?: number;
+  /** Proposals already refused in this run (name + input) → why: the same proposal is not put to the tool again. */
+  refused?: Map<string, string>;
 }
 
 export interface TurnOptions {
@@ -67,7 +71,16 @@ export async function runToolTurn(
       refuse(use, `invalid input for ${def.name}: ${z.prettifyError(parsed.error).slice(0, 1000)}`);
       continue;
     }
-    if (options.budget && state.executed >= options.budget.max) {
+    const key = `${def.name} ${JSON.stringify(use.input) ?? ''}`;
+    const before = state.refused?.get(key);
+    if (before !== undefined) {
+      refuse(use, `already refused in this run (${before.slice(0, 300)}); do not repeat it`);
+      continue;
+    }
+    // A call whose input does not match the tool's schema is refused by the tool (the gate records it) without
+    // using the run's allowance: three malformed calls must not stop a well-formed fourth.
+    const wellFormed = !def.validatesInput || def.input.safeParse(use.input).success;
+    if (options.budget && wellFormed && (state.counted ?? 0) >= options.budget.max) {
       refuse(use, options.budget.message);
       continue;
     }
@@ -76,6 +89,7 @@ export async function runToolTurn(
       continue;
     }
     state.executed += 1;
+    if (wellFormed) state.counted = (state.counted ?? 0) + 1;
     const ref = `tool:${def.name}#${state.executed}`;
     try {
       const result = await raceAbort(def.run(parsed.data, { ...options.ctx, signal: options.signal }), options.signal);
@@ -87,12 +101,14 @@ export async function runToolTurn(
         ...(refused ? { is_error: true } : {}),
       });
       calls.push({ turn, name: def.name, input: parsed.data, isError: refused, resultRef: ref, result, error: refused ? String(result.reason ?? 'refused') : null });
+      if (result.result === 'refused') (state.refused ??= new Map()).set(key, String(result.reason ?? 'refused'));
     } catch (error) {
       const message = redactSecrets(error instanceof ToolError ? error.message : `${def.name} failed: ${(error as Error)?.message ?? String(error)}`);
       if (!(error instanceof ToolError)) options.log.warn({ tool: def.name, err: error }, 'tool failed');
       const structured = error instanceof ToolError ? (error.structured ?? null) : null;
       results.push({ type: 'tool_result', tool_use_id: use.id, content: `ref: ${ref}\n${message}`, is_error: true });
       calls.push({ turn, name: def.name, input: parsed.data, isError: true, resultRef: ref, result: structured, error: message });
+      if (structured?.result === 'refused') (state.refused ??= new Map()).set(key, message);
     }
   }
   return { results, calls };

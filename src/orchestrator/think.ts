@@ -16,6 +16,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { ToolDef } from '../tools/tool.js';
 import type { Runtime } from './runtime.js';
 import { redactSecrets } from '../model/redact.js';
+import { oneLine } from '../model/escape.js';
 
 export interface Thinker {
   /** Extra findings from the model (source 'llm'); empty without a key. Never removes rule findings. */
@@ -38,16 +39,34 @@ function recentHistory(path: string, max = 48): HistoryPoint[] {
   }
 }
 
+/** One line per planner run in an alert, however many calls it made (a hostile model must not grow the alert). */
+export function plannerLine(r: { source: string; summary: string | null; toolCalls: ReadonlyArray<{ name: string; isError: boolean }>; fallbackReason?: string }): string[] {
+  if (r.toolCalls.length === 0 && r.source === 'none') return [];
+  const done = r.toolCalls.filter((c) => !c.isError).map((c) => c.name);
+  const refused = r.toolCalls.length - done.length;
+  const what = r.toolCalls.length === 0 ? 'no action' : [done.length ? `done: ${[...new Set(done)].join(', ')}` : null, refused ? `${refused} refused` : null].filter(Boolean).join('; ');
+  const summary = r.summary ? ` — ${oneLine(r.summary).slice(0, 200)}` : '';
+  return [`Model (planner): ${what}${summary}`];
+}
+
+/** A proposal's input as recorded: bounded, so a hostile model cannot fill the registry. */
+function boundedInput(input: unknown): unknown {
+  const text = JSON.stringify(input) ?? 'null';
+  return text.length <= 2000 ? input : { omitted: `input of ${text.length} characters` };
+}
+
 export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemRecord) => void): Thinker {
   const { config, paths, host, log, registry } = rt;
   const key = config.anthropic.apiKey;
   const client: ModelClient | null = key ? createModelClient({ apiKey: key, baseUrl: config.anthropic.baseUrl, model: config.anthropic.model, fetch: host.fetch }) : null;
   const budget: LlmBudget | null = key ? createLlmBudget({ path: paths.llm, dailyUsd: config.anthropic.dailyUsd, log }) : null;
   let tools: ToolDef[] | null = null;
-  const read = () => (tools ??= readTools({ host, config, paths, registry, log }));
+  // The read tools see this cycle's snapshot (snapshot.json still holds the previous cycle's until the cycle ends).
+  let current: Snapshot | null = null;
+  const read = () => (tools ??= readTools({ host, config, paths, registry, log, snapshot: () => current }));
   const now = () => host.now();
 
-  const llmRecord = (f: Finding, kind: 'rca' | 'llm', description: string, details: Record<string, unknown>): ProblemRecord => ({
+  const llmRecord = (f: Finding, kind: 'rca' | 'llm' | 'action', description: string, details: Record<string, unknown>): ProblemRecord => ({
     ts: host.now().toISOString(),
     severity: 'info',
     type: f.type,
@@ -67,6 +86,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
   return {
     async analyse(snapshot, findings) {
       if (!client) return [];
+      current = snapshot;
       const r = await runAnalysis({ snapshot, findings, history: recentHistory(paths.history), tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now });
       if (r.usage.calls > 0 || r.fallbackReason) {
         const anchor = findings[0] ?? { identity: 'llm:analysis', type: 'self', subject: 'analysis', severity: 'info', description: '', source: 'llm', details: {} };
@@ -76,6 +96,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
     },
 
     async diagnose(decision, snapshot) {
+      current = snapshot;
       const f = decision.finding;
       let journal: string[] | undefined;
       if (f.type === 'service' || f.type === 'restart') {
@@ -103,6 +124,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
 
     async plan(decision, snapshot, diagnosis, rca, ctx) {
       if (!client) return [];
+      current = snapshot;
       const tools = actionTools(rt.gate, async (call) => ({ ...ctx, source: call.source, identity: call.identity ?? ctx.identity, incidentId: call.incidentId ?? ctx.incidentId }));
       const policy = { restartAllowlist: config.restartAllowlist, killPatterns: config.killPatterns, dryRun: ctx.dryRun, tmuxSockets: config.tmuxSockets };
       const r = await runPlanner({ finding: decision.finding, diagnosis, rca, policy, actionTools: tools, client, budget, log, freeBytes: snapshot.self.stateFreeBytes, ctx: { source: 'llm', identity: decision.identity, incidentId: decision.incidentId }, now });
@@ -118,7 +140,11 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
           }),
         );
       }
-      return r.toolCalls.map((c) => `Model proposed ${c.name}: ${c.isError ? 'refused or failed' : 'done'}`);
+      // A proposal stopped before the gate (budget, turn limit, repeated, unknown tool) is still an attempt: recorded.
+      for (const c of r.toolCalls.filter((call) => call.resultRef === null)) {
+        record({ ...llmRecord(decision.finding, 'action', `${c.name} proposed by the model, not run: ${c.error ?? 'refused'}`.slice(0, 1000), { source: 'llm', agent: 'planner', proposal: { name: c.name, input: boundedInput(c.input) }, reason: c.error }), action_taken: c.name.slice(0, 80), action_result: 'refused', source: 'llm', incident_id: decision.incidentId });
+      }
+      return plannerLine(r);
     },
   };
 }

@@ -9,7 +9,7 @@ import { runAgent, type RunAgentOptions } from '../../src/llm/run-agent.js';
 import { silentLog } from '../../src/log.js';
 import { ToolError, type ToolDef } from '../../src/tools/tool.js';
 import { answer, calls, promptText, reply, scriptModel, testClient, text, toolUse, type Script } from '../support/scripted-model.js';
-import { readOnlyTools, type ToolLog } from './stubs.js';
+import { actionTools, readOnlyTools, type GateLog, type ToolLog } from './stubs.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -249,5 +249,52 @@ describe('runAgent: API faults and budgets', () => {
     const result = await run({ freeBytes: 50 * 1024 * 1024 });
     script.verify();
     expect(result).toMatchObject({ ok: false, reason: 'low_disk' });
+  });
+});
+
+describe('runAgent: the model cannot waste what it is given', () => {
+  it('a malformed action call is refused without using the allowance: a well-formed fourth still runs', async () => {
+    const gate: GateLog = { attempts: [], executed: [] };
+    // As the real action tools: raw input goes to the gate, which validates it and records the refusal.
+    const tools = actionTools(gate).map((t): ToolDef => ({
+      ...t,
+      validatesInput: true,
+      async run(input, ctx) {
+        const parsed = t.input.safeParse(input);
+        if (!parsed.success) throw new ToolError(`${t.name} refused: invalid input`, { result: 'refused', reason: 'invalid input', details: {}, record: null });
+        return t.run(parsed.data, ctx);
+      },
+    }));
+    script = scriptModel(server, [
+      calls(toolUse('kill_pid', { pid: 'one' }), toolUse('kill_pid', { pid: 4242, reason: 'x', bogus: 1 }), toolUse('restart_service', {})),
+      calls(toolUse('kill_pid', { pid: 4242, reason: 'leaking node' })),
+      answer(ok),
+    ]);
+    const result = await run({ tools, toolBudget: { max: 1, message: 'budget: one action per run' } });
+    script.verify();
+    expect(gate.executed).toEqual([{ action: 'kill_pid', input: { pid: 4242, reason: 'leaking node' } }]);
+    expect(result.toolCalls.map((c) => c.error === 'budget: one action per run')).toEqual([false, false, false, false]);
+  });
+
+  it('a refused proposal made again in the same run is not put to the gate again', async () => {
+    const gate: GateLog = { attempts: [], executed: [] };
+    const again = { pid: 1, reason: 'init is using too much memory' };
+    script = scriptModel(server, [calls(toolUse('kill_pid', again)), calls(toolUse('kill_pid', again)), answer(ok)]);
+    const result = await run({ tools: actionTools(gate) });
+    script.verify();
+    expect(gate.attempts).toHaveLength(1);
+    expect(result.toolCalls[1]).toMatchObject({ isError: true, resultRef: null });
+    expect(result.toolCalls[1]?.error).toMatch(/already refused in this run \(kill_pid refused: PID 1/);
+  });
+
+  it('a huge tool input runs once with all of it, and is not replayed in later turns', async () => {
+    const huge = 'x'.repeat(100_000);
+    script = scriptModel(server, [calls(toolUse('get_service', { unit: 'nginx', lines: 5, note: huge })), answer(ok)]);
+    await run({ tools: readOnlyTools(toolLog).map((t) => (t.name === 'get_service' ? { ...t, input: z.object({ unit: z.string(), lines: z.number(), note: z.string() }) } : t)) as ToolDef[] });
+    script.verify();
+    expect((toolLog.calls[0]?.input as { note: string }).note).toHaveLength(100_000);
+    const second = JSON.stringify(script.requests[1]?.body);
+    expect(second.length).toBeLessThan(20_000);
+    expect(second).toContain('input of 100');
   });
 });

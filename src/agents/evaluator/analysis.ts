@@ -15,10 +15,10 @@ import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
 /** At most this many model findings per analysis: a chatty model must not flood the router. */
 export const MAX_LLM_FINDINGS = 5;
 
-const AnalysisAnswerSchema = z.object({
+const AnalysisAnswerSchema = z.strictObject({
   findings: z
     .array(
-      z.object({
+      z.strictObject({
         slug: z.string().min(1).max(80),
         type: FindingTypeSchema,
         subject: z.string().min(1).max(300),

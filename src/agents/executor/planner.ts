@@ -12,7 +12,8 @@ import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
 /** Action calls that reach the gate per incident; more are answered with an is_error "budget" result. */
 export const MAX_ACTIONS_PER_INCIDENT = 3;
 
-const PlannerAnswerSchema = z.object({
+// Strict: an answer with keys the instructions do not name (an invented "action_taken") is refused, not recorded.
+const PlannerAnswerSchema = z.strictObject({
   summary: z.string().min(1).max(2000),
   escalate: z.boolean().default(false),
 });

@@ -5,7 +5,7 @@ import type { ToolCallRecord } from '../../llm/run-agent.js';
 export const RcaVerdictSchema = z.enum(['cause_found', 'healthy', 'unknown']);
 export type RcaVerdict = z.infer<typeof RcaVerdictSchema>;
 
-export const RcaCauseSchema = z.object({
+export const RcaCauseSchema = z.strictObject({
   cause: z.string().min(1).max(1000),
   confidence: z.number().min(0).max(1),
   /** Refs of the tool results this rests on, e.g. "tool:get_top_processes#1". */
@@ -14,7 +14,7 @@ export const RcaCauseSchema = z.object({
 export type RcaCause = z.infer<typeof RcaCauseSchema>;
 
 export const RcaAnswerSchema = z
-  .object({
+  .strictObject({
     verdict: RcaVerdictSchema,
     summary: z.string().min(1).max(4000),
     causes: z.array(RcaCauseSchema).max(10).default([]),

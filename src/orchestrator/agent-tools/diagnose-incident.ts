@@ -26,7 +26,7 @@ export function diagnoseIncidentTool(deps: AgentToolDeps): ToolDef {
         const open = Object.keys(state.incidents);
         throw new ToolError(`no open incident ${JSON.stringify(input.identity)}; open: ${open.length ? open.join(', ') : 'none'}`);
       }
-      const snapshot = await requireSnapshot(deps.paths.snapshot);
+      const snapshot = await requireSnapshot(deps);
       const diagnosis = await diagnose(incident.lastFinding, snapshot);
       return { identity: input.identity, incidentId: incident.incidentId, openedAt: incident.openedAt, snapshotAt: snapshot.ts, finding: incident.lastFinding.description, diagnosis };
     },

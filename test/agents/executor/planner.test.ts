@@ -111,12 +111,13 @@ describe('runPlanner: hostile model behaviours', () => {
     expect(r.toolCalls[10]!.error).toContain('too many tool calls in one turn');
   });
 
-  it('retrying refusals across turns spends the budget: the 4th call is refused as budget', async () => {
+  it('repeating a refused proposal across turns: the gate sees it once, the repeats are refused as repeats', async () => {
     const kill1 = calls(u('kill_pid', { pid: 1, reason }));
     const script = scriptModel(server, [kill1, kill1, kill1, kill1]);
     const r = await plan();
     script.verify();
-    expect(gate.attempts).toHaveLength(3);
+    expect(gate.attempts).toHaveLength(1);
+    expect(r.toolCalls.slice(1, 3).map((c) => c.error)).toEqual([expect.stringMatching(/^already refused in this run/), expect.stringMatching(/^already refused in this run/)]);
     expect(gate.executed).toEqual([]);
     expect(r.source).toBe('none');
     expect(r.fallbackReason).toBe('max_iterations');
@@ -143,6 +144,14 @@ describe('runPlanner: hostile model behaviours', () => {
 });
 
 describe('runPlanner: allowed actions', () => {
+  it('an answer with keys the instructions do not name is refused, not recorded (strict schema)', async () => {
+    const invented = answer({ summary: 'killed it', escalate: false, action_taken: 'kill_pid 4242', result: 'success' });
+    const script = scriptModel(server, [invented, invented]);
+    const r = await plan();
+    script.verify();
+    expect(r).toMatchObject({ source: 'none', fallbackReason: 'invalid_answer', summary: null });
+  });
+
   it('runs what the gate allows and reports the results', async () => {
     const script = scriptModel(server, [
       calls(u('kill_pid', { pid: 4242, reason: 'memory hog' }), u('restart_service', { service: 'nginx', reason: 'down' })),

@@ -14,6 +14,8 @@ export interface ReadToolDeps {
   paths: StatePaths;
   registry: Registry;
   log: Log;
+  /** The snapshot of the cycle in progress, when a cycle asks (its file still holds the previous cycle's). */
+  snapshot?: () => Snapshot | null;
 }
 
 export interface ReadToolOptions {
@@ -46,9 +48,15 @@ export async function readSnapshot(path: string): Promise<{ snapshot: Snapshot |
   return { snapshot: parsed.data, error: null };
 }
 
-/** The latest snapshot, or a ToolError the model can act on. */
-export async function requireSnapshot(path: string): Promise<Snapshot> {
-  const { snapshot, error } = await readSnapshot(path);
+/** The snapshot the tools should see: the cycle's own when one is in progress, else the latest written. */
+export async function currentSnapshot(deps: Pick<ReadToolDeps, 'paths' | 'snapshot'>): Promise<{ snapshot: Snapshot | null; error: string | null }> {
+  const live = deps.snapshot?.() ?? null;
+  return live ? { snapshot: live, error: null } : readSnapshot(deps.paths.snapshot);
+}
+
+/** The current snapshot, or a ToolError the model can act on. */
+export async function requireSnapshot(deps: Pick<ReadToolDeps, 'paths' | 'snapshot'>): Promise<Snapshot> {
+  const { snapshot, error } = await currentSnapshot(deps);
   if (!snapshot) throw new ToolError(error ?? 'no snapshot available');
   return snapshot;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Snapshot } from '../../../model/snapshot.js';
 import { defineTool, READ_ONLY } from '../../../tools/define.js';
 import type { ToolDef } from '../../../tools/tool.js';
-import { primitives, readJsonLoose, readSnapshot, type ReadToolDeps } from './deps.js';
+import { currentSnapshot, primitives, readJsonLoose, type ReadToolDeps } from './deps.js';
 import { cleanHostLine } from './redact.js';
 
 const MAX_INCIDENTS = 50;
@@ -21,7 +21,7 @@ export function getStatusTool(deps: ReadToolDeps): ToolDef {
     annotations: { title: 'Argus status', ...READ_ONLY },
     async run() {
       const now = deps.host.now();
-      const { snapshot, error } = await readSnapshot(deps.paths.snapshot);
+      const { snapshot, error } = await currentSnapshot(deps);
       const incidents = await readJsonLoose(deps.paths.incidents);
       const cycle = await readJsonLoose(deps.paths.cycleState);
       return {

@@ -22,7 +22,7 @@ export function getTopProcessesTool(deps: ReadToolDeps): ToolDef {
     input: InputSchema,
     annotations: { title: 'Top processes', ...READ_ONLY },
     async run(input) {
-      const snapshot = await requireSnapshot(deps.paths.snapshot);
+      const snapshot = await requireSnapshot(deps);
       if (!snapshot.processes) throw new ToolError('the process collector failed in the latest snapshot (see get_status gaps)');
       const list = { rss: snapshot.processes.topByRss, cpu: snapshot.processes.topByCpu, swap: snapshot.processes.topBySwap }[input.by];
       return {

@@ -20,6 +20,22 @@ async function call(name: string, input: unknown): Promise<Record<string, unknow
   return def.run(def.input.parse(input), { source: 'mcp' });
 }
 
+describe('the cycle in progress', () => {
+  it('read tools see the snapshot the cycle passes in, not the previous one on disk (and not "no snapshot yet" on a first cycle)', async () => {
+    box = toolSandbox();
+    const live = snapshot({ processes: processes({ topByRss: [proc({ pid: 4100, comm: 'node', rssBytes: 9e9 })] }) });
+    const tools = readTools({ ...box.deps, snapshot: () => live });
+    const top = tools.find((t) => t.name === 'get_top_processes')!;
+    const out = await top.run(top.input.parse({}), { source: 'llm' });
+    expect(JSON.stringify(out)).toContain('4100');
+    box.writeSnapshot(snapshot({ processes: processes({ topByRss: [proc({ pid: 1, comm: 'old' })] }) }));
+    const again = await top.run(top.input.parse({}), { source: 'llm' });
+    expect(JSON.stringify(again)).toContain('4100');
+    const status = tools.find((t) => t.name === 'get_status')!;
+    expect(JSON.stringify(await status.run(status.input.parse({}), { source: 'llm' }))).not.toContain('no snapshot yet');
+  });
+});
+
 describe('get_status', () => {
   it('summarises the latest snapshot, open incidents and the last cycle', async () => {
     box = toolSandbox();

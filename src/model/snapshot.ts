@@ -82,6 +82,8 @@ export const ProcessInfoSchema = z.object({
   startTicks: z.number(),
   startedAt: z.string(),
   ageSec: z.number(),
+  /** The memory limit of the process's own cgroup, when it has one (read for the top memory users only). */
+  cgroupMemory: z.object({ limitBytes: z.number(), usageBytes: z.number(), usedPct: z.number() }).nullable().optional(),
 });
 export type ProcessInfo = z.infer<typeof ProcessInfoSchema>;
 

@@ -1,4 +1,4 @@
-// The memory limit and usage of the cgroup Argus runs in (v1 or v2), counted as docker counts it.
+// The memory limit and usage of a cgroup (Argus's own, or a process's), v1 or v2, counted as docker counts it.
 import type { Host } from '../../host/port.js';
 import type { Memory } from '../../model/snapshot.js';
 import { parseSpaceLines, round1, tryReadHostText } from './proc-files.js';
@@ -83,8 +83,8 @@ async function readV2(host: Host, path: string): Promise<CgroupMemory | null> {
  * The memory cgroup's limit and usage, or null when there is no cgroup limit ("max", the v1 huge value, or no
  * memory controller at all). v1 wins on hybrid hosts, where the v2 tree carries no memory controller.
  */
-export async function readCgroupMemory(host: Host): Promise<CgroupMemory | null> {
-  const text = await tryReadHostText(host, '/proc/self/cgroup');
+export async function readCgroupMemory(host: Host, pid: number | 'self' = 'self'): Promise<CgroupMemory | null> {
+  const text = await tryReadHostText(host, `/proc/${pid}/cgroup`);
   if (text === null) return null;
   const lines = parseSelfCgroup(text);
   const v1 = lines.find((l) => l.controllers.includes('memory'));

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import type { Host } from '../../host/port.js';
 import type { ProcessInfo, Processes } from '../../model/snapshot.js';
 import { redactSecrets } from '../../model/redact.js';
+import { readCgroupMemory } from './cgroup-memory.js';
 import { parseSystemStat } from './cpu.js';
 import {
   cmdlineText,
@@ -91,6 +92,9 @@ function sampleOf(rows: Row[], btime: number): ProcTicks {
   return { btime, list: busiest.map((r) => [r.pid, r.startTicks, r.ticks] as [number, number, number]) };
 }
 
+/** How many of the top memory users get their cgroup's limit read. */
+const CGROUP_READS = 3;
+
 export async function readProcesses(host: Host, input: ProcessesInput): Promise<{ processes: Processes; sample: ProcTicks }> {
   const [meminfoText, statText] = await Promise.all([readHostText(host, '/proc/meminfo'), readHostText(host, '/proc/stat')]);
   const meminfo = parseKbLines(meminfoText);
@@ -142,6 +146,16 @@ export async function readProcesses(host: Host, input: ProcessesInput): Promise<
   const wanted = new Set([...topByRss, ...topByCpu, ...topBySwap, ...orphanCandidates].map((r) => r.pid));
   await Promise.all([...wanted].map(async (pid) => cmdlines.set(pid, await tryReadHostText(host, `/proc/${pid}/cmdline`))));
 
+  // A hog's share is stated against the limit that binds it: its own cgroup's (a unit's MemoryMax) when that is tighter
+  // than the host. Three files a process, read for the top memory users only.
+  const cgroups = new Map<number, ProcessInfo['cgroupMemory']>();
+  await Promise.all(
+    topByRss.slice(0, CGROUP_READS).map(async (r) => {
+      const cg = await readCgroupMemory(host, r.pid).catch(() => null);
+      if (cg && cg.limitBytes < memTotal) cgroups.set(r.pid, { limitBytes: cg.limitBytes, usageBytes: cg.usageBytes, usedPct: cg.usedPct });
+    }),
+  );
+
   const info = (r: Row): ProcessInfo => ({
     pid: r.pid,
     ppid: r.ppid,
@@ -155,6 +169,7 @@ export async function readProcesses(host: Host, input: ProcessesInput): Promise<
     startTicks: r.startTicks,
     startedAt: new Date(r.startedAtMs).toISOString(),
     ageSec: r.ageSec,
+    ...(cgroups.has(r.pid) ? { cgroupMemory: cgroups.get(r.pid) } : {}),
   });
 
   return {

@@ -2,6 +2,7 @@
 import type { Config } from '../../config/schema.js';
 import type { ActionName, ActionResult } from '../../model/action.js';
 import { fmtBytes } from '../../model/bytes.js';
+import { memoryShare } from '../../model/memory-share.js';
 import type { Decision } from '../../model/finding.js';
 import type { ProcessInfo, Snapshot } from '../../model/snapshot.js';
 
@@ -41,8 +42,8 @@ export function normaliseUnit(name: string): string {
   return name.endsWith('.service') ? name : `${name}.service`;
 }
 
-function describeProcess(p: { comm: string; pid: number; rssBytes: number; memPct: number; ageSec: number }): string {
-  return `${p.comm} (PID ${p.pid}): RSS ${fmtBytes(p.rssBytes)}, ${p.memPct.toFixed(1)}% of memory, running ${formatAge(p.ageSec)}`;
+function describeProcess(p: Pick<ProcessInfo, 'comm' | 'pid' | 'rssBytes' | 'memPct' | 'ageSec' | 'cgroupMemory'>): string {
+  return `${p.comm} (PID ${p.pid}): RSS ${fmtBytes(p.rssBytes)}, ${memoryShare(p)}, running ${formatAge(p.ageSec)}`;
 }
 
 export function formatAge(sec: number): string {

@@ -1,6 +1,7 @@
 // The deterministic diagnosis: always produced, no model. The LLM starts from it; without one it is the answer.
 import { z } from 'zod';
 import type { Finding } from '../../model/finding.js';
+import { memoryShare } from '../../model/memory-share.js';
 import type { ProcessInfo, Snapshot } from '../../model/snapshot.js';
 
 const ProcessSummarySchema = z.object({
@@ -11,6 +12,8 @@ const ProcessSummarySchema = z.object({
   memPct: z.number(),
   swapBytes: z.number(),
   cpuPct: z.number().nullable(),
+  /** Its own cgroup's memory limit and use, when that binds tighter than the host. */
+  cgroupMemory: z.object({ limitBytes: z.number(), usageBytes: z.number(), usedPct: z.number() }).nullable().optional(),
 });
 export type ProcessSummary = z.infer<typeof ProcessSummarySchema>;
 
@@ -59,7 +62,7 @@ const SERVICE_CAUSES = new Set(['oom-kill', 'core-dump', 'signal', 'timeout', 'w
 const JOURNAL_ERROR = /\b(error|fatal|panic|segfault|killed|out of memory|oom|cannot|failed|exception)\b/i;
 
 const summary = (p: ProcessInfo | undefined): ProcessSummary | null =>
-  p ? { pid: p.pid, comm: p.comm, cmdline: p.cmdline.slice(0, 300), rssBytes: p.rssBytes, memPct: p.memPct, swapBytes: p.swapBytes, cpuPct: p.cpuPct } : null;
+  p ? { pid: p.pid, comm: p.comm, cmdline: p.cmdline.slice(0, 300), rssBytes: p.rssBytes, memPct: p.memPct, swapBytes: p.swapBytes, cpuPct: p.cpuPct, ...(p.cgroupMemory ? { cgroupMemory: p.cgroupMemory } : {}) } : null;
 
 const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
 
@@ -101,7 +104,7 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
     const used = snapshot.memory.totalBytes - snapshot.memory.availableBytes;
     if (used > 0 && d.topMemory.rssBytes >= CULPRIT_SHARE * used) {
       const p = d.topMemory;
-      d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:topMemory', description: `${p.comm} (PID ${p.pid}) uses ${gb(p.rssBytes)} of the ${gb(used)} of memory in use` };
+      d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:topMemory', description: `${p.comm} (PID ${p.pid}) uses ${gb(p.rssBytes)} of the ${gb(used)} of memory in use (${memoryShare(p)})` };
     }
   }
 

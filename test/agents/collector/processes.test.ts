@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryShare } from '../../../src/model/memory-share.js';
 import {
   compileOrphanPattern,
   matchesOrphanPattern,
@@ -167,6 +170,37 @@ describe('tops', () => {
     expect(top.memPct).toBe(Math.round((top.rssBytes / 1_024_000_000) * 1000) / 10);
     expect(processes.topBySwap.map((p) => [p.pid, p.swapBytes])).toEqual([[900, 400 * 1024]]);
     expect(processes.topBySwap[0]!.cmdline).toBe('swapper-x');
+  });
+
+  it("a hog's share is stated against its own cgroup's limit when that is tighter than the host (a unit's MemoryMax)", async () => {
+    const root = temp.make();
+    makeProcTree(root, {
+      memTotalKb: 32_000_000,
+      extra: [
+        { pid: 4100, ppid: 1, comm: 'node', argv: ['node', 'server.js'], startTicks: 100, rssPages: 220_000 },
+        { pid: 4200, ppid: 1, comm: 'java', argv: ['java'], startTicks: 100, rssPages: 200_000 },
+      ],
+    });
+    const cg = join(root, 'sys/fs/cgroup/system.slice/api.service');
+    mkdirSync(cg, { recursive: true });
+    writeFileSync(join(root, 'proc/4100/cgroup'), '0::/system.slice/api.service\n');
+    writeFileSync(join(cg, 'memory.max'), `${1024 ** 3}\n`);
+    writeFileSync(join(cg, 'memory.current'), `${Math.round(0.93 * 1024 ** 3)}\n`);
+    writeFileSync(join(cg, 'memory.stat'), 'inactive_file 0\n');
+    // java's cgroup has no limit ("max"): its share stays the host's.
+    const free = join(root, 'sys/fs/cgroup/system.slice/batch.service');
+    mkdirSync(free, { recursive: true });
+    writeFileSync(join(root, 'proc/4200/cgroup'), '0::/system.slice/batch.service\n');
+    writeFileSync(join(free, 'memory.max'), 'max\n');
+    writeFileSync(join(free, 'memory.current'), '1000\n');
+    const { processes } = await readProcesses(fixtureHost(root), input());
+    const node = processes.topByRss.find((p) => p.pid === 4100)!;
+    expect(node.memPct).toBeLessThan(3);
+    expect(node.cgroupMemory).toMatchObject({ limitBytes: 1024 ** 3, usedPct: 93 });
+    expect(memoryShare(node)).toBe('93.0% of its cgroup limit (952.3 MiB of 1.0 GiB)');
+    const java = processes.topByRss.find((p) => p.pid === 4200)!;
+    expect(java.cgroupMemory).toBeUndefined();
+    expect(memoryShare(java)).toBe(`${java.memPct.toFixed(1)}% of memory`);
   });
 
   it('keeps at most SAMPLE_PROCS_MAX processes in the sample, the busiest', async () => {

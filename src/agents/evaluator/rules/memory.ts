@@ -3,6 +3,7 @@ import type { Finding } from '../../../model/finding.js';
 import type { Snapshot } from '../../../model/snapshot.js';
 import { fmtBytes, fmtPct, makeFinding, pctSeverity, procSummary } from '../format.js';
 import { track, type RuleContext } from '../state.js';
+import { memoryShare } from '../../../model/memory-share.js';
 
 export function memoryRule(s: Snapshot, ctx: RuleContext): Finding[] {
   const m = s.memory;
@@ -18,7 +19,7 @@ export function memoryRule(s: Snapshot, ctx: RuleContext): Finding[] {
     binding === 'cgroup' && m.cgroup !== null
       ? `of the cgroup limit (${fmtBytes(m.cgroup.limitBytes - m.cgroup.usageBytes)} left of ${fmtBytes(m.cgroup.limitBytes)})`
       : `(${fmtBytes(m.availableBytes)} available of ${fmtBytes(m.totalBytes)})`;
-  const hogText = top === undefined ? '' : `; top: ${top.comm} (pid ${top.pid}, ${fmtBytes(top.rssBytes)})`;
+  const hogText = top === undefined ? '' : `; top: ${top.comm} (pid ${top.pid}, ${fmtBytes(top.rssBytes)}, ${memoryShare(top)})`;
   return [
     makeFinding('memory', 'host', pctSeverity(value, band.fire), `Memory at ${fmtPct(value)} ${where}${hogText}`, {
       usedPct: value,

@@ -43,6 +43,7 @@ function describe(p: ProcessInfo): Record<string, unknown> {
     cmdline: cleanHostLine(p.cmdline, 300),
     rssBytes: p.rssBytes,
     memPct: p.memPct,
+    ...(p.cgroupMemory ? { cgroupMemory: p.cgroupMemory } : {}),
     cpuPct: p.cpuPct,
     swapBytes: p.swapBytes,
     ageSec: p.ageSec,

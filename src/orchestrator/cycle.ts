@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { collect } from '../agents/collector/collect.js';
 import { SamplesSchema, type Samples } from '../agents/collector/samples.js';
 import { EvaluatorStateSchema, emptyEvaluatorState, evaluate, seenIdentities } from '../agents/evaluator/evaluate.js';
-import { RouterStateSchema, emptyRouterState, route, type ResolvedIncident } from '../agents/router/route.js';
+import { shiftEvaluatorState } from '../agents/evaluator/state.js';
+import { RouterStateSchema, emptyRouterState, route, shiftRouterState, type ResolvedIncident } from '../agents/router/route.js';
 import { normaliseUnit } from '../agents/executor/playbooks.js';
 import { handleIncidents } from '../agents/incident/handle.js';
 import { forgetUnitLevels } from '../agents/evaluator/rules/service.js';
-import { RecurrenceSchema, pruneRecurrence } from '../agents/incident/recurrence.js';
+import { RecurrenceSchema, pruneRecurrence, shiftRecurrence } from '../agents/incident/recurrence.js';
+import { backwardStepMs } from '../model/clock-step.js';
 import type { ActionContext } from '../agents/executor/action.js';
 import type { ActionName, ActionResult } from '../model/action.js';
 import { SEVERITY_RANK, type Decision, type Finding } from '../model/finding.js';
@@ -86,7 +88,14 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   const minimal = snapshot.self.stateFreeBytes !== null && snapshot.self.stateFreeBytes < minFree;
   if (minimal) warn('state filesystem nearly full: minimal cycle (no remediation, no history)');
 
-  const evalState = readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn);
+  // The wall clock set back since the last cycle: stored times move back with it, so nothing stalls (model/clock-step.ts).
+  const step = backwardStepMs(cycleState.lastStartedAt, started, config.intervalSec);
+  if (step > 0) {
+    warn(`the wall clock was set back by about ${Math.round(step / 60_000)} min since the last cycle: stored times moved back to keep elapsed time`);
+    await rt.restarts?.shift(step);
+  }
+  const shifted = <T>(value: T, shift: (v: T, ms: number) => T): T => (step > 0 ? shift(value, step) : value);
+  const evalState = shifted(readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn), shiftEvaluatorState);
   const evaluated = evaluate(snapshot, evalState, config);
   // The model's part is loaded only when a cycle needs judgement: a healthy cycle imports no SDK and makes no call.
   let thinker: Thinker | null = null;
@@ -94,7 +103,7 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   let findings = evaluated.findings;
   // Ask the model only when the picture changed (a new problem, or a worse one): a problem that persists for a day
   // must not cost a call every cycle (the first Argus made 288 calls a day).
-  const routerState = readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn);
+  const routerState = shifted(readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn), shiftRouterState);
   const changed = findings.some((f) => {
     const open = routerState.incidents[f.identity];
     return !open || SEVERITY_RANK[f.severity] > SEVERITY_RANK[open.severity];
@@ -110,7 +119,7 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
 
   const host_ = snapshot.host;
   const ts = started.toISOString();
-  const recurrence = pruneRecurrence(readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn), started);
+  const recurrence = pruneRecurrence(shifted(readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn), shiftRecurrence), started);
   const base = recordBase(ts, host_, cycleId);
   // Detections first: if the cycle dies during remediation, what was seen is already on disk.
   registry.append(routingRecords(routed.decisions, routed.resolved, base));

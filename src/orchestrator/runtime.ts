@@ -19,6 +19,8 @@ export interface RestartHealthPort {
   markHealthy(unit: string, now: Date): Promise<void> | void;
   /** A watched unit was seen down: its healthy run (if any) is over. */
   markDown(unit: string): Promise<void> | void;
+  /** The wall clock was set back: move stored attempt times back by `ms`. */
+  shift(ms: number): Promise<void> | void;
 }
 
 export interface Runtime extends Deps {

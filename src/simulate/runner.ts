@@ -53,8 +53,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const timeline = createTimeline(scenario.events, host);
     const cycles: CycleNote[] = [];
     for (let m = 0; m < scenario.durationMin; m += scenario.intervalMin) {
-      // Cycles start on the schedule even when one waited inside (a restart attempt due within the cycle).
-      if (m > clock.minutes()) clock.advance(m - clock.minutes());
+      // Cycles start on the schedule even when one waited inside (a restart attempt due within the cycle); a clock
+      // jump moves the whole schedule with it.
+      const due = m + host.clockOffsetMin;
+      if (due > clock.minutes()) clock.advance(due - clock.minutes());
       timeline.advanceTo(m);
       host.sync();
       const outcome = await runGuardedCycle(rt);

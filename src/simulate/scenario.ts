@@ -15,6 +15,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.strictObject({ t, type: z.literal('service_recovers'), service: z.string() }),
   /** Whether a restart revives it from now on. */
   z.strictObject({ t, type: z.literal('service_revives'), service: z.string(), revives: z.boolean() }),
+  /** The wall clock is set by this many minutes (negative: back), as an NTP step or a restored VM does. */
+  z.strictObject({ t, type: z.literal('clock_jump'), minutes: z.number().refine((n) => n !== 0, 'a jump of 0 minutes') }),
   /** The service crashed and systemd restarted it (Restart=) before Argus looked: up, new PID, NRestarts + times. */
   z.strictObject({ t, type: z.literal('service_auto_restarts'), service: z.string(), times: z.number().int().min(1).default(1) }),
   /** The service crashes every `everyMin` minutes (whatever brought it back), until `until`. */

@@ -70,6 +70,9 @@ export function createTimeline(events: readonly SimEvent[], host: SimulatedHost)
       case 'service_revives':
         service(e.service).revives = e.revives;
         return;
+      case 'clock_jump':
+        host.jumpClock(e.minutes);
+        return;
       case 'service_auto_restarts': {
         // systemd's Restart= brought it back between two looks: up at both, with a new PID and NRestarts + 1.
         const s = service(e.service);

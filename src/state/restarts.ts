@@ -1,5 +1,6 @@
 // Restart attempts per unit (ARG-006 backoff): restarts.json, atomic, survives restarts of Argus.
 import { z } from 'zod';
+import { shiftNullable } from '../model/clock-step.js';
 import { readJsonState, writeJsonAtomic } from './atomic.js';
 
 /**
@@ -129,6 +130,16 @@ export class RestartStore {
     const exhausted = attempt >= this.schedule.delaysMs.length;
     const wait = exhausted ? this.schedule.holdMs : (this.schedule.delaysMs[attempt] ?? 0);
     return { attempt, escalate: !ok && exhausted, nextAllowedAt: new Date(now.getTime() + wait) };
+  }
+
+  /** Move every stored time back by `ms` (the wall clock was set back; see model/clock-step.ts). */
+  shift(ms: number): void {
+    const state = this.read();
+    if (Object.keys(state.units).length === 0) return;
+    for (const [unit, e] of Object.entries(state.units)) {
+      state.units[unit] = { ...e, lastAttemptAt: shiftNullable(e.lastAttemptAt, ms), healthySince: shiftNullable(e.healthySince, ms) };
+    }
+    writeJsonAtomic(this.path, state);
   }
 
   /**

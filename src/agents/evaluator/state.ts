@@ -1,5 +1,6 @@
 // Evaluator memory between cycles: confirmation streaks, hysteresis and orphan streaks, one entry per identity.
 import { z } from 'zod';
+import { shiftIso } from '../../model/clock-step.js';
 import type { Config } from '../../config/schema.js';
 
 export const ConditionSchema = z.object({
@@ -131,4 +132,15 @@ export function rateOf(ctx: RuleContext, identity: string, value: number): { rat
   const rate = prev && dt > 0 ? (value - prev.value) / dt : null;
   ctx.levels[identity] = { value, at: ctx.ts, rate };
   return { rate, previousRate: prev?.rate ?? null };
+}
+
+/** The state with every stored time moved back by `ms` (the wall clock was set back; see model/clock-step.ts). */
+export function shiftEvaluatorState(state: EvaluatorState, ms: number): EvaluatorState {
+  const map = <T extends object>(rec: Record<string, T>, f: (v: T) => T): Record<string, T> => Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, f(v)]));
+  return {
+    conditions: map(state.conditions, (c) => ({ ...c, lastSeen: shiftIso(c.lastSeen, ms) })),
+    orphans: map(state.orphans, (o) => ({ ...o, lastSeen: shiftIso(o.lastSeen, ms) })),
+    levels: map(state.levels, (l) => ({ ...l, at: shiftIso(l.at, ms) })),
+    events: map(state.events, (times) => times.map((t) => shiftIso(t, ms))),
+  };
 }

@@ -1,5 +1,6 @@
 // Recurrence memory (recurrence.json): identity → ISO times its incident opened within the last day (ARG-002).
 import { z } from 'zod';
+import { shiftIso } from '../../model/clock-step.js';
 
 export const RecurrenceSchema = z.record(z.string(), z.array(z.string()));
 export type Recurrence = z.infer<typeof RecurrenceSchema>;
@@ -23,4 +24,8 @@ export function pruneRecurrence(rec: Recurrence, now: Date): Recurrence {
     if (kept.length) out[identity] = kept;
   }
   return out;
+}
+
+export function shiftRecurrence(rec: Recurrence, ms: number): Recurrence {
+  return Object.fromEntries(Object.entries(rec).map(([identity, times]) => [identity, times.map((t) => shiftIso(t, ms))]));
 }

@@ -6,6 +6,7 @@ import { FlapEntrySchema, nextFlapping, percentStateChange, pushState, type Flap
 import { IncidentSchema, kindFor, openIncident, resolveIncident, type Incident, type ResolvedIncident } from './incidents.js';
 import { correlate, openCauses } from './correlate.js';
 import { reminderDelaySec } from './reminders.js';
+import { shiftIso, shiftNullable } from '../../model/clock-step.js';
 import { matchSilence, type Silence } from './silence.js';
 
 export type { ResolvedIncident } from './incidents.js';
@@ -185,4 +186,13 @@ function onHealthy(work: Work, step: Step, lastFinding: Finding, previousId: str
   }
   delete work.incidents[step.identity];
   work.resolved.push(resolveIncident(inc, now, step.silence?.id ?? null));
+}
+
+/** The state with every stored time moved back by `ms` (the wall clock was set back; see model/clock-step.ts). */
+export function shiftRouterState(state: RouterState, ms: number): RouterState {
+  const incidents = Object.fromEntries(
+    Object.entries(state.incidents).map(([id, inc]) => [id, { ...inc, openedAt: shiftIso(inc.openedAt, ms), lastNotifiedAt: shiftNullable(inc.lastNotifiedAt, ms) }]),
+  );
+  const flaps = Object.fromEntries(Object.entries(state.flaps).map(([id, f]) => [id, { ...f, lastSeen: shiftIso(f.lastSeen, ms), lastProblemAt: shiftIso(f.lastProblemAt, ms) }]));
+  return { incidents, flaps };
 }

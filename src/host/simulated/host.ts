@@ -37,6 +37,10 @@ export interface SimulatedHost extends Host {
   tmuxSocket: string;
   /** Commands Argus ran, in order (file and args), for reports and tests. */
   commands: Array<{ file: string; args: string[]; atMs: number }>;
+  /** Set the wall clock forward or back (NTP step, a VM restored from a snapshot); the runner keeps its schedule. */
+  jumpClock(minutes: number): void;
+  /** Minutes the wall clock was set by, in total (scenario minute m runs at start + m + this). */
+  clockOffsetMin: number;
 }
 
 export function diskUsedBytes(d: SimDisk): number {
@@ -73,6 +77,11 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
     commands,
     hostname: () => options.hostname ?? 'sim-host',
     now: () => clock.now(),
+    clockOffsetMin: 0,
+    jumpClock(minutes: number) {
+      clock.advance(minutes);
+      host.clockOffsetMin += minutes;
+    },
     // Time waited inside a cycle passes on the fake clock at once (the runner keeps its own cycle schedule).
     sleep: async (ms: number) => clock.advance(ms / 60_000),
 

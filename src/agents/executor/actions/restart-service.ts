@@ -184,5 +184,6 @@ export function createRestartHealth(path: string, schedule: BackoffSchedule = DE
   return {
     markHealthy: (unit: string, now: Date): void => store.markHealthy(normalizeUnit(unit) ?? unit, now),
     markDown: (unit: string): void => store.markDown(normalizeUnit(unit) ?? unit),
+    shift: (ms: number): void => store.shift(ms),
   };
 }

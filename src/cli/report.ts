@@ -85,6 +85,13 @@ export function renderHealth(s: Snapshot): string[] {
   return terminalLines(lines);
 }
 
+/** What an action did, or would do: an alert says what it sends. */
+function actionText(a: CycleReport['actions'][number]): string {
+  if (!a.message) return a.reason;
+  const verb = a.result === 'dry_run' ? 'would send' : a.result === 'success' ? 'queued' : a.reason;
+  return `${verb} (${a.message.severity}): ${a.message.firstLine}`;
+}
+
 export function renderCycle(r: CycleReport): string {
   const out: string[] = [];
   out.push(`Argus cycle ${r.cycleId} on ${r.snapshot.host}${r.dryRun ? ' (dry run: nothing changed)' : ''} — collected in ${r.snapshot.collectMs} ms, cycle ${r.durationMs} ms`);
@@ -98,9 +105,11 @@ export function renderCycle(r: CycleReport): string {
   for (const x of r.resolved) out.push(`  RESOLVED ${x.identity} after ${age(x.durationSec)}`);
   if (r.actions.length) {
     out.push('', r.dryRun ? 'What would be done' : 'Actions');
-    for (const a of r.actions) out.push(`  ${a.action.padEnd(15)} ${a.result.padEnd(8)} ${a.reason}`);
+    for (const a of r.actions) out.push(`  ${a.action.padEnd(15)} ${a.result.padEnd(8)} ${actionText(a)}`);
   } else out.push('', 'Actions: none needed');
-  if (r.delivery) out.push('', `Alerts: ${r.delivery.status} — ${r.delivery.detail}`);
+  const alerts = r.actions.filter((a) => a.action === 'alert' && (a.result === 'success' || a.result === 'dry_run')).length;
+  if (r.dryRun) out.push('', alerts ? `Alerts: none sent (dry run); ${alerts} would be sent` : 'Alerts: none to send');
+  else if (r.delivery) out.push('', `Alerts: ${r.delivery.status} — ${r.delivery.detail}`);
   if (r.minimal) out.push('', 'Minimal cycle: the state filesystem is nearly full.');
   for (const w of r.warnings) out.push(`  warning: ${w}`);
   // Host text (process and session names, descriptions) never reaches the terminal raw: one line each, controls shown.

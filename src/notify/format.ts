@@ -16,6 +16,8 @@ export const ALERT_TEXT_LIMIT = 3500;
 const HOST_LIMIT = 253;
 
 const ICONS: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: 'ℹ️' };
+/** An alert text that already opens with an icon and an upper-case word: `🔴 CRITICAL …`, `✅ RESOLVED …`. */
+const OWN_HEAD = /^(\p{Extended_Pictographic}\uFE0F?) ([A-Z][A-Z_-]{2,15})\b/u;
 
 /** One rendered line: its HTML form (self-contained: every tag it opens it closes) and its plain form. */
 export interface Line {
@@ -133,9 +135,13 @@ export function renderAlerts(
       const last = i === textLines.length - 1;
       const completes = last ? [alert.id] : [];
       if (i === 0) {
+        // Alert texts made by Argus start with their own icon and word (🔴 CRITICAL, ✅ RESOLVED, ⚠️ FLAPPING): that
+        // word is made bold, not repeated; other texts get the severity's icon and label in front.
+        const own = OWN_HEAD.exec(text);
+        const [mark, word, rest] = own ? [own[1]!, own[2]!, text.slice(own[0].length)] : [icon, label, ` ${text}`];
         lines.push({
-          html: `${icon} <b>${label}</b>${escapeHtml(delayed)} ${escapeHtml(text)}`,
-          plain: `${icon} ${label}${delayed} ${text}`,
+          html: `${mark} <b>${escapeHtml(word)}</b>${escapeHtml(delayed)}${escapeHtml(rest)}`,
+          plain: `${mark} ${word}${delayed}${rest}`,
           completes,
         });
       } else {

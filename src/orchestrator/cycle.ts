@@ -34,6 +34,8 @@ export interface ActionSummary {
   action: string;
   result: ActionResult['result'];
   reason: string;
+  /** For an alert: its severity and first line (what a person gets, or would get in a dry run). */
+  message?: { severity: string; firstLine: string };
 }
 
 export interface CycleReport {
@@ -144,7 +146,8 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   const run = (d: Target) => async (action: ActionName, input: Record<string, unknown>) => {
     const result = await rt.gate.run({ action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null }, ctxFor(d));
     if (action === 'restart_service' && (result.result === 'success' || result.result === 'failure') && typeof input.service === 'string') restartedUnits.add(normaliseUnit(input.service));
-    actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason });
+    const message = action === 'alert' && typeof input.message === 'string' ? { severity: String(input.severity ?? 'warning'), firstLine: input.message.split('\n')[0]!.slice(0, 200) } : undefined;
+    actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason, ...(message ? { message } : {}) });
     if (action === 'alert' && (result.result === 'success' || result.result === 'dry_run')) alertsQueued++;
     return result;
   };

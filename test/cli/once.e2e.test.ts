@@ -63,6 +63,11 @@ describe('argus once (built CLI)', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/disk:\//);
     expect(r.stdout).toContain('What would be done');
+    // It says what it would send, and does not claim a delivery it did not make.
+    expect(r.stdout).toMatch(/alert +dry_run +would send \((warning|critical)\): .*Disk \//);
+    expect(r.stdout).not.toMatch(/would alert alert:/);
+    expect(r.stdout).toMatch(/Alerts: none sent \(dry run\); \d+ would be sent/);
+    expect(r.stdout).not.toContain('nothing to send');
     const records = readFileSync(join(state, 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => ProblemRecordSchema.parse(JSON.parse(l)));
     const detection = records.find((x) => x.kind === 'detection' && x.identity?.startsWith('disk:'));
     expect(detection).toMatchObject({ type: 'disk', source: 'rule', bead_id: null });
@@ -103,7 +108,7 @@ describe('argus once (built CLI)', () => {
   it('silences, lists, and keeps recording silenced findings', () => {
     tmp = makeTmp();
     const state = join(tmp.dir, 'state');
-    writeFileSync(join(tmp.dir, 'argus.json'), JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } } }));
+    writeFileSync(join(tmp.dir, 'argus.json'), JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } }, confirmCycles: { disk: 1 } }));
     const s = argus(['silence', 'disk', '--for', '2h', '--reason', 'maintenance'], { ARGUS_STATE_DIR: state }, tmp.dir);
     expect(s.code).toBe(0);
     expect(argus(['silence', '--list'], { ARGUS_STATE_DIR: state }, tmp.dir).stdout).toMatch(/disk:\*\s+until .*maintenance/);

@@ -30,6 +30,19 @@ describe('format', () => {
     expect(stripControl('\u001b[1;31mred\u001b[0m text')).toBe('red text');
   });
 
+  it("says the severity once: an alert that opens with its own icon and word gets that word bold, not a second label", () => {
+    const [, own] = renderAlerts('h', [alert('c', '🔴 CRITICAL Service api.service failed', 'critical')], NOW);
+    expect(own?.html).toBe('🔴 <b>CRITICAL</b> Service api.service failed');
+    const [, resolved] = renderAlerts('h', [alert('r', '✅ RESOLVED service:api.service after 10m', 'info')], NOW);
+    expect(resolved?.plain).toBe('✅ RESOLVED service:api.service after 10m');
+    const [, flap] = renderAlerts('h', [alert('f', '⚠️ FLAPPING service:x: changing state often', 'warning')], NOW);
+    expect(flap?.html).toBe('⚠️ <b>FLAPPING</b> service:x: changing state often');
+    const [, bare] = renderAlerts('h', [alert('b', 'disk nearly full', 'warning')], NOW);
+    expect(bare?.html).toBe('🟠 <b>WARNING</b> disk nearly full');
+    const [, late] = renderAlerts('h', [{ ...alert('l', '🔴 CRITICAL Disk / at 97%', 'critical'), ts: '2026-05-01T08:00:00Z' }], NOW);
+    expect(late?.plain).toBe('🔴 CRITICAL (delayed, 2026-05-01 08:00Z) Disk / at 97%');
+  });
+
   it('marks alerts from an earlier cycle as delayed', () => {
     const old = { ...alert('o', 'old one'), ts: '2026-05-01T08:00:00Z' };
     const [, line] = renderAlerts('h', [old], NOW);

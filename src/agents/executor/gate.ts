@@ -8,6 +8,7 @@ import type { Registry } from '../../state/registry.js';
 import type { ActionContext, ActionDef, ActionOutcomeValue, Gate } from './action.js';
 import { BudgetLedger, type Budgets } from './budgets.js';
 import { quote, safeText, sanitiseInput } from './sanitise.js';
+import { oneLine } from '../../model/escape.js';
 
 export interface GateDeps {
   registry: Registry;
@@ -124,7 +125,8 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
           verdict = { result: 'failure', reason: `gate error: ${errorText(error)}`, target: '?', details: {} };
         }
       }
-      const reason = safeText(verdict.reason, 1000) || verdict.result;
+      // Line breaks in a reason (systemctl's stderr, a journal line) read as spaces; other controls stay escaped.
+      const reason = safeText(oneLine(verdict.reason), 1000) || verdict.result;
       const actionLabel = known ? name : safeText(name, 64);
       const record: ProblemRecord = {
         ts: deps.now().toISOString(),

@@ -3,6 +3,7 @@
 import { config as zodConfig } from 'zod';
 import type { Command, CommandIO } from './cli/command.js';
 import { EXIT } from './cli/command.js';
+import { colourise, colourWanted } from './cli/colour.js';
 
 // zod 4 compiles each object schema with `new Function` on first parse: a win for long-running servers, a loss for
 // a CLI that parses each schema about once per run (measured: ~8% of a healthy cycle's CPU).
@@ -18,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   chronicle: () => import('./cli/commands/chronicle.js'),
   stats: () => import('./cli/commands/stats.js'),
   mcp: () => import('./cli/commands/mcp.js'),
+  serve: () => import('./cli/commands/serve.js'),
+  dashboard: () => import('./cli/commands/dashboard.js'),
   simulate: () => import('./cli/commands/simulate.js'),
   'notify-failure': () => import('./cli/commands/notify-failure.js'),
   install: () => import('./cli/commands/install.js'),
@@ -66,15 +69,18 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+const argv = process.argv.slice(2);
+const colour = colourWanted(process.stdout.isTTY === true, process.env, argv);
 const io: CommandIO = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: (text) => process.stdout.write(colour ? colourise(text) : text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
   stderrIsTTY: process.stderr.isTTY === true,
 };
 
-main(process.argv.slice(2), io).then(
+// --no-color is global: taken out before the command parses its own flags.
+main(argv.filter((a) => a !== '--no-color'), io).then(
   (code) => {
     process.exitCode = code;
   },

@@ -84,8 +84,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     flags: [
       since('7d'),
       json,
-      { name: 'prometheus', text: 'Prometheus text format' },
-      { name: 'textfile-dir', value: 'DIR', text: "write argus.prom there for node_exporter's textfile collector" },
+      { name: 'prometheus', text: 'the Prometheus metrics, as `argus serve` /metrics (counters over the whole registry: --since does not apply)' },
+      { name: 'textfile-dir', value: 'DIR', text: "write those metrics to DIR/argus.prom for node_exporter's textfile collector" },
     ],
   },
   mcp: {
@@ -96,6 +96,27 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       { name: 'host', value: 'ADDR', text: 'HTTP address (default 127.0.0.1)' },
       { name: 'allowed-host', value: 'NAME', text: 'a Host header to accept besides loopback names (repeatable)' },
       dryRun('actions called over MCP are recorded, not done'),
+    ],
+  },
+  serve: {
+    summary: 'one HTTP server: the dashboard (/), Prometheus metrics (/metrics), /healthz and MCP (/mcp), loopback by default',
+    flags: [
+      { name: 'host', value: 'ADDR', text: 'address (default 127.0.0.1); any other needs ARGUS_MCP_TOKEN for every path' },
+      { name: 'port', value: 'PORT', text: 'port (default 8787)' },
+      { name: 'allowed-host', value: 'NAME', text: 'a Host header to accept besides loopback names (repeatable)' },
+      dryRun('actions called over /mcp are recorded, not done'),
+      { name: 'read-only', text: '/mcp offers only the tools that change nothing (argus-serve.service: its state dir is read-only)' },
+    ],
+    notes: [
+      '/mcp is on when ARGUS_MCP_TOKEN is set (bearer token). Off loopback, browsers open /?token=TOKEN once (kept as a cookie).',
+      '/healthz: 200 while the last cycle is recent and worked, else 503.',
+    ],
+  },
+  dashboard: {
+    summary: 'write the dashboard as one self-contained HTML file (no server, no network)',
+    flags: [
+      { name: 'out', value: 'FILE', text: 'where to write it (default argus-dashboard.html)' },
+      { name: 'range', value: '24h|7d|30d', text: 'the range shown first (default 24h; the file holds 30 days)' },
     ],
   },
   simulate: {
@@ -117,6 +138,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       { name: 'node', value: 'PATH', text: 'the node binary the units run (default: this one)' },
       { name: 'root', value: 'DIR', text: 'install into an image or a test root (systemctl works offline; nothing is started)' },
       { name: 'no-start', text: 'enable the timers but do not start them now' },
+      { name: 'serve', text: 'also enable argus-serve.service: the dashboard, /metrics and /healthz on 127.0.0.1:8787' },
     ],
   },
   uninstall: {
@@ -160,7 +182,8 @@ export function topHelp(): string {
   for (const n of names) lines.push(`  ${n.padEnd(width)}  ${COMMAND_HELP[n]!.summary}`);
   lines.push(
     '',
-    '`argus <command> --help` lists its options. Every command takes --config FILE.',
+    '`argus <command> --help` lists its options. Every command takes --config FILE, and --no-color',
+    '(colour is used only on a terminal, never with NO_COLOR set or for --json).',
     'Configuration: environment variables (see README) and an optional JSON file (--config or ARGUS_CONFIG).',
     'Exit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 lock held, 4 --fail-on.',
   );

@@ -87,6 +87,8 @@ describe('argus install on a temp root', () => {
     const cmds = live.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '));
     expect(cmds).toContain('disable --now -- argus.timer');
     expect(cmds).toContain('enable --now -- argus-run.service argus-chronicle.timer');
+    const serve = planInstall({ root: '/', vars, mode: 'timer', start: true, sourceDir: join(PACKAGE_DIR, 'systemd'), serve: true });
+    expect(serve.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '))).toContain('enable --now -- argus.timer argus-chronicle.timer argus-serve.service');
   });
 
   it('--dry-run prints the plan and changes nothing', async () => {
@@ -145,7 +147,7 @@ describe('argus install on a temp root', () => {
     expect(existsSync(join(r, 'etc/systemd/system/argus.service'))).toBe(false);
     expect(existsSync(join(r, 'etc/systemd/system/argus.timer'))).toBe(true);
     expect(existsSync(join(r, 'etc/argus/argus.env'))).toBe(true);
-    expect(rec.calls).toEqual([['systemctl', `--root=${r}`, 'disable', '--', 'argus-run.service', 'argus-chronicle.timer']]);
+    expect(rec.calls).toEqual([['systemctl', `--root=${r}`, 'disable', '--', 'argus-run.service', 'argus-serve.service', 'argus-chronicle.timer']]);
   });
 
   it.skipIf(!hasSystemctl)('install then uninstall through the CLI with a real offline systemctl', async () => {

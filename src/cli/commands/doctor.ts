@@ -136,6 +136,13 @@ const doctor: Command = async (argv, io) => {
       add(enabled.stdout.trim() === 'enabled' || unit === 'argus.service' ? 'ok' : 'warn', unit, `installed${unit === 'argus.timer' ? `, ${enabled.stdout.trim() || 'state unknown'}` : ''}`);
     }
   }
+  // The dashboard service: optional; enabled with `argus install --serve`.
+  if (existsSync('/etc/systemd/system/argus-serve.service')) {
+    const enabled = (await version('systemctl', ['is-enabled', 'argus-serve.service'])).stdout.trim();
+    const active = (await version('systemctl', ['is-active', 'argus-serve.service'])).stdout.trim();
+    if (enabled !== 'enabled') add('ok', 'argus-serve.service', `installed, ${enabled || 'not enabled'} (the dashboard: \`systemctl enable --now argus-serve.service\`)`);
+    else add(active === 'active' ? 'ok' : 'warn', 'argus-serve.service', active === 'active' ? 'enabled, serving on 127.0.0.1:8787 (unless changed)' : `enabled but ${active || 'not running'}: \`journalctl -u argus-serve.service\` says why`);
+  }
   try {
     accessSync(paths.registry, constants.R_OK | constants.W_OK);
     add('ok', 'registry', paths.registry);

@@ -40,6 +40,7 @@ const install: Command = async (argv, io) => {
       node: { type: 'string' },
       root: { type: 'string' },
       'no-start': { type: 'boolean' },
+      serve: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     io,
@@ -75,7 +76,7 @@ const install: Command = async (argv, io) => {
   }
 
   const watched = watchedUnits(root, io);
-  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true, watched });
+  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true, watched, serve: v.serve === true });
   io.stdout(`argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`);
   if (dryRun) for (const p of problems) io.stdout(`  warning: ${p}\n`);
   const failed = await runPlan(steps, dryRun, io);

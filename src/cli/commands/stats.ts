@@ -1,6 +1,8 @@
-// `argus stats`: counts and success rates from the registry, as text, JSON, or Prometheus (optionally into a textfile dir).
+// `argus stats`: counts and success rates from the registry, as text or JSON; or the Prometheus metrics (the same as
+// `argus serve` /metrics: host gauges, the last cycle, counters over the whole registry), optionally into a textfile dir.
 import { resolve } from 'node:path';
-import { toPrometheus, writeTextfile } from '../../agents/chronicler/prometheus.js';
+import { writeTextfile } from '../../agents/chronicler/prometheus.js';
+import { metricsOnce } from '../../serve/state.js';
 import { stats as computeStats, type Stats } from '../../agents/chronicler/stats.js';
 import { EXIT, type Command } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
@@ -30,17 +32,24 @@ const stats: Command = async (argv, io) => {
   }
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;
-  const s = await computeStats({ registryPath: loaded.paths.registry, since: new Date(since), until: now });
   const textfileDir = flags.values['textfile-dir'];
-  if (textfileDir) {
-    const path = writeTextfile(resolve(io.cwd, textfileDir), toPrometheus(s));
-    if (!flags.values.json && !flags.values.prometheus) {
-      io.stdout(`wrote ${path}\n`);
+  if (flags.values.prometheus || textfileDir) {
+    // Counters and gauges, not a window: Prometheus computes windows itself (`increase(argus_actions_total[7d])`).
+    const text = await metricsOnce(loaded.paths, loaded.config.intervalSec, now);
+    if (textfileDir) {
+      const path = writeTextfile(resolve(io.cwd, textfileDir), text);
+      if (!flags.values.json && !flags.values.prometheus) {
+        io.stdout(`wrote ${path}\n`);
+        return EXIT.OK;
+      }
+    }
+    if (flags.values.prometheus) {
+      io.stdout(text);
       return EXIT.OK;
     }
   }
+  const s = await computeStats({ registryPath: loaded.paths.registry, since: new Date(since), until: now });
   if (flags.values.json) io.stdout(`${JSON.stringify(s, null, 2)}\n`);
-  else if (flags.values.prometheus) io.stdout(toPrometheus(s));
   else io.stdout(render(s));
   return EXIT.OK;
 };

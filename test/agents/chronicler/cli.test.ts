@@ -60,7 +60,8 @@ describe('argus stats', () => {
     out = [];
     expect(await stats([...SINCE, '--prometheus', '--textfile-dir', 'tf'], io)).toBe(0);
     const prom = out.join('');
-    expect(prom).toContain('argus_problems_total{severity="critical",type="service"} 29\n');
+    expect(prom).toContain('argus_detections_total{severity="critical",type="service"} 29\n');
+    expect(prom).toContain('# TYPE argus_detections_total counter\n');
     expect(readFileSync(join(dir, 'tf', 'argus.prom'), 'utf8')).toBe(prom);
     expect(await stats(['--json', '--prometheus'], io)).toBe(2);
   });

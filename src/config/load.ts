@@ -18,6 +18,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | '
   ['ARGUS_DRY_RUN', ['dryRun'], 'bool'],
   ['ARGUS_HOSTNAME', ['hostname'], 'string'],
   ['ARGUS_HEARTBEAT_URL', ['heartbeatUrl'], 'string'],
+  ['ARGUS_ALERTMANAGER_URL', ['alertmanagerUrl'], 'string'],
   ['ARGUS_RETENTION_DAYS', ['retentionDays'], 'int'],
   ['ARGUS_SERVICES', ['services'], 'list'],
   ['ARGUS_RESTART_ALLOWLIST', ['restartAllowlist'], 'list'],
@@ -199,6 +200,8 @@ export function statePaths(config: Config) {
     beads: resolve(s, 'beads.json'),
     lock: resolve(s, 'argus.lock'),
     recurrence: resolve(s, 'recurrence.json'),
+    /** Resolutions not yet accepted by Alertmanager (fleet mode). */
+    alertmanagerOutbox: resolve(s, 'alertmanager_outbox.json'),
     llm: resolve(s, 'llm_state.json'),
     chronicleState: resolve(s, 'chronicle_state.json'),
     observations: config.observationsFile ?? resolve(s, 'observations.md'),

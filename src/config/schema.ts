@@ -48,6 +48,11 @@ export const ConfigSchema = z.strictObject({
    */
   heartbeatUrl: z.url({ protocol: /^https?$/ }).optional(),
   /**
+   * Fleet mode (ARGUS_ALERTMANAGER_URL): Alertmanager's base URL; open incidents are posted to /api/v2/alerts every
+   * cycle and resolved ones with endsAt, so Alertmanager groups, inhibits and silences across hosts.
+   */
+  alertmanagerUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * Days of registry history kept (ARGUS_RETENTION_DAYS): problems.jsonl is rotated into monthly segments
    * (problems-2026-11.jsonl) and segments that ended longer ago than this are deleted.
    */

@@ -187,6 +187,18 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
     return null;
   });
 
+  // Fleet mode: this host's incidents to Alertmanager (never fails the cycle; resolutions wait in an outbox).
+  if (config.alertmanagerUrl && !dryRun && !minimal) {
+    const fleet = await import('../fleet/alertmanager.js');
+    const hold = Math.max(3 * config.intervalSec, 300);
+    const r = await fleet.publishToAlertmanager(fleet.openAlerts(Object.values(routed.state.incidents), host_, started, hold), fleet.resolvedAlerts(routed.resolved, host_), {
+      url: config.alertmanagerUrl,
+      outboxPath: paths.alertmanagerOutbox,
+      fetch: host.fetch,
+    });
+    if (r.error) warn(`alertmanager: ${r.error}; ${r.pending} resolutions kept for the next cycle`);
+  }
+
   // --- persist (atomic) ---
   writeJsonAtomic(paths.samples, samples);
   writeJsonAtomic(paths.evaluator, evaluated.state);

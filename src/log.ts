@@ -2,6 +2,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync, existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { isLogLevel } from './log-levels.js';
 
 export type Log = Logger;
 
@@ -63,12 +64,35 @@ export interface LogOptions {
   quiet?: boolean;
 }
 
+
+const LEVEL_WORD: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+const NOT_SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'app', 'msg', 'v']);
+
+/**
+ * A log line as a person on a terminal reads it: `argus: warning: message (key=value …)`, not JSON (journald and the
+ * log file keep JSON). Hand-made: pino's pretty transport costs a worker thread on every cold start.
+ */
+export function humanLine(json: string): string {
+  try {
+    const o = JSON.parse(json) as Record<string, unknown>;
+    const extra = Object.entries(o)
+      .filter(([k]) => !NOT_SHOWN.has(k))
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`.slice(0, 200));
+    return `argus: ${LEVEL_WORD[Number(o.level)] ?? 'log'}: ${String(o.msg ?? '')}${extra.length ? ` (${extra.join(' ')})` : ''}\n`;
+  } catch {
+    return json;
+  }
+}
+
 /** A synchronous logger: a short-lived CLI loses nothing at exit. */
 export function createLog(options: LogOptions = {}): Log {
-  const level = options.level ?? process.env.ARGUS_LOG_LEVEL ?? 'info';
-  const stderrLevel = options.stderrLevel ?? (process.stderr.isTTY ? 'warn' : level);
+  // An unknown level never throws here: the configuration check refuses it first with a clear message.
+  const wanted = options.level ?? process.env.ARGUS_LOG_LEVEL;
+  const level = isLogLevel(wanted) ? wanted : 'info';
+  const stderrLevel = isLogLevel(options.stderrLevel) ? options.stderrLevel : process.stderr.isTTY ? 'warn' : level;
   const streams: pino.StreamEntry[] = [];
-  if (!options.quiet) streams.push({ level: stderrLevel as pino.Level, stream: pino.destination({ dest: 2, sync: true }) });
+  const stderr = process.stderr.isTTY ? { write: (line: string) => void process.stderr.write(humanLine(line)) } : pino.destination({ dest: 2, sync: true });
+  if (!options.quiet) streams.push({ level: stderrLevel as pino.Level, stream: stderr });
   if (options.logDir) {
     try {
       mkdirSync(options.logDir, { recursive: true });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { LOG_LEVELS } from '../log-levels.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -62,7 +63,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     try {
       text = readFileSync(configPath, 'utf8');
     } catch (error) {
-      throw new ConfigError(explicit ? 'ARGUS_CONFIG' : 'argus.json', configPath, `a readable JSON file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      const named = options.configPath ? '--config' : explicit ? 'ARGUS_CONFIG' : 'argus.json';
+      throw new ConfigError(named, configPath, `a readable JSON file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
     }
     try {
       const parsed: unknown = JSON.parse(text);
@@ -73,6 +75,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
+  const logLevel = env.ARGUS_LOG_LEVEL;
+  if (logLevel !== undefined && logLevel !== '' && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('ARGUS_LOG_LEVEL', logLevel, `one of ${LOG_LEVELS.join(', ')}`);
+  }
   for (const [name, path, kind] of ENV_KEYS) {
     const text = env[name];
     if (text === undefined || text === '') continue;
@@ -139,7 +145,12 @@ function getPath(source: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 function toConfigError(error: z.ZodError, raw: unknown, origin: Map<string, string>, configPath: string | null): ConfigError {
-  const issue = error.issues[0]!;
+  // Of several issues on the first bad key, the one the schema states (at most 86400) says more than zod's own
+  // safe-integer bound (at most 9007199254740991).
+  const first = error.issues[0]!;
+  const same = error.issues.filter((i) => i.path.join('.') === first.path.join('.') && i.code === first.code);
+  const bound = (i: z.core.$ZodIssue): number => (i.code === 'too_big' ? Number(i.maximum) : i.code === 'too_small' ? -Number(i.minimum) : 0);
+  const issue = same.sort((a, b) => bound(a) - bound(b))[0] ?? first;
   const path = issue.path;
   const dotted = path.map(String).join('.') || '(root)';
   let key = dotted;
@@ -160,14 +171,22 @@ function toConfigError(error: z.ZodError, raw: unknown, origin: Map<string, stri
   return new ConfigError(key, getPath(raw, path), expected);
 }
 
+const NUMERIC = new Set(['number', 'int', 'bigint']);
+
 /** Say what was expected in plain words ("a number at most 100"), not zod's phrasing. */
 function expectedForm(issue: z.core.$ZodIssue): string {
   const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
   switch (issue.code) {
-    case 'too_big':
-      return issue.origin === 'number' ? `a number at most ${String(issue.maximum)}` : `at most ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
-    case 'too_small':
-      return issue.origin === 'number' ? `a number at least ${String(issue.minimum)}` : `at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    case 'too_big': {
+      const bound = issue.inclusive === false ? 'below' : 'at most';
+      if (NUMERIC.has(issue.origin)) return `a number ${bound} ${String(issue.maximum)}`;
+      return `${bound} ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    }
+    case 'too_small': {
+      if (NUMERIC.has(issue.origin)) return `a number ${issue.inclusive === false ? 'above' : 'at least'} ${String(issue.minimum)}`;
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'a non-empty text';
+      return `at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+    }
     case 'invalid_type':
       return article(issue.expected === 'int' ? 'whole number' : issue.expected);
     case 'invalid_format':

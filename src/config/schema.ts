@@ -6,8 +6,15 @@ const pct = z.number().min(1).max(100);
 const band = (fire: number, clear: number) =>
   z
     .strictObject({ fire: pct, clear: pct })
-    .refine((b) => b.clear <= b.fire, { message: 'clear must be <= fire' })
+    .refine((b) => b.clear <= b.fire, { message: 'a number at most fire (a condition clears below the level it fires at)', path: ['clear'] })
     .default({ fire, clear });
+
+/** The Bot API base: https, or plain http on the loopback interface only. */
+function safeApiBase(url: string): boolean {
+  const u = new URL(url);
+  if (u.protocol === 'https:') return true;
+  return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+}
 
 const unitName = z
   .string()
@@ -41,7 +48,12 @@ export const ConfigSchema = z.strictObject({
   observationsFile: z.string().optional(),
   /** Record what would be done and do nothing (ARGUS_DRY_RUN=1 or --dry-run). */
   dryRun: z.boolean().default(false),
-  hostname: z.string().optional(),
+  /** The name alerts, beads and records carry (ARGUS_HOSTNAME): a DNS host name, at most 253 characters. */
+  hostname: z
+    .string()
+    .max(253)
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$/, 'a host name: letters, digits, - and . (labels of at most 63 characters)')
+    .optional(),
   /**
    * Dead-man's switch (ARGUS_HEARTBEAT_URL): a push-monitor URL (healthchecks.io, Uptime Kuma) pinged with a GET after
    * every cycle, with `/fail` appended after a failed one; a watcher outside the machine notices when the pings stop.
@@ -84,6 +96,7 @@ export const ConfigSchema = z.strictObject({
       /** Load average (1 min) per core. */
       loadPerCore: z
         .strictObject({ fire: z.number().positive(), clear: z.number().positive() })
+        .refine((b) => b.clear <= b.fire, { message: 'a number at most fire (a condition clears below the level it fires at)', path: ['clear'] })
         .default({ fire: 2, clear: 1.5 }),
       /** Swap thrashing: swap-in + swap-out above this many MB/s. */
       swapIoMBps: z.number().positive().default(10),
@@ -114,7 +127,18 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       botToken: z.string().optional(),
       chatId: z.string().optional(),
-      apiBase: z.url().default('https://api.telegram.org'),
+      /** https:// (http:// only on loopback: a test's fake Bot API) — the token travels in the URL. */
+      apiBase: z
+        .url()
+        .refine(safeApiBase, 'an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)')
+        .default('https://api.telegram.org'),
+    })
+    .superRefine((t, ctx) => {
+      // Half a Telegram configuration sends nothing and says nothing: refuse it.
+      if ((t.botToken === undefined) !== (t.chatId === undefined)) {
+        const missing = t.botToken === undefined ? 'botToken' : 'chatId';
+        ctx.addIssue({ code: 'custom', path: [missing], message: `a value too: telegram.${missing === 'botToken' ? 'chatId' : 'botToken'} is set, and the two go together (TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID)` });
+      }
     })
     .prefault({}),
   /** Optional Relay endpoint for the daily digest (seed 000): POST JSON {title, text}; on failure, Telegram. */
@@ -128,7 +152,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       apiKey: z.string().optional(),
       baseUrl: z.url().optional(),
-      model: z.string().default('claude-haiku-4-5'),
+      model: z.string().trim().min(1).default('claude-haiku-4-5'),
       /** Daily cost cap for model calls, USD (ARGUS_LLM_DAILY_USD); reached → no more calls that day. */
       dailyUsd: z.number().min(0).default(1),
       /** Run the evaluator's trend analysis on healthy cycles at most this often, minutes (0 = only when there are findings). */

@@ -53,7 +53,19 @@ describe('loadConfig', () => {
     ['interval too small', { ARGUS_INTERVAL: '1' }, null, /ARGUS_INTERVAL \(intervalSec\) = 1; expected/],
     ['bad dry-run flag', { ARGUS_DRY_RUN: 'maybe' }, null, /ARGUS_DRY_RUN = "maybe"; expected 1\/true\/yes/],
     ['threshold out of range', {}, { thresholds: { disk: { fire: 150, clear: 80 } } }, /thresholds\.disk\.fire in .*argus\.json = 150; expected/],
-    ['clear above fire', {}, { thresholds: { memory: { fire: 80, clear: 90 } } }, /thresholds\.memory.*clear must be <= fire/],
+    ['clear above fire', {}, { thresholds: { memory: { fire: 80, clear: 90 } } }, /thresholds\.memory\.clear in .* = 90; expected a number at most fire/],
+    ['loadPerCore clear above fire', {}, { thresholds: { loadPerCore: { fire: 1, clear: 3 } } }, /thresholds\.loadPerCore\.clear in .* = 3; expected a number at most fire/],
+    ['a file:// Telegram API base', {}, { telegram: { apiBase: 'file:///etc/passwd', botToken: '1:a', chatId: '1' } }, /telegram\.apiBase in .* = "file:\/\/\/etc\/passwd"; expected an https:\/\/ URL/],
+    ['a javascript: Telegram API base', { TELEGRAM_API_BASE: 'javascript:alert(1)' }, null, /TELEGRAM_API_BASE \(telegram\.apiBase\) = "javascript:alert\(1\)"; expected an https:\/\/ URL/],
+    ['plain http off loopback', { TELEGRAM_API_BASE: 'http://api.example.com' }, null, /expected an https:\/\/ URL \(http:\/\/ only on 127\.0\.0\.1/],
+    ['a Telegram token without chat id', { TELEGRAM_BOT_TOKEN: '123:abcdef' }, null, /telegram\.chatId .*expected a value too: telegram\.botToken is set/],
+    ['a chat id without token', { TELEGRAM_CHAT_ID: '42' }, null, /telegram\.botToken .*= \(hidden: a secret\); expected a value too: telegram\.chatId is set/],
+    ['a blank model name', { ARGUS_MODEL: '   ' }, null, /ARGUS_MODEL \(anthropic\.model\) = "   "; expected a non-empty text/],
+    ['a hostname over 253 characters', { ARGUS_HOSTNAME: 'a'.repeat(300) }, null, /ARGUS_HOSTNAME \(hostname\) = .*; expected at most 253 characters/],
+    ['a hostname with a space', { ARGUS_HOSTNAME: 'web 1' }, null, /ARGUS_HOSTNAME \(hostname\) = "web 1"; expected a host name/],
+    ['stateMinFreeMB 0 (the message must be true)', {}, { thresholds: { stateMinFreeMB: 0 } }, /thresholds\.stateMinFreeMB in .* = 0; expected a number above 0$/],
+    ['a 20-digit interval (no talk of items)', {}, { intervalSec: 12345678901234567890 }, /intervalSec in .*; expected a number at most 86400$/],
+    ['a bogus log level', { ARGUS_LOG_LEVEL: 'bogus' }, null, /ARGUS_LOG_LEVEL = "bogus"; expected one of fatal, error, warn, info, debug, trace, silent/],
     ['unknown key', {}, { servcies: ['nginx'] }, /servcies in .*argus\.json = \["nginx"\]; expected no such key/],
     ['bad unit name', {}, { services: ['nginx; rm -rf /'] }, /services\.0 in .*= "nginx; rm -rf \/"; expected a systemd unit name/],
     ['probe url', {}, { probes: [{ name: 'gw', url: 'ftp://x' }] }, /probes\.0\.url/],
@@ -81,5 +93,16 @@ describe('loadConfig', () => {
   it('says so when ARGUS_CONFIG points at a missing file', () => {
     tmp = makeTmp();
     expect(() => loadConfig({ env: { ARGUS_CONFIG: 'nope.json' }, cwd: tmp.dir })).toThrow(/ARGUS_CONFIG = .*nope\.json.*expected a readable JSON file \(ENOENT\)/);
+  });
+
+  it('names a missing --config file as --config, even with ARGUS_CONFIG set', () => {
+    tmp = makeTmp();
+    expect(() => loadConfig({ env: { ARGUS_CONFIG: 'other.json' }, configPath: 'nope.json', cwd: tmp.dir })).toThrow(/^invalid configuration: --config = .*nope\.json.*expected a readable JSON file/);
+  });
+
+  it('accepts the loopback Bot API of a test and a whole Telegram configuration', () => {
+    for (const apiBase of ['http://127.0.0.1:8081', 'http://localhost:9', 'http://[::1]:9', 'https://api.telegram.org']) {
+      expect(loadConfig({ env: { TELEGRAM_API_BASE: apiBase, TELEGRAM_BOT_TOKEN: '1:a', TELEGRAM_CHAT_ID: '2' }, cwd: '/' }).config.telegram.apiBase).toBe(apiBase);
+    }
   });
 });

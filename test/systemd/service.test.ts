@@ -212,4 +212,32 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
     }
     expect(await c.exec('test', ['-e', '/etc/systemd/system/quick.service.d/argus-recover.conf']).then((r) => r.failed)).toBe(true);
   }, 120_000);
+
+  it('ARG-006 on real systemd: a unit that will not start gets attempt 2 a minute later within the same cycle, and no bead before the third failed attempt', async () => {
+    await c.writeFile('/etc/systemd/system/broken.service', '[Service]\nExecStart=/bin/false\n');
+    await sh('systemctl', 'daemon-reload');
+    await c.exec('systemctl', ['start', 'broken.service']);
+    const env = `${ENV.replace('ARGUS_SERVICES=demo', 'ARGUS_SERVICES=demo,broken').replace('ARGUS_RESTART_ALLOWLIST=demo', 'ARGUS_RESTART_ALLOWLIST=demo,broken')}`;
+    await c.writeFile('/etc/argus/argus.env', env, 0o600);
+    try {
+      await cycle();
+      const attempts = (await sh('cat', '/var/lib/argus/problems.jsonl'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { ts: string; action_taken: string | null; action_result: string | null; identity: string | null })
+        .filter((r) => r.identity === 'service:broken.service');
+      const restarts = attempts.filter((r) => r.action_taken === 'restart_service:broken.service');
+      expect(restarts.map((r) => r.action_result)).toEqual(['failure', 'failure']);
+      const gap = (Date.parse(restarts[1]!.ts) - Date.parse(restarts[0]!.ts)) / 1000;
+      console.info(`[ARG-006] broken.service: attempts 1 and 2 in one cycle, ${gap.toFixed(0)} s apart`);
+      expect(gap).toBeGreaterThanOrEqual(55);
+      expect(gap).toBeLessThan(90);
+      expect(attempts.some((r) => r.action_taken?.startsWith('create_bead'))).toBe(false);
+      const restartsState = JSON.parse(await sh('cat', '/var/lib/argus/restarts.json')) as { units: Record<string, { attempts: number }> };
+      expect(restartsState.units['broken.service']?.attempts).toBe(2);
+    } finally {
+      await c.writeFile('/etc/argus/argus.env', ENV, 0o600);
+      await c.exec('systemctl', ['reset-failed']);
+    }
+  }, 240_000);
 });

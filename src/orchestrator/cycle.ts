@@ -1,29 +1,19 @@
-// One cycle of the SENTRY flow: collect → evaluate → route → registry → playbooks (gate) → alerts and beads → state.
+// One cycle of the SENTRY flow: load → collect → evaluate → route → record → handle incidents → persist (steps: cycle-steps.ts).
 import { randomBytes } from 'node:crypto';
 import { collect } from '../agents/collector/collect.js';
-import { SamplesSchema, type Samples } from '../agents/collector/samples.js';
-import { EvaluatorStateSchema, emptyEvaluatorState, evaluate, seenIdentities } from '../agents/evaluator/evaluate.js';
-import { shiftEvaluatorState } from '../agents/evaluator/state.js';
-import { RouterStateSchema, emptyRouterState, route, shiftRouterState, type ResolvedIncident } from '../agents/router/route.js';
-import { normaliseUnit } from '../agents/executor/playbooks.js';
+import { evaluate, seenIdentities } from '../agents/evaluator/evaluate.js';
 import { handleIncidents } from '../agents/incident/handle.js';
-import { forgetUnitLevels } from '../agents/evaluator/rules/service.js';
-import { RecurrenceSchema, pruneRecurrence, shiftRecurrence } from '../agents/incident/recurrence.js';
-import { backwardStepMs } from '../model/clock-step.js';
-import type { ActionContext } from '../agents/executor/action.js';
-import type { ActionName, ActionResult } from '../model/action.js';
-import { SEVERITY_RANK, type Decision, type Finding } from '../model/finding.js';
+import { route, type ResolvedIncident } from '../agents/router/route.js';
+import type { ActionResult } from '../model/action.js';
+import type { Decision, Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { DeliveryReport } from '../notify/notifier.js';
-import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
-import { appendJsonl } from '../state/jsonl.js';
+import { readCycleState } from './cycle-state.js';
+import { afterIncidents, cycleGate, loadStored, persist, publishFleet, withModelFindings } from './cycle-steps.js';
 import { historyPoint, recordBase, routingRecords } from './records.js';
 import { readSilences } from './silences.js';
-import { readCycleState } from './cycle-state.js';
 import type { Runtime } from './runtime.js';
 import type { Thinker } from './think.js';
-
-type Target = { identity: string; incidentId: string } | null;
 
 export interface CycleOptions {
   dryRun?: boolean;
@@ -72,155 +62,45 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   };
   const clog = log.child({ cycleId });
 
+  // --- load ---
   const repaired = registry.repair();
   if (repaired.repaired) warn(`registry: removed a torn last line (${repaired.truncatedBytes} bytes) left by a crash`);
-
   const cycleState = readCycleState(paths.cycleState, warn);
-  const previous = readJsonState<Samples | null>(paths.samples, SamplesSchema.nullable(), () => null, warn);
-  const { snapshot, samples } = await collect({
-    host,
-    config,
-    previous,
-    stateDir: paths.stateDir,
-    consecutiveFailures: cycleState.consecutiveFailures,
-  });
-  for (const gap of snapshot.gaps) clog.warn({ collector: gap.collector }, `collector gap: ${gap.error}`);
+  const stored = await loadStored(rt, cycleState, started, warn);
 
-  const minFree = config.thresholds.stateMinFreeMB * 1024 * 1024;
-  const minimal = snapshot.self.stateFreeBytes !== null && snapshot.self.stateFreeBytes < minFree;
+  // --- collect ---
+  const { snapshot, samples } = await collect({ host, config, previous: stored.previousSamples, stateDir: paths.stateDir, consecutiveFailures: cycleState.consecutiveFailures });
+  for (const gap of snapshot.gaps) clog.warn({ collector: gap.collector }, `collector gap: ${gap.error}`);
+  const minimal = snapshot.self.stateFreeBytes !== null && snapshot.self.stateFreeBytes < config.thresholds.stateMinFreeMB * 1024 * 1024;
   if (minimal) warn('state filesystem nearly full: minimal cycle (no remediation, no history)');
 
-  // The wall clock set back since the last cycle: stored times move back with it, so nothing stalls (model/clock-step.ts).
-  const step = backwardStepMs(cycleState.lastStartedAt, started, config.intervalSec);
-  if (step > 0) {
-    warn(`the wall clock was set back by about ${Math.round(step / 60_000)} min since the last cycle: stored times moved back to keep elapsed time`);
-    await rt.restarts?.shift(step);
-  }
-  const shifted = <T>(value: T, shift: (v: T, ms: number) => T): T => (step > 0 ? shift(value, step) : value);
-  const evalState = shifted(readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn), shiftEvaluatorState);
-  const evaluated = evaluate(snapshot, evalState, config);
-  // The model's part is loaded only when a cycle needs judgement: a healthy cycle imports no SDK and makes no call.
+  // --- evaluate (rules; the model's part is loaded only when a cycle needs judgement) ---
+  const evaluated = evaluate(snapshot, stored.evaluator, config);
   let thinker: Thinker | null = null;
   const think = async (): Promise<Thinker> => (thinker ??= (await import('./think.js')).createThinker(rt, cycleId, (r) => registry.append([r])));
-  let findings = evaluated.findings;
-  // Ask the model only when the picture changed (a new problem, or a worse one): a problem that persists for a day
-  // must not cost a call every cycle (the first Argus made 288 calls a day).
-  const routerState = shifted(readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn), shiftRouterState);
-  const changed = findings.some((f) => {
-    const open = routerState.incidents[f.identity];
-    return !open || SEVERITY_RANK[f.severity] > SEVERITY_RANK[open.severity];
-  });
-  if (config.anthropic.apiKey && changed && !minimal) {
-    const extra = await (await think()).analyse(snapshot, findings).catch((e: unknown) => (warn(`evaluator analysis failed: ${(e as Error).message}`), []));
-    findings = [...findings, ...extra];
-  }
-  const silences = readSilences(paths.silences, warn);
-  // An identity whose collector left a gap is neither confirmed nor healthy: it must not resolve its incident.
-  const seen = seenIdentities(snapshot, [...Object.keys(routerState.incidents), ...Object.keys(routerState.flaps)]);
-  const routed = route(findings, routerState, { now: started, config, silences, seen });
+  const findings = minimal ? evaluated.findings : await withModelFindings(rt, think, snapshot, evaluated.findings, stored.router, warn);
 
-  const host_ = snapshot.host;
-  const ts = started.toISOString();
-  const recurrence = pruneRecurrence(shifted(readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn), shiftRecurrence), started);
-  const base = recordBase(ts, host_, cycleId);
-  // Detections first: if the cycle dies during remediation, what was seen is already on disk.
+  // --- route (an identity whose collector left a gap is neither confirmed nor healthy) ---
+  const seen = seenIdentities(snapshot, [...Object.keys(stored.router.incidents), ...Object.keys(stored.router.flaps)]);
+  const routed = route(findings, stored.router, { now: started, config, silences: readSilences(paths.silences, warn), seen });
+
+  // --- record: detections first, so what was seen is on disk if the cycle dies during remediation ---
+  const base = recordBase(started.toISOString(), snapshot.host, cycleId);
   registry.append(routingRecords(routed.decisions, routed.resolved, base));
 
-  // --- incident handling: playbooks, alerts, beads (through the gate) ---
-  const actions: ActionSummary[] = [];
-  let alertsQueued = 0;
-  const ctxFor = (d: Target): ActionContext => ({
-    host,
-    config,
-    paths,
-    log: clog,
-    snapshot,
-    notifier: rt.notifier,
-    dryRun,
-    cycleId,
-    identity: d?.identity ?? null,
-    incidentId: d?.incidentId ?? null,
-    source: 'rule',
-  });
-  const restartedUnits = new Set<string>();
-  const run = (d: Target) => async (action: ActionName, input: Record<string, unknown>) => {
-    const result = await rt.gate.run({ action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null }, ctxFor(d));
-    if (action === 'restart_service' && (result.result === 'success' || result.result === 'failure') && typeof input.service === 'string') restartedUnits.add(normaliseUnit(input.service));
-    const message = action === 'alert' && typeof input.message === 'string' ? { severity: String(input.severity ?? 'warning'), firstLine: input.message.split('\n')[0]!.slice(0, 200) } : undefined;
-    actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason, ...(message ? { message } : {}) });
-    if (action === 'alert' && (result.result === 'success' || result.result === 'dry_run')) alertsQueued++;
-    return result;
-  };
+  // --- handle incidents: playbooks, alerts, beads, all through the gate ---
+  const gate = cycleGate(rt, { snapshot, dryRun, cycleId, log: clog });
   await handleIncidents(
-    {
-      config,
-      snapshot,
-      now: started,
-      minimal,
-      dryRun,
-      run,
-      ctxFor,
-      judgement: think,
-      beads: rt.beads,
-      incidents: routed.state.incidents,
-      recurrence,
-      record: (r) => registry.append([r]),
-      recordBase: base,
-      warn,
-      wait: dryRun ? undefined : host.sleep,
-    },
+    { config, snapshot, now: started, minimal, dryRun, run: gate.run, ctxFor: gate.ctxFor, judgement: think, beads: rt.beads, incidents: routed.state.incidents, recurrence: stored.recurrence, record: (r) => registry.append([r]), recordBase: base, warn, wait: dryRun ? undefined : host.sleep },
     routed.decisions,
     routed.resolved,
   );
-
-  // A unit Argus restarted this cycle gets a new baseline: its own restart is not a crash between looks.
-  for (const unit of restartedUnits) forgetUnitLevels(evaluated.state.levels, unit);
-  if (rt.restarts) {
-    for (const s of snapshot.services ?? []) {
-      if (s.activeState === 'active') await rt.restarts.markHealthy(normaliseUnit(s.unit), started);
-      else if (s.activeState === 'failed' || s.activeState === 'activating') await rt.restarts.markDown(normaliseUnit(s.unit));
-    }
-  }
-  if (rt.beads && !dryRun && !minimal) await rt.beads.retryPending().catch((e: unknown) => warn(`beads: retry failed: ${(e as Error).message}`));
-  const delivery = await rt.flushAlerts().catch((e: unknown) => {
-    warn(`alerts: delivery failed: ${(e as Error).message}`);
-    return null;
-  });
-
-  // Fleet mode: this host's incidents to Alertmanager (never fails the cycle; resolutions wait in an outbox).
-  if (config.alertmanagerUrl && !dryRun && !minimal) {
-    const fleet = await import('../fleet/alertmanager.js');
-    const hold = Math.max(3 * config.intervalSec, 300);
-    const r = await fleet.publishToAlertmanager(fleet.openAlerts(Object.values(routed.state.incidents), host_, started, hold), fleet.resolvedAlerts(routed.resolved, host_), {
-      url: config.alertmanagerUrl,
-      outboxPath: paths.alertmanagerOutbox,
-      fetch: host.fetch,
-    });
-    if (r.error) warn(`alertmanager: ${r.error}; ${r.pending} resolutions kept for the next cycle`);
-  }
+  await afterIncidents(rt, snapshot, started, gate.restartedUnits, evaluated.state, { dryRun, minimal }, warn);
+  const delivery = await rt.flushAlerts().catch((e: unknown) => (warn(`alerts: delivery failed: ${(e as Error).message}`), null));
+  if (!dryRun && !minimal) await publishFleet(rt, routed.state, routed.resolved, snapshot.host, started, warn);
 
   // --- persist (atomic) ---
-  writeJsonAtomic(paths.samples, samples);
-  writeJsonAtomic(paths.evaluator, evaluated.state);
-  writeJsonAtomic(paths.incidents, routed.state);
-  writeJsonAtomic(paths.recurrence, recurrence);
-  writeJsonAtomic(paths.snapshot, snapshot);
   const durationMs = host.now().getTime() - started.getTime();
-  if (!minimal) appendJsonl(paths.history, [historyPoint(snapshot, cycleId, findings.length, durationMs)]);
-
-  return {
-    cycleId,
-    startedAt: ts,
-    durationMs,
-    dryRun,
-    minimal,
-    snapshot,
-    findings,
-    decisions: routed.decisions,
-    resolved: routed.resolved,
-    actions,
-    alertsQueued,
-    delivery,
-    warnings,
-  };
+  persist(rt, { samples, evaluator: evaluated.state, router: routed.state, recurrence: stored.recurrence, snapshot, history: minimal ? null : historyPoint(snapshot, cycleId, findings.length, durationMs) });
+  return { cycleId, startedAt: started.toISOString(), durationMs, dryRun, minimal, snapshot, findings, decisions: routed.decisions, resolved: routed.resolved, actions: gate.actions, alertsQueued: gate.alertsQueued(), delivery, warnings };
 }

@@ -15,12 +15,14 @@ export interface ModelNote {
   unexpected: string[];
   /** Scripted replies never served. */
   unused: number;
+  /** Requests that carried a string the model must never be sent (expect.model.neverSent). */
+  leaks: string[];
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 export function summariseModel(records: readonly ProblemRecord[], model: ScriptedModel | null, minute: (ms: number) => number): ModelNote {
-  const note: ModelNote = { mode: model ? 'scripted' : 'off', calls: 0, inputTokens: 0, outputTokens: 0, byAgent: {}, proposals: [], unexpected: [], unused: 0 };
+  const note: ModelNote = { mode: model ? 'scripted' : 'off', calls: 0, inputTokens: 0, outputTokens: 0, byAgent: {}, proposals: [], unexpected: [], unused: 0, leaks: [] };
   if (!model) {
     for (const r of records) {
       if (r.kind !== 'llm' && r.kind !== 'rca') continue;
@@ -43,5 +45,6 @@ export function summariseModel(records: readonly ProblemRecord[], model: Scripte
   note.proposals = model.proposals.map((p) => ({ minute: minute(p.atMs), agent: p.agent, name: p.name, input: p.input, refused: p.isError, result: p.result }));
   note.unexpected = [...model.unexpected];
   note.unused = model.unused();
+  note.leaks = [...model.leaks];
   return note;
 }

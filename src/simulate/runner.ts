@@ -40,7 +40,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'argus-sim-')));
   const clock = createSimClock(new Date(scenario.start));
   const world = createWorld(scenario.world, clock.startMs);
-  const model = scenario.model === 'off' ? null : createScriptedModel(scenario.model, () => clock.now());
+  const model = scenario.model === 'off' ? null : createScriptedModel(scenario.model, () => clock.now(), undefined, scenario.expect.model?.neverSent ?? []);
   const host = createSimulatedHost(world, clock, { root, ...(model ? { model } : {}) });
   const started = performance.now();
   try {

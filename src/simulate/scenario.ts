@@ -71,6 +71,8 @@ export const ExpectSchema = z.strictObject({
   incidents: z.array(z.strictObject({ identity: z.string(), opened: z.boolean(), resolved: z.boolean().optional() })).default([]),
   /** Some alert's text must contain each of these strings (e.g. the hog's name, "before"). */
   alertMentions: z.array(z.string()).default([]),
+  /** No alert may contain any of these (a secret from a command line, an injected instruction). */
+  alertsNeverMention: z.array(z.string()).default([]),
   /** Nothing at all: no alert, no action. */
   quiet: z.boolean().default(false),
   /** The scripted model: calls and tokens (every request counted), and whether every tool call it made was refused. */
@@ -80,6 +82,8 @@ export const ExpectSchema = z.strictObject({
       maxCalls: z.number().int().min(0).optional(),
       maxTokens: z.number().int().min(0).optional(),
       proposalsRefused: z.boolean().optional(),
+      /** Strings (secrets planted in the world's command lines) that no request to the model may contain. */
+      neverSent: z.array(z.string().min(4)).optional(),
     })
     .optional(),
 });

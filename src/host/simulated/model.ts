@@ -66,6 +66,8 @@ export interface ScriptedModel {
   readonly unexpected: string[];
   /** Script replies never served. */
   unused(): number;
+  /** Watched strings (secrets planted on the host) found in a request body: what the model must never be sent. */
+  readonly leaks: string[];
 }
 
 /** Abstaining answers each agent's schema accepts: nothing to add, no cause claimed, no action taken. */
@@ -99,7 +101,8 @@ export function agentOf(system: unknown): ModelAgent | 'unknown' {
 const estimate = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'request-id': 'req_sim' } });
 
-export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, baseUrl: string = SIM_MODEL_URL): ScriptedModel {
+export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, baseUrl: string = SIM_MODEL_URL, watched: readonly string[] = []): ScriptedModel {
+  const leaks: string[] = [];
   const served = spec.replies.map(() => false);
   const calls: ModelCall[] = [];
   const proposals: ModelProposal[] = [];
@@ -126,6 +129,7 @@ export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, ba
     calls,
     proposals,
     unexpected,
+    leaks,
     unused: () => served.filter((s) => !s).length,
     handles: (url) => url === prefix || url.startsWith(`${prefix}/`),
 
@@ -142,6 +146,7 @@ export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, ba
       }
       noteResults(body.messages);
       const agent = agentOf(body.system);
+      for (const w of watched) if (raw.includes(w)) leaks.push(`the ${agent} request #${calls.length + 1} contained "${w.slice(0, 6)}…"`);
       const atMs = now().getTime();
       const index = spec.replies.findIndex((r, i) => !served[i] && (r.agent === undefined || r.agent === agent));
       if (index < 0 && spec.default === 'error') {

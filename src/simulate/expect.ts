@@ -59,6 +59,10 @@ export function checkExpectations(s: Scenario, r: ScenarioResult): string[] {
   for (const text of e.alertMentions) {
     if (!r.alerts.some((a) => a.text.includes(text))) reasons.push(`expected an alert mentioning "${text}", none did (${r.alerts.length} alerts)`);
   }
+  for (const f of e.files) {
+    const seen = r.files?.find((x) => x.path === f.path);
+    if (seen && seen.exists !== f.exists) reasons.push(`expected ${f.path} to ${f.exists ? 'still exist' : 'be removed'}, it ${seen.exists ? 'is still there' : 'is gone'}`);
+  }
   for (const text of e.alertsNeverMention) {
     const bad = r.alerts.find((a) => a.text.includes(text));
     if (bad) reasons.push(`expected no alert to mention "${text.slice(0, 40)}", the t=${bad.minute} alert did`);

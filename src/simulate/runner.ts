@@ -1,5 +1,5 @@
 // Replays one scenario through the real guarded cycle on the simulated host, cycle by cycle on a fake clock.
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { statePaths } from '../config/load.js';
@@ -34,6 +34,15 @@ function buildConfig(s: Scenario, stateDir: string, tmuxSocket: string, model: S
   const anthropic = model ? { anthropic: { apiKey: 'sim-key', baseUrl: model.baseUrl } } : {};
   return ConfigSchema.parse({ ...raw, ...anthropic, stateDir, hostname: 'sim-host', tmuxSockets: [...sockets, tmuxSocket], dryRun: raw.dryRun ?? false });
 }
+
+const lexists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const log = options.log ?? silentLog();
@@ -70,6 +79,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
     const records = await new Registry(paths.registry).list();
     const result = summarise(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink, model });
+    result.files = scenario.expect.files.map((f) => ({ path: f.path, exists: lexists(host.realPath(f.path)) }));
     result.reasons.push(...checkExpectations(scenario, result));
     result.pass = result.reasons.length === 0;
     if (options.keep) result.dir = root;

@@ -71,6 +71,11 @@ export const ExpectSchema = z.strictObject({
   incidents: z.array(z.strictObject({ identity: z.string(), opened: z.boolean(), resolved: z.boolean().optional() })).default([]),
   /** Some alert's text must contain each of these strings (e.g. the hog's name, "before"). */
   alertMentions: z.array(z.string()).default([]),
+  /**
+   * Files that must (exists: true) or must not (false) be there at the end: `<mount>:<dir>/<subdir>/<name>` in a
+   * disk's tree, or `victims/<name>` for the target of a symlink-outside file.
+   */
+  files: z.array(z.strictObject({ path: z.string().regex(/^(victims\/[A-Za-z0-9._-]+|\/[A-Za-z0-9._/-]*:[A-Za-z0-9._/-]+)$/), exists: z.boolean() })).default([]),
   /** No alert may contain any of these (a secret from a command line, an injected instruction). */
   alertsNeverMention: z.array(z.string()).default([]),
   /** Nothing at all: no alert, no action. */

@@ -1,12 +1,13 @@
 // The simulated host: a Host whose /proc is generated from a world model, whose commands and signals change that world.
-import { existsSync, mkdirSync, truncateSync, utimesSync, writeFileSync, closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lutimesSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync, closeSync, openSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import type { ExecOptions, ExecResult, Host, StatFs } from '../port.js';
 import type { SimClock } from './clock.js';
 import { answer } from './commands.js';
 import type { ScriptedModel } from './model.js';
 import { diskSlug, removeProcess, writeProcTree, writeProcess } from './proc-writer.js';
-import type { SimDisk, SimFileSpec, World } from './world.js';
+import { SimFileSchema, type SimDisk, type SimFileSpec, type World } from './world.js';
 
 const MB = 1024 * 1024;
 const BLOCK = 4096;
@@ -41,6 +42,8 @@ export interface SimulatedHost extends Host {
   jumpClock(minutes: number): void;
   /** Minutes the wall clock was set by, in total (scenario minute m runs at start + m + this). */
   clockOffsetMin: number;
+  /** The real path of `<mount>:<path in its tree>` or `victims/<name>` (see the scenario's expect.files). */
+  realPath(spec: string): string;
 }
 
 export function diskUsedBytes(d: SimDisk): number {
@@ -78,6 +81,11 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
     hostname: () => options.hostname ?? 'sim-host',
     now: () => clock.now(),
     clockOffsetMin: 0,
+    realPath(spec: string): string {
+      if (spec.startsWith('victims/')) return join(root, spec);
+      const colon = spec.indexOf(':');
+      return join(fsDir(spec.slice(0, colon)), spec.slice(colon + 1));
+    },
     jumpClock(minutes: number) {
       clock.advance(minutes);
       host.clockOffsetMin += minutes;
@@ -129,17 +137,31 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
       writeProcTree(root, world, clock.now().getTime(), btimeMs, { pid, rssBytes: 90 * MB });
     },
 
-    addFile(mount: string, file: SimFileSpec): void {
+    addFile(mount: string, spec: SimFileSpec): void {
+      const file = SimFileSchema.parse(spec);
       const d = world.disks.find((x) => x.mount === mount);
       if (!d) throw new Error(`no simulated disk mounted at ${mount}`);
-      const path = join(fsDir(mount), file.dir, file.name);
-      writeFileSync(path, '');
+      const dir = join(fsDir(mount), file.dir, file.subdir ?? '');
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, file.name);
       const sizeBytes = Math.round(file.sizeMB * MB);
-      truncateSync(path, sizeBytes); // sparse: the logical size is real, the blocks are not
       const mtime = new Date(clock.now().getTime() - file.ageDays * 86_400_000);
-      utimesSync(path, mtime, mtime);
+      const sparse = (p: string): void => {
+        writeFileSync(p, '');
+        truncateSync(p, sizeBytes); // sparse: the logical size is real, the blocks are not
+        utimesSync(p, mtime, mtime);
+      };
+      if (file.kind === 'fifo') execFileSync('mkfifo', [path]);
+      else if (file.kind === 'symlink-outside') {
+        mkdirSync(join(root, 'victims'), { recursive: true });
+        sparse(join(root, 'victims', file.name));
+        symlinkSync(join(root, 'victims', file.name), path);
+        lutimesSync(path, mtime, mtime);
+      } else sparse(path);
+      // Old directories, as old as what they hold (a fresh directory would shelter nothing: files are judged alone).
+      for (let d = dir; d.startsWith(`${join(fsDir(mount), file.dir)}/`); d = dirname(d)) utimesSync(d, mtime, mtime);
       d.files = d.files.filter((f) => f.path !== path);
-      d.files.push({ dir: file.dir, name: file.name, path, sizeBytes });
+      if (file.kind === 'file') d.files.push({ dir: file.dir, name: file.name, path, sizeBytes });
     },
 
     safelistDirs() {

@@ -31,7 +31,14 @@ export const SimProcessSchema = z.strictObject({
 export const SimFileSchema = z.strictObject({
   /** Safelist directory of the disk: tmp, var/tmp or var/log (rotated logs must be named *.log.N.gz). */
   dir: z.enum(['tmp', 'var/tmp', 'var/log']).default('tmp'),
+  /** Nested directories below `dir` (created, as old as the file). */
+  subdir: z.string().regex(/^[A-Za-z0-9._-]{1,64}(\/[A-Za-z0-9._-]{1,64}){0,7}$/).optional(),
   name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+  /**
+   * file (sparse, sizeMB); fifo (a special file, never removed); symlink-outside: a symlink to an old victim file outside
+   * the safelist (victims/<name>), the link a racer or a careless user leaves — the victim must survive.
+   */
+  kind: z.enum(['file', 'fifo', 'symlink-outside']).default('file'),
   sizeMB: z.number().min(0),
   ageDays: z.number().min(0),
 });
@@ -69,7 +76,7 @@ export const WorldSpecSchema = z.strictObject({
 export type WorldSpec = z.infer<typeof WorldSpecSchema>;
 export type SimServiceSpec = z.infer<typeof SimServiceSchema>;
 export type SimProcessSpec = z.infer<typeof SimProcessSchema>;
-export type SimFileSpec = z.infer<typeof SimFileSchema>;
+export type SimFileSpec = z.input<typeof SimFileSchema>;
 
 export interface SimService {
   name: string;

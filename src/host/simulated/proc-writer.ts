@@ -124,4 +124,14 @@ export function writeProcTree(root: string, w: World, nowMs: number, btimeMs: nu
   writeFileSync(join(proc, 'vmstat'), `nr_free_pages 100000\npgpgin 1\npgpgout 2\npswpin ${c.pswpin}\npswpout ${c.pswpout}\n`);
   writeFileSync(join(proc, 'self', 'mountinfo'), mountinfo(w));
   writeFileSync(join(proc, 'self', 'cgroup'), '0::/system.slice/argus.service\n');
+  // A process with a limit of its own (a unit's MemoryMax): its cgroup v2 files, its RSS as the cgroup's usage.
+  for (const p of w.processes.values()) {
+    if (p.cgroupLimitBytes === null) continue;
+    const dir = join(root, 'sys/fs/cgroup/system.slice', `sim-${p.pid}.service`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(proc, String(p.pid), 'cgroup'), `0::/system.slice/sim-${p.pid}.service\n`);
+    writeFileSync(join(dir, 'memory.max'), `${Math.round(p.cgroupLimitBytes)}\n`);
+    writeFileSync(join(dir, 'memory.current'), `${Math.round(Math.min(p.rssBytes, p.cgroupLimitBytes))}\n`);
+    writeFileSync(join(dir, 'memory.stat'), 'inactive_file 0\n');
+  }
 }

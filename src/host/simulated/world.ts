@@ -26,6 +26,8 @@ export const SimProcessSchema = z.strictObject({
   leakMBPerMin: z.number().default(0),
   /** Ignores SIGTERM (only SIGKILL ends it). */
   ignoresTerm: z.boolean().default(false),
+  /** Runs in its own cgroup with this memory limit (a unit's MemoryMax), MB. */
+  cgroupLimitMB: z.number().positive().optional(),
 });
 
 export const SimFileSchema = z.strictObject({
@@ -100,6 +102,8 @@ export interface SimProcess {
   leakBytesPerMin: number;
   ignoresTerm: boolean;
   ticks: number;
+  /** Its own cgroup's memory limit (null: none of its own). */
+  cgroupLimitBytes: number | null;
 }
 
 export interface SimFile {
@@ -153,6 +157,7 @@ export function toProcess(p: SimProcessSpec, nowMs: number): SimProcess {
     leakBytesPerMin: p.leakMBPerMin * MB,
     ignoresTerm: p.ignoresTerm,
     ticks: 100,
+    cgroupLimitBytes: p.cgroupLimitMB === undefined ? null : p.cgroupLimitMB * MB,
   };
 }
 

@@ -63,6 +63,7 @@ export function checkExpectations(s: Scenario, r: ScenarioResult): string[] {
     const seen = r.files?.find((x) => x.path === f.path);
     if (seen && seen.exists !== f.exists) reasons.push(`expected ${f.path} to ${f.exists ? 'still exist' : 'be removed'}, it ${seen.exists ? 'is still there' : 'is gone'}`);
   }
+  if (e.telegram) reasons.push(...checkTelegram(e.telegram, r));
   for (const text of e.alertsNeverMention) {
     const bad = r.alerts.find((a) => a.text.includes(text));
     if (bad) reasons.push(`expected no alert to mention "${text.slice(0, 40)}", the t=${bad.minute} alert did`);
@@ -98,3 +99,31 @@ function checkModel(s: Scenario, r: ScenarioResult): string[] {
 }
 
 const agents = (r: ScenarioResult) => Object.entries(r.model.byAgent).map(([a, v]) => `${a} ${v.calls}`).join(', ') || 'none';
+
+/** A delivered message as a person reads it: tags gone, entities back. */
+const plainText = (html: string): string => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** Each alert's words (its first line without the icon and severity word) must reach the chat once, in raise order. */
+function checkTelegram(want: NonNullable<Scenario['expect']['telegram']>, r: ScenarioResult): string[] {
+  const messages = (r.telegram ?? []).map((m) => ({ ...m, text: plainText(m.text) }));
+  const reasons: string[] = [];
+  if (want.maxMessages !== undefined && messages.length > want.maxMessages) reasons.push(`expected at most ${want.maxMessages} Telegram messages, the chat got ${messages.length}`);
+  let at = 0;
+  for (const a of r.alerts) {
+    const key = (a.text.split('\n')[0] ?? '').replace(/^\S+ [A-Z]+ /, '').slice(0, 80);
+    const where = messages.findIndex((m, i) => i >= at && m.text.includes(key));
+    const anywhere = messages.findIndex((m) => m.text.includes(key));
+    if (want.allDeliveredOnce && anywhere < 0) reasons.push(`the t=${a.minute} alert never reached the chat: "${key.slice(0, 50)}"`);
+    else if (want.inOrder && where < 0 && anywhere >= 0) reasons.push(`the t=${a.minute} alert reached the chat out of order: "${key.slice(0, 50)}"`);
+    if (where >= 0) at = where;
+  }
+  if (want.allDeliveredOnce) {
+    const keys = r.alerts.map((a) => (a.text.split('\n')[0] ?? '').replace(/^\S+ [A-Z]+ /, '').slice(0, 80));
+    for (const key of new Set(keys)) {
+      const sent = messages.reduce((n, m) => n + m.text.split(key).length - 1, 0);
+      const raised = keys.filter((k) => k === key).length;
+      if (sent > raised) reasons.push(`"${key.slice(0, 50)}" reached the chat ${sent} times for ${raised} alerts (delivered twice)`);
+    }
+  }
+  return reasons;
+}

@@ -57,6 +57,8 @@ export interface ScenarioResult {
   errors: string[];
   /** Distinct cycle warnings, each with the minute it first appeared (at most 20). */
   warnings: string[];
+  /** Messages the simulated Telegram chat accepted, in order (world.telegram). */
+  telegram?: Array<{ minute: number; text: string }>;
   /** The files the expectations name, and whether each still exists at the end. */
   files?: Array<{ path: string; exists: boolean }>;
   /** Set when the run kept its temp directory. */

@@ -7,6 +7,7 @@ import { ConfigSchema, type Config } from '../config/schema.js';
 import { createSimClock } from '../host/simulated/clock.js';
 import { createSimulatedHost, type SimulatedHost } from '../host/simulated/host.js';
 import { createScriptedModel, type ScriptedModel } from '../host/simulated/model.js';
+import { SIM_TELEGRAM_HOST } from '../host/simulated/host.js';
 import { createSimTracker } from '../host/simulated/tracker.js';
 import { createWorld } from '../host/simulated/world.js';
 import { silentLog, type Log } from '../log.js';
@@ -32,7 +33,9 @@ function buildConfig(s: Scenario, stateDir: string, tmuxSocket: string, model: S
   const sockets = Array.isArray(raw.tmuxSockets) ? (raw.tmuxSockets as string[]) : [];
   // A scripted model gets a key and a base URL only the simulated host's fetch answers.
   const anthropic = model ? { anthropic: { apiKey: 'sim-key', baseUrl: model.baseUrl } } : {};
-  return ConfigSchema.parse({ ...raw, ...anthropic, stateDir, hostname: 'sim-host', tmuxSockets: [...sockets, tmuxSocket], dryRun: raw.dryRun ?? false });
+  // A simulated chat: a Bot API only the simulated host's fetch answers (world.telegram).
+  const telegram = s.world.telegram ? { telegram: { botToken: '1:sim', chatId: '1', apiBase: `https://${SIM_TELEGRAM_HOST}` } } : {};
+  return ConfigSchema.parse({ ...raw, ...anthropic, ...telegram, stateDir, hostname: 'sim-host', tmuxSockets: [...sockets, tmuxSocket], dryRun: raw.dryRun ?? false });
 }
 
 const lexists = (path: string): boolean => {
@@ -79,6 +82,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
     const records = await new Registry(paths.registry).list();
     const result = summarise(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink, model });
+    if (world.telegram) result.telegram = world.telegram.messages.map((m) => ({ minute: Math.round((m.atMs - clock.startMs) / 60_000), text: m.text }));
     result.files = scenario.expect.files.map((f) => ({ path: f.path, exists: lexists(host.realPath(f.path)) }));
     result.reasons.push(...checkExpectations(scenario, result));
     result.pass = result.reasons.length === 0;

@@ -15,6 +15,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.strictObject({ t, type: z.literal('service_recovers'), service: z.string() }),
   /** Whether a restart revives it from now on. */
   z.strictObject({ t, type: z.literal('service_revives'), service: z.string(), revives: z.boolean() }),
+  /** The simulated Telegram Bot API goes down (502) or comes back (world.telegram). */
+  z.strictObject({ t, type: z.literal('telegram'), up: z.boolean() }),
   /** The wall clock is set by this many minutes (negative: back), as an NTP step or a restored VM does. */
   z.strictObject({ t, type: z.literal('clock_jump'), minutes: z.number().refine((n) => n !== 0, 'a jump of 0 minutes') }),
   /** The service crashed and systemd restarted it (Restart=) before Argus looked: up, new PID, NRestarts + times. */
@@ -76,6 +78,11 @@ export const ExpectSchema = z.strictObject({
    * disk's tree, or `victims/<name>` for the target of a symlink-outside file.
    */
   files: z.array(z.strictObject({ path: z.string().regex(/^(victims\/[A-Za-z0-9._-]+|\/[A-Za-z0-9._/-]*:[A-Za-z0-9._/-]+)$/), exists: z.boolean() })).default([]),
+  /**
+   * The simulated chat (world.telegram): every alert delivered exactly once (each alert's words in one message), in the
+   * order they were raised, in at most `maxMessages` messages.
+   */
+  telegram: z.strictObject({ allDeliveredOnce: z.boolean().default(true), inOrder: z.boolean().default(true), maxMessages: z.number().int().min(0).optional() }).optional(),
   /** No alert may contain any of these (a secret from a command line, an injected instruction). */
   alertsNeverMention: z.array(z.string()).default([]),
   /** Nothing at all: no alert, no action. */

@@ -70,6 +70,10 @@ export function createTimeline(events: readonly SimEvent[], host: SimulatedHost)
       case 'service_revives':
         service(e.service).revives = e.revives;
         return;
+      case 'telegram':
+        if (!world.telegram) throw new Error('a telegram event needs world.telegram: true');
+        world.telegram.up = e.up;
+        return;
       case 'clock_jump':
         host.jumpClock(e.minutes);
         return;

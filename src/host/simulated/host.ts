@@ -14,6 +14,19 @@ const BLOCK = 4096;
 /** Any path that is no simulated disk (the state dir, a temp dir) answers as a roomy filesystem. */
 const ROOMY: StatFs = { blockSize: BLOCK, blocks: 26_214_400, blocksFree: 20_000_000, blocksAvail: 20_000_000, files: 6_553_600, filesFree: 6_000_000 };
 /** Hosts the simulation must never reach: alerts and model calls stay in the machine. */
+/** The simulated Bot API (world.telegram): the runner points the configuration at https://telegram.sim. */
+export const SIM_TELEGRAM_HOST = 'telegram.sim';
+
+/** sendMessage as the Bot API answers it: accepted and kept while the chat is up, a 502 while it is down. */
+function telegramAnswer(world: World, url: string, init: RequestInit | undefined, atMs: number): Response {
+  const chat = world.telegram;
+  if (!chat || !url.endsWith('/sendMessage')) return Response.json({ ok: false, description: 'Not Found' }, { status: 404 });
+  if (!chat.up) return new Response('Bad Gateway', { status: 502 });
+  const body = JSON.parse(String(init?.body ?? '{}')) as { text?: string };
+  chat.messages.push({ atMs, text: String(body.text ?? '') });
+  return Response.json({ ok: true, result: { message_id: chat.messages.length, date: Math.floor(atMs / 1000) } });
+}
+
 const FORBIDDEN_HOSTS = /(^|\.)(telegram\.org|anthropic\.com)$/;
 
 export interface SimulatedHostOptions {
@@ -108,6 +121,7 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       if (options.model?.handles(url)) return options.model.answer(input, init);
       const hostname = new URL(url).hostname;
+      if (hostname === SIM_TELEGRAM_HOST) return telegramAnswer(world, url, init, clock.now().getTime());
       if (FORBIDDEN_HOSTS.test(hostname)) throw new TypeError(`simulated host: ${hostname} is not reachable from a simulation`);
       const status = world.probes[url] ?? 200;
       if (status === 0) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });

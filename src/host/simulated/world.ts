@@ -72,6 +72,8 @@ export const WorldSpecSchema = z.strictObject({
   processes: z.array(SimProcessSchema).default([]),
   disks: z.array(SimDiskSchema).default([{ mount: '/', sizeGB: 100, usedGB: 40, fillGBPerHour: 0, files: [] }]),
   tmux: z.array(SimTmuxSchema).default([]),
+  /** A Telegram chat the alerts go to (a simulated Bot API at https://telegram.sim); up at the start. Off: alerts are logged. */
+  telegram: z.boolean().default(false),
   /** HTTP probe answers by URL (status code; 0 = connection refused). Unlisted URLs answer 200. */
   probes: z.record(z.string(), z.number().int().min(0).max(599)).default({}),
 });
@@ -137,6 +139,8 @@ export interface World {
   disks: SimDisk[];
   tmux: Map<string, { name: string; windows: number; createdMs: number }>;
   probes: Record<string, number>;
+  /** The simulated chat: whether its Bot API answers, and every message it accepted (the sim time and the text). */
+  telegram: { up: boolean; messages: Array<{ atMs: number; text: string }> } | null;
   /** Cumulative counters (/proc/stat, /proc/vmstat). */
   counters: { cpuTotal: number; cpuIdle: number; pswpin: number; pswpout: number };
   /** Processes signalled by Argus (pid → signal), for reports. */
@@ -181,6 +185,7 @@ export function createWorld(spec: WorldSpec, nowMs: number): World {
     disks: spec.disks.map((d) => ({ mount: d.mount, sizeBytes: d.sizeGB * GB, otherUsedBytes: d.usedGB * GB, fillBytesPerMin: (d.fillGBPerHour * GB) / 60, files: [] })),
     tmux: new Map(spec.tmux.map((t) => [t.name, { name: t.name, windows: t.windows, createdMs: nowMs - 3_600_000 }])),
     probes: { ...spec.probes },
+    telegram: spec.telegram ? { up: true, messages: [] } : null,
     counters: { cpuTotal: 1_000_000, cpuIdle: 950_000, pswpin: 0, pswpout: 0 },
     killed: [],
   };

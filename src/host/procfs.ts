@@ -21,6 +21,11 @@ export interface ProcStat {
 export const PF_KTHREAD = 0x00200000;
 
 /** Fields are counted after the last ')': a comm with spaces and parentheses cannot shift them. */
+/** A kernel thread: kthreadd itself (PID 2), its children, or PF_KTHREAD set. One rule for the collector and kill_pid. */
+export function isKernelThread(s: Pick<ProcStat, 'pid' | 'ppid' | 'flags'>): boolean {
+  return s.pid === 2 || s.ppid === 2 || (s.flags & PF_KTHREAD) !== 0;
+}
+
 export function parseProcStat(text: string): ProcStat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');

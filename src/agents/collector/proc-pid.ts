@@ -1,12 +1,7 @@
 // Per-process procfs parsing: /proc/PID/stat fields, cmdline text, VmSwap, and the orphan pattern.
 import { basename } from 'node:path';
 
-export { parseProcStat, type ProcStat } from '../../host/procfs.js';
-
-/** Kernel threads are children of kthreadd (PID 2) or kthreadd itself. */
-export function isKernelThread(p: { pid: number; ppid: number }): boolean {
-  return p.pid === 2 || p.ppid === 2;
-}
+export { isKernelThread, parseProcStat, type ProcStat } from '../../host/procfs.js';
 
 /** The NUL-separated argv as words; a trailing NUL is not an empty argument. */
 export function cmdlineArgs(raw: string): string[] {

@@ -1,9 +1,9 @@
 // Process facts from /proc (under host.root) for the executor's guards: stat fields, argv[0], ancestry.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PF_KTHREAD, parseProcStat, type ProcStat } from '../../host/procfs.js';
+import { parseProcStat, type ProcStat } from '../../host/procfs.js';
 
-export { PF_KTHREAD, type ProcStat } from '../../host/procfs.js';
+export { PF_KTHREAD, isKernelThread, type ProcStat } from '../../host/procfs.js';
 
 /** The stat of a live (possibly zombie) process, or null when there is no such process. */
 export async function readProcStat(root: string, pid: number): Promise<ProcStat | null> {
@@ -39,7 +39,3 @@ export async function ancestorsOf(root: string, pid: number, maxDepth = 128): Pr
   return chain;
 }
 
-/** A kernel thread: kthreadd itself (PID 2), its children, or PF_KTHREAD set. */
-export function isKernelThread(s: ProcStat): boolean {
-  return s.pid === 2 || s.ppid === 2 || (s.flags & PF_KTHREAD) !== 0;
-}

@@ -48,7 +48,10 @@ async function socketMissing(path: string): Promise<boolean> {
   }
 }
 
-async function listSocket(host: Host, socket: string | null, timeoutMs: number): Promise<TmuxSession[]> {
+async function listSocket(host: Host, given: string | null, timeoutMs: number): Promise<TmuxSession[]> {
+  // The default socket is looked up under host.root like every other host file: a fixture root (tests, replay) never
+  // sees the tmux server of the machine the tests run on.
+  const socket = given === null && host.root !== '/' ? join(host.root, defaultSocketPath()) : given;
   if (await socketMissing(socket ?? defaultSocketPath())) return [];
   const args = socket === null ? ['list-sessions', '-F', FORMAT] : ['-S', socket, 'list-sessions', '-F', FORMAT];
   const r = await host.exec('tmux', args, { timeoutMs, env: cleanEnv() });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSessions, readTmux } from '../../../src/agents/collector/tmux.js';
@@ -47,6 +47,20 @@ describe('readTmux with a real tmux on a private socket', () => {
       [sock, 'demo', 1, false],
     ]);
     for (const s of sessions) expect(Date.parse(s.createdAt)).toBeGreaterThan(before);
+  });
+
+  it("the default socket is looked up under host.root: a fixture host sees the tmux server in its tree, never another", async () => {
+    const root = temp.make();
+    delete process.env.TMUX_TMPDIR;
+    const dir = join(root, 'tmp', `tmux-${process.getuid?.() ?? 0}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const sock = join(dir, 'default');
+    sockets.push(sock);
+    tmux(sock, 'new-session', '-d', '-s', 'inside-the-fixture');
+    const sessions = await readTmux(createLinuxHost({ root }), [], 5000);
+    expect(sessions.map((x) => [x.socket, x.name])).toEqual([[sock, 'inside-the-fixture']]);
+    // An empty fixture root: no default server, whatever runs on the machine's own default socket.
+    expect(await readTmux(createLinuxHost({ root: temp.make() }), [], 5000)).toEqual([]);
   });
 
   it('a socket with no server (missing file, or a dead server\'s leftover) is an empty list, not an error', async () => {

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   stats: () => import('./cli/commands/stats.js'),
   mcp: () => import('./cli/commands/mcp.js'),
   serve: () => import('./cli/commands/serve.js'),
+  solicit: () => import('./cli/commands/solicit.js'),
   dashboard: () => import('./cli/commands/dashboard.js'),
   simulate: () => import('./cli/commands/simulate.js'),
   'notify-failure': () => import('./cli/commands/notify-failure.js'),

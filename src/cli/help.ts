@@ -112,6 +112,14 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       '/healthz: 200 while the last cycle is recent and worked, else 503.',
     ],
   },
+  solicit: {
+    summary: 'the Telegram listener: approval buttons and chat commands (/status /incidents /ack /silence …) until SIGTERM',
+    flags: [
+      dryRun('approved actions are recorded, not done'),
+      { name: 'poll-timeout', value: 'SECONDS', text: 'long-poll timeout of getUpdates, 1–50 (default 25)' },
+    ],
+    notes: ['Needs TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID and telegram.approvers (or TELEGRAM_APPROVERS). Run by argus-solicitor.service.'],
+  },
   dashboard: {
     summary: 'write the dashboard as one self-contained HTML file (no server, no network)',
     flags: [

@@ -64,6 +64,8 @@ export const ConfigSchema = z.strictObject({
    * cycle and resolved ones with endsAt, so Alertmanager groups, inhibits and silences across hosts.
    */
   alertmanagerUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** node_exporter's textfile collector directory (ARGUS_TEXTFILE_DIR): `argus chronicle` writes argus.prom there. */
+  textfileDir: z.string().min(1).optional(),
   /**
    * Days of registry history kept (ARGUS_RETENTION_DAYS): problems.jsonl is rotated into monthly segments
    * (problems-2026-11.jsonl) and segments that ended longer ago than this are deleted.
@@ -127,6 +129,8 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       botToken: z.string().optional(),
       chatId: z.string().optional(),
+      /** Telegram user ids whose buttons and commands count (the Solicitor, src/solicitor/); nobody else's do. */
+      approvers: z.array(z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/, 'a Telegram user id (digits)')]).transform(String)).max(50).default([]),
       /** https:// (http:// only on loopback: a test's fake Bot API) — the token travels in the URL. */
       apiBase: z
         .url()
@@ -139,6 +143,14 @@ export const ConfigSchema = z.strictObject({
         const missing = t.botToken === undefined ? 'botToken' : 'chatId';
         ctx.addIssue({ code: 'custom', path: [missing], message: `a value too: telegram.${missing === 'botToken' ? 'chatId' : 'botToken'} is set, and the two go together (TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID)` });
       }
+    })
+    .prefault({}),
+  /** What a person may approve from Telegram (src/solicitor/policy.ts); hard limits are never approvable. */
+  approval: z
+    .strictObject({
+      actions: z.array(z.enum(['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk'])).default(['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk']),
+      /** Minutes an approval request stays answerable. */
+      ttlMinutes: z.number().int().min(1).max(1440).default(30),
     })
     .prefault({}),
   /** Optional Relay endpoint for the daily digest (seed 000): POST JSON {title, text}; on failure, Telegram. */

@@ -28,6 +28,8 @@ export interface InstallOptions {
   watched?: readonly string[];
   /** Also enable argus-serve.service (the dashboard, /metrics, /mcp on loopback). Its unit file is always written. */
   serve?: boolean;
+  /** Also enable argus-solicitor.service (Telegram approvals and commands): when Telegram and approvers are configured. */
+  solicitor?: boolean;
 }
 
 /** The drop-in that makes a watched unit's failure start a cycle at once (timer mode). */
@@ -134,7 +136,7 @@ export function planInstall(options: InstallOptions): Step[] {
   changed ||= dropIns.changed;
 
   if (root === '/' && changed) steps.push({ kind: 'systemctl', args: ['daemon-reload'] });
-  const enable = [...(options.mode === 'timer' ? [...TIMER_UNITS] : ['argus-run.service', 'argus-chronicle.timer']), ...(options.serve ? ['argus-serve.service'] : [])];
+  const enable = [...(options.mode === 'timer' ? [...TIMER_UNITS] : ['argus-run.service', 'argus-chronicle.timer']), ...(options.serve ? ['argus-serve.service'] : []), ...(options.solicitor ? ['argus-solicitor.service'] : [])];
   if (options.mode === 'run') steps.push(systemctl(root, 'disable', ['argus.timer'], options.start));
   steps.push(systemctl(root, 'enable', enable, options.start));
   return steps;
@@ -146,7 +148,7 @@ export function planUninstall(options: { root: string; start?: boolean }): Step[
   const unitDir = at(root, UNIT_DIR);
   const present = UNIT_NAMES.filter((name) => existsSync(join(unitDir, name)));
   const ours = present.filter((name) => readIfExists(join(unitDir, name))?.includes(INSTALL_MARKER));
-  const enabled = ours.filter((name) => name.endsWith('.timer') || name === 'argus-run.service' || name === 'argus-serve.service');
+  const enabled = ours.filter((name) => name.endsWith('.timer') || ['argus-run.service', 'argus-serve.service', 'argus-solicitor.service'].includes(name));
   if (enabled.length) steps.push(systemctl(root, 'disable', enabled, options.start ?? true));
   if (root === '/' && ours.includes('argus.service')) steps.push({ kind: 'systemctl', args: ['stop', '--', 'argus.service', 'argus-chronicle.service'] });
   for (const name of present) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** The package root (holds dist/cli.js and systemd/), from src/install or dist/install alike. */
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const SERVICE_UNITS = ['argus.service', 'argus-chronicle.service', 'argus-run.service', 'argus-failure@.service', 'argus-serve.service'] as const;
+export const SERVICE_UNITS = ['argus.service', 'argus-chronicle.service', 'argus-run.service', 'argus-failure@.service', 'argus-serve.service', 'argus-solicitor.service'] as const;
 export const TIMER_UNITS = ['argus.timer', 'argus-chronicle.timer'] as const;
 export const UNIT_NAMES = [...SERVICE_UNITS, ...TIMER_UNITS] as const;
 export type UnitName = (typeof UNIT_NAMES)[number];

@@ -71,9 +71,11 @@ export type ActionInput<N extends ActionName> = z.infer<(typeof ACTION_INPUT_SCH
 export interface ActionRequest {
   action: string;
   input: unknown;
-  source: 'rule' | 'llm' | 'mcp' | 'cli';
+  source: 'rule' | 'llm' | 'mcp' | 'cli' | 'human';
   identity?: string | null;
   incidentId?: string | null;
+  /** Added to the attempt's record `details` (a person's approval: its id, who decided). */
+  audit?: Record<string, unknown>;
 }
 
 export const ActionOutcomeSchema = z.enum(['success', 'failure', 'refused', 'skipped', 'dry_run']);

@@ -22,7 +22,8 @@ export const FindingTypeSchema = z.enum([
 ]);
 export type FindingType = z.infer<typeof FindingTypeSchema>;
 
-export const SourceSchema = z.enum(['rule', 'llm', 'mcp', 'cli']);
+/** Who asked: a playbook, the model, Athena over MCP, the CLI, or a person approving from Telegram (`human`). */
+export const SourceSchema = z.enum(['rule', 'llm', 'mcp', 'cli', 'human']);
 export type Source = z.infer<typeof SourceSchema>;
 
 export const FindingSchema = z.object({

@@ -12,6 +12,7 @@ import { readCycleState } from './cycle-state.js';
 import { afterIncidents, cycleGate, loadStored, persist, publishFleet, withModelFindings } from './cycle-steps.js';
 import { historyPoint, recordBase, routingRecords } from './records.js';
 import { readSilences } from './silences.js';
+import { solicitorConfigured } from '../solicitor/policy.js';
 import type { Runtime } from './runtime.js';
 import type { Thinker } from './think.js';
 
@@ -91,7 +92,9 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   // --- handle incidents: playbooks, alerts, beads, all through the gate ---
   const gate = cycleGate(rt, { snapshot, dryRun, cycleId, log: clog });
   await handleIncidents(
-    { config, snapshot, now: started, minimal, dryRun, run: gate.run, ctxFor: gate.ctxFor, judgement: think, beads: rt.beads, incidents: routed.state.incidents, recurrence: stored.recurrence, record: (r) => registry.append([r]), recordBase: base, warn, wait: dryRun ? undefined : host.sleep },
+    { config, snapshot, now: started, minimal, dryRun, run: gate.run, ctxFor: gate.ctxFor, judgement: think, beads: rt.beads, incidents: routed.state.incidents, recurrence: stored.recurrence, record: (r) => registry.append([r]), recordBase: base, warn, wait: dryRun ? undefined : host.sleep,
+      // The Solicitor (src/solicitor/): loaded only when a decision may need a person.
+      solicit: solicitorConfigured(config) && !dryRun && !minimal ? async (d, o) => (await import('../solicitor/cycle-hook.js')).solicitForDecision({ config, registry, stateDir: paths.stateDir, snapshot, ctx: gate.ctxFor(d), now: () => host.now(), host: snapshot.host }, d, o) : undefined },
     routed.decisions,
     routed.resolved,
   );

@@ -147,7 +147,7 @@ describe('argus install on a temp root', () => {
     expect(existsSync(join(r, 'etc/systemd/system/argus.service'))).toBe(false);
     expect(existsSync(join(r, 'etc/systemd/system/argus.timer'))).toBe(true);
     expect(existsSync(join(r, 'etc/argus/argus.env'))).toBe(true);
-    expect(rec.calls).toEqual([['systemctl', `--root=${r}`, 'disable', '--', 'argus-run.service', 'argus-serve.service', 'argus-chronicle.timer']]);
+    expect(rec.calls).toEqual([['systemctl', `--root=${r}`, 'disable', '--', 'argus-run.service', 'argus-serve.service', 'argus-solicitor.service', 'argus-chronicle.timer']]);
   });
 
   it.skipIf(!hasSystemctl)('install then uninstall through the CLI with a real offline systemctl', async () => {

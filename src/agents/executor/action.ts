@@ -21,7 +21,9 @@ export interface ActionContext {
   /** Filled by the gate from the request: the finding identity and incident this attempt is for, and who asked. */
   identity?: string | null;
   incidentId?: string | null;
-  source?: 'rule' | 'llm' | 'mcp' | 'cli';
+  source?: 'rule' | 'llm' | 'mcp' | 'cli' | 'human';
+  /** Set only for an action a person approved (src/solicitor/): `liftBackoff` lets a retry past exhausted restart backoff. */
+  approval?: { id: string; liftBackoff: boolean };
 }
 
 export interface ActionOutcomeValue {

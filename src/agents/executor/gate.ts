@@ -61,7 +61,9 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
       return verdict('refused', `budget of ${budget.limit} ${action.name} ${per} used`, { budget: budget.limit });
     }
 
-    if (action.rate) {
+    // A person approved a retry past the backoff (source human): the budget still applies, the backoff does not.
+    const backoffLifted = ctx.source === 'human' && ctx.approval?.liftBackoff === true;
+    if (action.rate && !backoffLifted) {
       try {
         const rate = await action.rate(input, ctx);
         if (!rate.allowed) return verdict('skipped', rate.reason || 'rate limited', rate.details ?? {});
@@ -142,7 +144,7 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
         incident_id: incidentId,
         source,
         cycle_id: ctx.cycleId,
-        details: { ...verdict.details, reason, input: safeInput(request.input) },
+        details: { ...verdict.details, ...(request.audit ?? {}), reason, input: safeInput(request.input) },
       };
       try {
         deps.registry.append([record]);

@@ -83,7 +83,13 @@ export const ACTION_TOOL_INFO: Record<ActionName, { title: string; description: 
  * dry-run mode); the gate records every attempt with `call.source`. A refusal or a failure is thrown as a ToolError
  * carrying the structured result, so both faces show it as an error result.
  */
-export function actionTools(gate: Gate, makeCtx: (call: ToolCallContext) => Promise<ActionContext>): ToolDef[] {
+/**
+ * Held for a person (the Solicitor): a request policy does not allow alone but a person may approve becomes an
+ * approval request instead of a refusal; null lets the gate decide as usual.
+ */
+export type HoldForApproval = (action: ActionName, input: unknown, ctx: ActionContext, call: ToolCallContext) => Promise<{ id: string; expiresAt: string } | null>;
+
+export function actionTools(gate: Gate, makeCtx: (call: ToolCallContext) => Promise<ActionContext>, hold?: HoldForApproval): ToolDef[] {
   return (Object.keys(ACTION_INPUT_SCHEMAS) as ActionName[]).map((name) => {
     const info = ACTION_TOOL_INFO[name];
     return defineTool({
@@ -95,6 +101,10 @@ export function actionTools(gate: Gate, makeCtx: (call: ToolCallContext) => Prom
       validatesInput: true,
       async run(input, call) {
         const ctx = await makeCtx(call);
+        const held = hold ? await hold(name, input, ctx, call) : null;
+        if (held) {
+          return { result: 'pending', reason: `pending approval ${held.id}: a person decides on Telegram until ${held.expiresAt}; get_approval tells its state`, details: { approval: held.id, expiresAt: held.expiresAt }, record: null };
+        }
         const result: ActionResult = await gate.run(
           { action: name, input, source: call.source, identity: call.identity ?? null, incidentId: call.incidentId ?? null },
           ctx,

@@ -42,6 +42,11 @@ export interface IncidentPorts {
   recordBase(f: Decision['finding'], incidentId: string | null): Omit<ProblemRecord, 'kind' | 'description' | 'action_taken' | 'action_result' | 'details'>;
   warn(reason: string): void;
   wait?: PlaybookEnv['wait'];
+  /**
+   * The Solicitor (src/solicitor/cycle-hook.ts): put an approvable action the playbook may not take alone to a person;
+   * returns lines for the incident's alert. Absent: nobody is asked (no approvers, dry run, minimal cycle).
+   */
+  solicit?(decision: Decision, outcome: Pick<PlaybookOutcome, 'announce'>): Promise<string[]>;
 }
 
 export async function handleIncidents(p: IncidentPorts, decisions: readonly Decision[], resolved: readonly ResolvedIncident[]): Promise<void> {
@@ -54,6 +59,8 @@ async function handleDecision(p: IncidentPorts, d: Decision): Promise<void> {
   let outcome: Pick<PlaybookOutcome, 'notes' | 'failed' | 'fixable' | 'announce'> = { notes: [], failed: false, fixable: d.kind === 'act', announce: null };
   if (d.kind === 'act' && !p.minimal) outcome = await runPlaybook(d, p.snapshot, p.config, run, { now: () => p.now, wait: p.wait });
   const notes = [...outcome.notes];
+  // --- the Solicitor: ask a person for what the playbook may not do alone (one request per incident and kind) ---
+  if (p.solicit && d.kind === 'act' && !p.minimal) notes.push(...(await p.solicit(d, outcome).catch((e: unknown) => (p.warn(`solicitor for ${d.identity} failed: ${(e as Error).message}`), []))));
   const opens = d.transition === 'opened' ? noteOpening(p.recurrence, d.identity, p.now) : (p.recurrence[d.identity]?.length ?? 0);
   const facts = { transition: d.transition, firstNotice: d.notify && !d.previous, severity: d.finding.severity, failed: outcome.failed, fixable: outcome.fixable, opens, beadOpen: p.beads?.openBead(d.identity) != null };
   const bead = p.minimal ? null : beadReason(facts);

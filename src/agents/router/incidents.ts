@@ -18,6 +18,9 @@ export const IncidentSchema = z.object({
   notices: z.array(z.string()).default([]),
   /** A person was told about this incident at least once (so they get told when it recovers). */
   notified: z.boolean(),
+  /** A person acknowledged it (Telegram /ack): no more reminders; it is still recorded, and still told when worse. */
+  ackedAt: z.string().optional(),
+  ackedBy: z.string().optional(),
   healthyStreak: z.number().int().min(0),
   lastFinding: FindingSchema,
 });

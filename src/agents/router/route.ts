@@ -116,6 +116,8 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
     [transition, want, reason] = ['ongoing', false, 'flapping: notifications held'];
   } else if (step.stopped && notifiable) {
     [transition, want, reason] = ['renotify', true, 'stopped flapping: still a problem'];
+  } else if (inc.ackedAt !== undefined && notifiable) {
+    [transition, want, reason] = ['ongoing', false, `acknowledged by ${inc.ackedBy ?? 'a person'} at ${inc.ackedAt}: no reminders`];
   } else if (notifiable && elapsedSec >= wait) {
     const why = inc.lastNotifiedAt === null ? 'not notified yet' : `reminder ${inc.reminders + 1}: ${formatWait(wait)} since the last message`;
     [transition, want, reason] = ['renotify', true, `still a problem: ${why}`];

@@ -28,6 +28,12 @@ async function makeImprover(loaded: Loaded, io: Parameters<Command>[1]): Promise
   });
 }
 
+async function writeMetricsTextfile(loaded: Loaded, now: Date): Promise<string> {
+  const { metricsOnce } = await import('../../serve/state.js');
+  const { writeTextfile } = await import('../../agents/chronicler/prometheus.js');
+  return writeTextfile(loaded.config.textfileDir!, await metricsOnce(loaded.paths, loaded.config.intervalSec, now));
+}
+
 const chronicle: Command = async (argv, io) => {
   const flags = parseFlags(
     argv,
@@ -68,6 +74,8 @@ const chronicle: Command = async (argv, io) => {
     improve: dryRun ? undefined : await makeImprover(loaded, io),
   });
   const { analysis, written } = result;
+  // The node_exporter textfile (ARGUS_TEXTFILE_DIR): refreshed by the chronicle timer for hosts without `argus serve`.
+  const textfile = loaded.config.textfileDir && !dryRun ? await writeMetricsTextfile(loaded, now) : null;
   if (flags.values.json) {
     io.stdout(`${JSON.stringify({ analysis, docs: written.docs.map(({ path, status, prose }) => ({ path, status, ...(prose ? { prose } : {}) })), commit: written.commit, summary: result.summary }, null, 2)}\n`);
     return EXIT.OK;
@@ -85,6 +93,7 @@ const chronicle: Command = async (argv, io) => {
   ];
   if (result.published) lines.push('', `Daily summary: ${result.published.status} (${result.published.detail})`);
   if (flags.values.commit && !dryRun) lines.push('', `git: ${written.commit.status} (${written.commit.detail})`);
+  if (textfile) lines.push('', `Metrics textfile: ${textfile}`);
   if (analysis.dropped_keys > 0) lines.push('', `note: ${analysis.dropped_keys} keys over the per-map cap were left out`);
   io.stdout(lines.join('\n') + '\n');
   return EXIT.OK;

@@ -143,6 +143,17 @@ const doctor: Command = async (argv, io) => {
     if (enabled !== 'enabled') add('ok', 'argus-serve.service', `installed, ${enabled || 'not enabled'} (the dashboard: \`systemctl enable --now argus-serve.service\`)`);
     else add(active === 'active' ? 'ok' : 'warn', 'argus-serve.service', active === 'active' ? 'enabled, serving on 127.0.0.1:8787 (unless changed)' : `enabled but ${active || 'not running'}: \`journalctl -u argus-serve.service\` says why`);
   }
+  // The Solicitor's listener: wanted when Telegram approvers are configured (src/solicitor/doctor.ts).
+  {
+    const unitPath = '/etc/systemd/system/argus-solicitor.service';
+    const installed = existsSync(unitPath);
+    const state = async (verb: string) => (installed ? (await version('systemctl', [verb, 'argus-solicitor.service'])).stdout.trim() : '');
+    const { solicitorCheck } = await import('../../solicitor/doctor.js');
+    const { ApprovalStore, approvalsDir } = await import('../../state/approvals.js');
+    const pending = new ApprovalStore(approvalsDir(paths.stateDir)).list().filter((a) => a.status === 'pending').length;
+    const check = solicitorCheck(config, { installed, enabled: await state('is-enabled'), active: await state('is-active') }, pending);
+    if (check) add(check.level, check.what, check.detail);
+  }
   try {
     accessSync(paths.registry, constants.R_OK | constants.W_OK);
     add('ok', 'registry', paths.registry);

@@ -17,16 +17,19 @@ const USAGE = commandHelp('install') ?? '';
  * The units the installed service will watch, from its env file (and the JSON file it names): each gets a drop-in
  * that starts a cycle when it fails. An env file that does not validate yet (a fresh template) watches nothing.
  */
-function watchedUnits(root: string, io: CommandIO): string[] {
+function watchedUnits(root: string, io: CommandIO): { watched: string[]; solicitor: boolean } {
   const envFile = root === '/' ? ENV_FILE : join(root, ENV_FILE);
-  if (!existsSync(envFile)) return [];
+  if (!existsSync(envFile)) return { watched: [], solicitor: false };
   try {
     const env = parseEnvFile(readFileSync(envFile, 'utf8'));
     const configPath = env.ARGUS_CONFIG ? (root === '/' ? env.ARGUS_CONFIG : join(root, env.ARGUS_CONFIG)) : undefined;
-    return loadConfig({ env, cwd: root, configPath }).config.services.map(withUnitType);
+    const { config } = loadConfig({ env, cwd: root, configPath });
+    // The Solicitor runs when someone can answer it: a bot, a chat and at least one approver.
+    const solicitor = Boolean(config.telegram.botToken && config.telegram.chatId && config.telegram.approvers.length);
+    return { watched: config.services.map(withUnitType), solicitor };
   } catch (error) {
     io.stderr(`argus: watched services unknown (${(error as Error).message}): no recovery drop-ins written; fix ${envFile} and run install again\n`);
-    return [];
+    return { watched: [], solicitor: false };
   }
 }
 
@@ -75,8 +78,8 @@ const install: Command = async (argv, io) => {
     return EXIT.FAILED;
   }
 
-  const watched = watchedUnits(root, io);
-  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true, watched, serve: v.serve === true });
+  const { watched, solicitor } = watchedUnits(root, io);
+  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true, watched, serve: v.serve === true, solicitor });
   io.stdout(`argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`);
   if (dryRun) for (const p of problems) io.stdout(`  warning: ${p}\n`);
   const failed = await runPlan(steps, dryRun, io);

@@ -19,6 +19,8 @@ export async function buildMcpDeps(loaded: Loaded, log: Log): Promise<ToolRegist
   const { defaultSafelist } = await import('../../agents/executor/actions/clean-disk.js');
   const { readSnapshot } = await import('../../agents/rca/read-tools/deps.js');
   const { buildToolRegistry } = await import('../../orchestrator/tool-registry.js');
+  const { ApprovalStore, approvalsDir } = await import('../../state/approvals.js');
+  const { holdForApproval, getApprovalTool } = await import('../../solicitor/mcp.js');
   const runtime = await createRuntime(config, paths, { log });
   const notifier = createNotifier(config, paths, runtime.host, log);
   const makeCtx = async (call: ToolCallContext): Promise<ActionContext> => ({
@@ -36,6 +38,11 @@ export async function buildMcpDeps(loaded: Loaded, log: Log): Promise<ToolRegist
     makeCtx,
     deps: { host: runtime.host, config, paths, registry: runtime.registry, log },
     readOptions: { diskRoots: defaultSafelist(paths).map((r) => r.path) },
+    // The Solicitor: a restart a person may approve answers "pending approval <id>"; get_approval reads it.
+    approvals: (() => {
+      const store = new ApprovalStore(approvalsDir(paths.stateDir));
+      return { hold: holdForApproval({ store, registry: runtime.registry, host: config.hostname ?? runtime.host.hostname() }), tools: [getApprovalTool(store)] };
+    })(),
   });
 }
 

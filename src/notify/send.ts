@@ -2,6 +2,7 @@
 // retried within the time budget; HTML Telegram cannot parse is resent as plain text; every other answer classified.
 // The one sendMessage client: the cycle's delivery (telegram.ts) and direct self-alerts (direct.ts) both use it.
 import type { Chunk } from './format.js';
+import { postBot, redactToken } from './bot-http.js';
 import { NoTurnError, type TelegramPacer } from './pace.js';
 
 export interface TelegramTarget {
@@ -52,34 +53,14 @@ const retrySeconds = (value: unknown): number => {
 };
 
 async function post(ctx: SendContext, text: string, html: boolean, timeoutMs: number): Promise<Attempt> {
-  const { botToken, chatId, apiBase } = ctx.target;
-  /** The token is in the URL: no text that leaves this module may contain it. */
-  const redact = (value: string): string => (botToken ? value.split(botToken).join('[redacted]') : value);
-  const body: Record<string, unknown> = { chat_id: chatId, text, disable_web_page_preview: true };
+  const body: Record<string, unknown> = { chat_id: ctx.target.chatId, text, disable_web_page_preview: true };
   if (html) body.parse_mode = 'HTML';
-  let response: Response;
-  let payload: { ok?: boolean; description?: string; parameters?: { retry_after?: number } } = {};
-  try {
-    response = await ctx.fetch(`${apiBase.replace(/\/+$/, '')}/bot${botToken}/sendMessage`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs))), // an integer, or it throws
-    });
-    const raw = await response.text();
-    try {
-      payload = JSON.parse(raw) as typeof payload;
-    } catch {
-      payload = { description: raw.slice(0, 200) };
-    }
-  } catch (error) {
-    const name = (error as Error).name;
-    const detail = name === 'TimeoutError' || name === 'AbortError' ? 'request timed out' : `network error: ${(error as Error).message}`;
-    return { kind: 'transient', detail: redact(detail), status: 0 };
-  }
-  const description = redact(String(payload.description ?? ''));
-  if (response.ok && payload.ok !== false) return { kind: 'ok' };
-  const status = response.status;
+  const r = await postBot(ctx.fetch, ctx.target, 'sendMessage', body, timeoutMs);
+  if (r.kind === 'network') return { kind: 'transient', detail: r.detail, status: 0 };
+  const { payload } = r;
+  const description = redactToken(ctx.target, String(payload.description ?? ''));
+  if (r.httpOk && payload.ok !== false) return { kind: 'ok' };
+  const status = r.status;
   if (status === 429) return { kind: 'retry_after', seconds: retrySeconds(payload.parameters?.retry_after) };
   if (status >= 500) return { kind: 'transient', detail: `Telegram answered ${status}`, status };
   if (status === 401) return { kind: 'config', detail: 'Telegram rejected the bot token (401): check TELEGRAM_BOT_TOKEN', status };

@@ -3,6 +3,7 @@
 // 429 holds that chat; the token travels in the URL and never in a returned text. Never throws.
 import { z } from 'zod';
 import type { TelegramPacer } from './pace.js';
+import { postBot, redactToken } from './bot-http.js';
 import type { TelegramTarget } from './send.js';
 
 export type BotResult<T> =
@@ -36,32 +37,12 @@ export interface InlineButton {
 
 /** One Bot API method call, classified like send.ts classifies sendMessage. */
 export async function callBotApi<T>(options: Pick<BotApiOptions, 'fetch' | 'target'>, method: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<BotResult<T>> {
-  const { botToken, apiBase } = options.target;
-  const redact = (value: string): string => (botToken ? value.split(botToken).join('[redacted]') : value);
-  let response: Response;
-  let payload: { ok?: boolean; result?: unknown; description?: string; parameters?: { retry_after?: number } } = {};
-  try {
-    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
-    response = await options.fetch(`${apiBase.replace(/\/+$/, '')}/bot${botToken}/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    const raw = await response.text();
-    try {
-      payload = JSON.parse(raw) as typeof payload;
-    } catch {
-      payload = { description: raw.slice(0, 200) };
-    }
-  } catch (error) {
-    const name = (error as Error).name;
-    const detail = name === 'TimeoutError' || name === 'AbortError' ? 'request timed out or was cut' : `network error: ${(error as Error).message}`;
-    return { ok: false, kind: 'transient', status: 0, detail: redact(detail) };
-  }
-  if (response.ok && payload.ok !== false) return { ok: true, result: payload.result as T };
-  const status = response.status;
-  const description = redact(String(payload.description ?? '')).slice(0, 300);
+  const r = await postBot(options.fetch, options.target, method, body, timeoutMs, signal);
+  if (r.kind === 'network') return { ok: false, kind: 'transient', status: 0, detail: r.detail };
+  const { payload } = r;
+  if (r.httpOk && payload.ok !== false) return { ok: true, result: payload.result as T };
+  const status = r.status;
+  const description = redactToken(options.target, String(payload.description ?? '')).slice(0, 300);
   if (status === 429) {
     const n = Number(payload.parameters?.retry_after);
     return { ok: false, kind: 'transient', status, detail: `rate limited (${description})`, retryAfterSec: Number.isFinite(n) && n > 0 ? n : 1 };

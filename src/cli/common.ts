@@ -75,3 +75,12 @@ export async function cycleRuntime(io: CommandIO, configPath: string | undefined
   const rt = await createRuntime(loaded.config, loaded.paths, { log });
   return { loaded, log, rt, runGuardedCycle };
 }
+
+/** `--port`: a whole number 0–65535 (default 8787); null after saying why on stderr (a usage error). */
+export function parsePort(text: string | undefined, io: CommandIO, usage: string): number | null {
+  const raw = text ?? '8787';
+  const port = Number(raw);
+  if (/^\d+$/.test(raw) && port <= 65535) return port;
+  io.stderr(`argus: --port must be a number 0–65535\n${usage}`);
+  return null;
+}

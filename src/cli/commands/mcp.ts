@@ -3,7 +3,7 @@ import type { ActionContext } from '../../agents/executor/action.js';
 import type { Log } from '../../log.js';
 import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
 import { EXIT, type Command, type CommandIO } from '../command.js';
-import { commandLog, loadOrExplain, parseFlags, type Loaded } from '../common.js';
+import { commandLog, loadOrExplain, parseFlags, parsePort, type Loaded } from '../common.js';
 
 const USAGE = 'usage: argus mcp [--dry-run] [--http [--port 8787] [--host 127.0.0.1] [--allowed-host NAME]...] [--config FILE]\n';
 
@@ -64,11 +64,8 @@ const mcp: Command = async (argv, io) => {
     io.stderr(USAGE);
     return EXIT.OK;
   }
-  const port = Number(flags.values.port ?? '8787');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr(`argus: --port must be a number 0–65535\n${USAGE}`);
-    return EXIT.USAGE;
-  }
+  const port = parsePort(flags.values.port, io, USAGE);
+  if (port === null) return EXIT.USAGE;
   if (flags.values.http && !io.env.ARGUS_MCP_TOKEN) {
     io.stderr('argus: --http needs ARGUS_MCP_TOKEN (a secret of at least 16 characters; put it in the environment file)\n');
     return EXIT.USAGE;

@@ -2,7 +2,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolRegistry } from '../../tools/tool.js';
 import { EXIT, type Command } from '../command.js';
-import { commandEnv, commandLog, loadOrExplain, parseFlags } from '../common.js';
+import { commandEnv, commandLog, loadOrExplain, parseFlags, parsePort } from '../common.js';
 
 const USAGE = 'usage: argus serve [--host 127.0.0.1] [--port 8787] [--allowed-host NAME]... [--dry-run] [--read-only] [--config FILE]\n';
 
@@ -24,11 +24,8 @@ const serve: Command = async (argv, io) => {
     io.stderr(USAGE);
     return EXIT.OK;
   }
-  const port = Number(flags.values.port ?? '8787');
-  if (!/^\d+$/.test(flags.values.port ?? '8787') || port > 65535) {
-    io.stderr(`argus: --port must be a number 0–65535\n${USAGE}`);
-    return EXIT.USAGE;
-  }
+  const port = parsePort(flags.values.port, io, USAGE);
+  if (port === null) return EXIT.USAGE;
   const loaded = loadOrExplain(io, flags.values.config, flags.values['dry-run'] ? { dryRun: true } : {});
   if (typeof loaded === 'number') return loaded;
   const token = commandEnv(io).env.ARGUS_MCP_TOKEN || null;

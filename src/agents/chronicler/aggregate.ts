@@ -66,7 +66,10 @@ export async function aggregate(input: AggregateInput): Promise<Analysis> {
     outcomes: outcomes.rows(),
     timings: incidents.timingRows(),
     hotspots: hotspots(problems.counts()),
-    problems: problems.summaries(),
+    problems: problems.summaries().map((p) => {
+      const { closed, outcomes, stillOpen } = incidents.byIdentity(p.identity);
+      return { ...p, closed, closed_outcomes: outcomes, still_open: stillOpen };
+    }),
     incidents: incidents.incidents(),
     dropped_keys: problems.dropped + incidents.dropped + outcomes.dropped + trends.dropped,
   };

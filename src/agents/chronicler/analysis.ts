@@ -79,6 +79,53 @@ export const DayRowSchema = z.object({
 });
 export type DayRow = z.infer<typeof DayRowSchema>;
 
+/** The same observation seen several times, said once: first and last time, how many times. */
+export const EvidenceRowSchema = z.object({ description: z.string(), first: z.string(), last: z.string(), count: z.number().int() });
+export type EvidenceRow = z.infer<typeof EvidenceRowSchema>;
+
+/** What a root-cause analysis record (`kind: "rca"`) said: deterministic or model, with its causes and confidence. */
+export const RcaNoteSchema = z.object({
+  ts: z.string(),
+  source: z.string(),
+  verdict: z.string(),
+  summary: z.string().nullable(),
+  causes: z.array(z.object({ cause: z.string(), confidence: z.number().nullable(), evidence: z.array(z.string()) })),
+});
+export type RcaNote = z.infer<typeof RcaNoteSchema>;
+
+/** How a closed incident ended, for "what has worked before". */
+export const IncidentBriefSchema = z.object({
+  incident_id: z.string(),
+  opened: z.string(),
+  resolved: z.string(),
+  duration_s: z.number(),
+  /** The last automatic fix that succeeded before it resolved (`restart_service`, `clean_disk`, `kill_pid`, `kill_tmux`), or null. */
+  fixed_by: z.string().nullable(),
+  /** Automatic attempts (successful or not, skipped ones excluded). */
+  attempts: z.number().int(),
+  gave_up: z.boolean(),
+  bead_ids: z.array(z.string()),
+  cause: z.string().nullable(),
+});
+export type IncidentBrief = z.infer<typeof IncidentBriefSchema>;
+
+/** Facts known from the detections, used to print commands that run as printed (no placeholders). */
+export const KnownFactsSchema = z.object({
+  unit: z.string().optional(),
+  /** The service rule's latest condition: failed, died, crash-loop, not-found. */
+  condition: z.string().optional(),
+  url: z.string().optional(),
+  probe: z.string().optional(),
+  /** A probe's own unit (`probes[].service`). */
+  service: z.string().optional(),
+  mount: z.string().optional(),
+  /** The process named by the latest detection (memory hog, orphan). */
+  process: z.string().optional(),
+  pid: z.number().int().optional(),
+  cmdline: z.string().optional(),
+});
+export type KnownFacts = z.infer<typeof KnownFactsSchema>;
+
 /** One problem kind (identity) seen in the window: what a runbook is written from. */
 export const ProblemSummarySchema = z.object({
   identity: z.string(),
@@ -95,10 +142,28 @@ export const ProblemSummarySchema = z.object({
   actions: z.record(z.string(), ResultCountsSchema),
   days: z.array(DayRowSchema),
   evidence: EvidenceListSchema,
+  /** The evidence with repeats folded: the latest EVIDENCE_MAX distinct descriptions. */
+  evidence_rows: z.array(EvidenceRowSchema),
+  known: KnownFactsSchema,
+  /** Closed incidents of this identity (the latest INCIDENTS_MAX), oldest first. */
+  closed: z.array(IncidentBriefSchema),
+  /** How every closed incident of the window ended (not only the kept ones): `gave_up`, a fix's name, or `none`. */
+  closed_outcomes: z.record(z.string(), z.number().int()),
+  /** Incidents still open at the end of the window. */
+  still_open: z.number().int(),
+  /** The latest root-cause analyses of this identity (distinct summaries). */
+  rca: z.array(RcaNoteSchema),
 });
 export type ProblemSummary = z.infer<typeof ProblemSummarySchema>;
 
-export const TimelineEntrySchema = z.object({ ts: z.string(), kind: z.string(), text: z.string() });
+export const TimelineEntrySchema = z.object({
+  ts: z.string(),
+  kind: z.string(),
+  text: z.string(),
+  /** The same event seen again in later cycles: how many times in all, and the last time. */
+  repeats: z.number().int().optional(),
+  until: z.string().optional(),
+});
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 
 /** A closed incident worth a post-mortem (escalated, failed remediation, or long open). */
@@ -114,11 +179,15 @@ export const IncidentSummarySchema = z.object({
   duration_min: z.number(),
   reasons: z.array(z.enum(['escalated', 'failed_remediation', 'long_outage'])),
   cause: z.string().nullable(),
+  /** The root-cause analysis records of the incident (deterministic and model), latest last. */
+  rca: z.array(RcaNoteSchema),
+  /** Time from the first detection to the opening, seconds (null when the detection was not in the window). */
+  detect_s: z.number().nullable(),
   first_description: z.string(),
   detections: z.number().int(),
   timeline: z.array(TimelineEntrySchema),
   timeline_count: z.number().int(),
-  actions: z.array(z.object({ ts: z.string(), action: z.string(), result: z.string(), source: z.string(), bead_id: z.string().nullable() })),
+  actions: z.array(z.object({ ts: z.string(), action: z.string(), result: z.string(), source: z.string(), bead_id: z.string().nullable(), detail: z.string().optional() })),
   bead_ids: z.array(z.string()),
 });
 export type IncidentSummary = z.infer<typeof IncidentSummarySchema>;
@@ -169,3 +238,5 @@ export const AnalysisSchema = z.object({
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
 export const EVIDENCE_MAX = 10;
+export const INCIDENTS_MAX = 20;
+export const RCA_MAX = 5;

@@ -1,5 +1,7 @@
 // The chronicle run: aggregate the window, write the docs, build the daily summary and publish it once a day.
+import { dirname } from 'node:path';
 import { aggregate, type AggregateInput } from './aggregate.js';
+import { buildIndex, readIndex, runbookIndexPath, writeIndex } from './knowledge.js';
 import type { Analysis } from './analysis.js';
 import { buildDailySummary, publishDaily, type DailySummary, type PublishDailyResult, type PublishSummary } from './summary.js';
 import { writeDocs, type Exec, type ImproveDoc, type WriteDocsResult } from './write-docs.js';
@@ -32,7 +34,12 @@ export async function runChronicle(input: ChronicleInput): Promise<ChronicleResu
     exec: input.exec,
     ...(input.improve ? { improve: input.improve } : {}),
   });
-  const summary = buildDailySummary(analysis, input.until.toISOString().slice(0, 10));
+  // The runbooks as data for the next diagnosis (get_runbook): beside chronicle_state.json, in the state dir.
+  if (input.statePath && !input.dryRun) {
+    const path = runbookIndexPath(dirname(input.statePath));
+    writeIndex(path, buildIndex(analysis, input.outDir, readIndex(path)));
+  }
+  const summary = buildDailySummary(analysis, input.until.toISOString().slice(0, 10), written.docs);
   const published =
     input.publish && input.statePath && !input.dryRun ? await publishDaily({ statePath: input.statePath, summary, publish: input.publish }) : null;
   return { analysis, written, summary, published };

@@ -42,6 +42,8 @@ class Facts {
     rest = rest.replace(CLOCK, (_m, hm: string) => (this.clocks.add(hm), ' '));
     for (const m of s.matchAll(CODE_SPAN)) this.strings.add(m[1]!);
     for (const m of s.matchAll(NAME)) this.strings.add(m[0]);
+    // The check removes dates before it reads names (`2024-05-08-inc-1.md` is read as `-inc-1.md`): so does this.
+    for (const m of rest.matchAll(NAME)) this.strings.add(m[0]);
     for (const m of rest.matchAll(NUMBER)) this.addNumber(Number(m[0]));
   }
 

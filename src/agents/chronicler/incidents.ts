@@ -1,7 +1,8 @@
 // Incident tracking over the stream: time to detect / recover per type, post-mortem candidates, clusters.
 import type { ProblemRecord } from '../../model/record.js';
-import type { AggregateOptions, IncidentSummary, Pattern, TimelineEntry, Timing } from './analysis.js';
+import { INCIDENTS_MAX, RCA_MAX, type AggregateOptions, type IncidentBrief, type IncidentSummary, type Pattern, type RcaNote, type TimelineEntry, type Timing } from './analysis.js';
 import { BoundedMap, EvidenceBuffer, cmp, detailString, parseAction, round } from './util.js';
+import { FIXES, actionDetail, actionWords, durationWords, rcaNote, rcaSourceWords, resultWords } from './words.js';
 
 const TIMELINE_MAX = 40;
 const ACTIONS_MAX = 20;
@@ -28,9 +29,14 @@ interface IncAcc {
   escalated: boolean;
   failed: boolean;
   cause: string | null;
+  rca: RcaNote[];
+  detectS: number | null;
   firstDescription: string;
   detections: number;
   beads: Set<string>;
+  fixedBy: string | null;
+  attempts: number;
+  gaveUp: boolean;
 }
 
 interface TimingAcc {
@@ -48,16 +54,22 @@ export class IncidentTracker {
   private readonly kept: IncidentSummary[] = [];
   private readonly timings = new Map<string, TimingAcc>();
   private readonly hours: BoundedMap<string, Set<string>>;
+  /** identity → the key of its open incident: `rca` records carry no incident id. */
+  private readonly openOf = new Map<string, string>();
+  private readonly briefs: BoundedMap<string, IncidentBrief[]>;
+  private readonly outcomes: BoundedMap<string, Record<string, number>>;
   private keptDropped = 0;
 
   constructor(private readonly options: AggregateOptions) {
     this.episodes = new BoundedMap(options.maxKeys);
     this.open = new BoundedMap(options.maxKeys);
     this.hours = new BoundedMap(options.maxKeys);
+    this.briefs = new BoundedMap(options.maxKeys);
+    this.outcomes = new BoundedMap(options.maxKeys);
   }
 
   get dropped(): number {
-    return this.episodes.dropped + this.open.dropped + this.hours.dropped + this.keptDropped;
+    return this.episodes.dropped + this.open.dropped + this.hours.dropped + this.briefs.dropped + this.keptDropped;
   }
 
   add(r: ProblemRecord, ms: number): void {
@@ -78,7 +90,9 @@ export class IncidentTracker {
         ep.openedAt = ms;
       }
       const inc = this.open.upsert(incidentKey, () => newIncident(incidentKey, r, ms));
+      if (inc) this.openOf.set(r.identity, incidentKey);
       if (inc && ep && ep.firstDetection !== null) {
+        inc.detectS = round((ms - ep.firstDetection) / 1000, 0);
         inc.detections = ep.detections;
         inc.firstDescription = ep.firstDescription;
         inc.timelineCount++;
@@ -87,15 +101,18 @@ export class IncidentTracker {
       const set = this.hours.upsert(new Date(ms).toISOString().slice(0, 13), () => new Set());
       if (set && set.size < CLUSTER_SET_MAX) set.add(r.identity);
     }
-    const inc = incidentKey ? this.open.map.get(incidentKey) : undefined;
+    // An `rca` record has no incident id: it belongs to the identity's open incident.
+    const key = r.incident_id ?? (r.identity ? (this.openOf.get(r.identity) ?? r.identity) : null);
+    const inc = key ? this.open.map.get(key) : undefined;
     if (inc) this.attach(inc, r, transition);
     if (r.kind === 'transition' && transition === 'resolved' && r.identity) {
       this.episodes.map.delete(r.identity);
-      if (inc && incidentKey) {
+      if (inc && key) {
         const t = this.timing(inc.type);
         t.recoverN++;
         t.recoverSum += (ms - inc.openedMs) / 1000;
-        this.open.map.delete(incidentKey);
+        this.open.map.delete(key);
+        if (this.openOf.get(r.identity) === key) this.openOf.delete(r.identity);
         this.close(inc, r.ts, ms);
       }
     }
@@ -108,16 +125,32 @@ export class IncidentTracker {
       inc.detections++;
       return;
     }
+    const note = rcaNote(r);
+    if (note) {
+      if (note.summary) inc.cause = note.summary;
+      inc.rca.push(note);
+      if (inc.rca.length > RCA_MAX) inc.rca.shift();
+      this.push(inc, { ts: r.ts, kind: 'diagnosis', text: `${rcaSourceWords(note.source)}: ${note.verdict === 'cause_found' ? note.summary ?? 'cause found' : `cause ${note.verdict}${note.summary ? ` (${note.summary})` : ''}`}` });
+      return;
+    }
     const cause = detailString(r.details, 'cause', 'rca_cause', 'diagnosis');
     const isRca = cause !== null && (r.type === 'rca' || r.kind === 'decision' || r.details.rca !== undefined);
     if (isRca) inc.cause = cause;
     let text = r.description;
-    if (r.kind === 'transition') text = `${transition ?? 'transition'}: ${r.description}`;
+    if (r.kind === 'transition') text = transitionWords(transition, r, inc.openedMs);
     if (r.kind === 'action' && r.action_taken) {
       const { action } = parseAction(r.action_taken);
-      text = `${r.action_taken} → ${r.action_result ?? 'unknown'} (${r.source})`;
+      const result = r.action_result ?? 'unknown';
+      const detail = action === 'alert' ? (alertSaid(r.details) ?? actionDetail(r.description)) : actionDetail(r.description);
+      text = `${actionWords(r.action_taken)}: ${resultWords(result)}${detail ? ` — ${detail}` : ''}${r.source === 'rule' ? '' : ` (by ${r.source})`}`;
       if (inc.actions.length < ACTIONS_MAX)
-        inc.actions.push({ ts: r.ts, action: r.action_taken, result: r.action_result ?? 'unknown', source: r.source, bead_id: r.bead_id });
+        inc.actions.push({ ts: r.ts, action: r.action_taken, result, source: r.source, bead_id: r.bead_id, ...(detail ? { detail } : {}) });
+      if (FIXES.has(action) && (result === 'success' || result === 'failure')) {
+        inc.attempts++;
+        if (result === 'success') inc.fixedBy = action;
+      }
+      if (result === 'skipped' && r.details.exhausted === true) inc.gaveUp = true;
+      if (action === 'alert' && detail && /Gave up|Cleaning was not enough/.test(detail)) inc.gaveUp = true;
       if (r.action_result === 'failure') inc.failed = true;
       if (action === 'create_bead' || r.bead_id) inc.escalated = true;
     }
@@ -126,12 +159,43 @@ export class IncidentTracker {
       if (decision === 'escalate') inc.escalated = true;
       text = isRca ? `cause named: ${cause}` : `decision${decision ? ` ${decision}` : ''}: ${r.description}`;
     }
+    this.push(inc, { ts: r.ts, kind: r.kind, text });
+  }
+
+  /** A timeline entry; the same event again (a restart skipped by the backoff every cycle) is folded into its first line. */
+  private push(inc: IncAcc, e: TimelineEntry): void {
     inc.timelineCount++;
-    if (inc.timeline.length < TIMELINE_MAX) inc.timeline.push({ ts: r.ts, kind: r.kind, text });
+    const last = inc.timeline.find((t) => t.kind === e.kind && t.text === e.text);
+    if (last) {
+      last.repeats = (last.repeats ?? 1) + 1;
+      last.until = e.ts;
+      return;
+    }
+    if (inc.timeline.length < TIMELINE_MAX) inc.timeline.push(e);
   }
 
   private close(inc: IncAcc, resolvedTs: string, ms: number): void {
     const duration = (ms - inc.openedMs) / 1000;
+    const counts = this.outcomes.upsert(inc.identity, () => ({}));
+    if (counts) {
+      const key = inc.gaveUp ? 'gave_up' : (inc.fixedBy ?? 'none');
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    const list = this.briefs.upsert(inc.identity, () => []);
+    if (list) {
+      list.push({
+        incident_id: inc.id,
+        opened: inc.opened,
+        resolved: resolvedTs,
+        duration_s: round(duration, 0),
+        fixed_by: inc.fixedBy,
+        attempts: inc.attempts,
+        gave_up: inc.gaveUp,
+        bead_ids: [...inc.beads].sort(),
+        cause: inc.cause,
+      });
+      if (list.length > INCIDENTS_MAX) list.shift();
+    }
     const reasons: IncidentSummary['reasons'] = [];
     if (inc.escalated) reasons.push('escalated');
     if (inc.failed) reasons.push('failed_remediation');
@@ -152,6 +216,8 @@ export class IncidentTracker {
       duration_min: round(duration / 60, 1),
       reasons,
       cause: inc.cause,
+      rca: inc.rca,
+      detect_s: inc.detectS,
       first_description: inc.firstDescription,
       detections: inc.detections,
       timeline: [...inc.timeline].sort((a, b) => cmp(a.ts, b.ts)),
@@ -165,6 +231,13 @@ export class IncidentTracker {
     let t = this.timings.get(type);
     if (!t) this.timings.set(type, (t = { detectN: 0, detectSum: 0, recoverN: 0, recoverSum: 0 }));
     return t;
+  }
+
+  /** Closed incidents per identity (oldest first) and how many are still open, for the runbooks. */
+  byIdentity(identity: string): { closed: IncidentBrief[]; outcomes: Record<string, number>; stillOpen: number } {
+    let stillOpen = 0;
+    for (const inc of this.open.map.values()) if (inc.identity === identity) stillOpen++;
+    return { closed: this.briefs.map.get(identity) ?? [], outcomes: { ...(this.outcomes.map.get(identity) ?? {}) }, stillOpen };
   }
 
   incidents(): IncidentSummary[] {
@@ -225,8 +298,38 @@ function newIncident(id: string, r: ProblemRecord, ms: number): IncAcc {
     escalated: false,
     failed: false,
     cause: null,
+    rca: [],
+    detectS: null,
     firstDescription: r.description,
     detections: 0,
     beads: new Set(),
+    fixedBy: null,
+    attempts: 0,
+    gaveUp: false,
   };
+}
+
+/** What an alert told a person: its first line and its announcements (❗), without the icon. */
+function alertSaid(details: Record<string, unknown>): string | undefined {
+  const input = details.input as { message?: unknown } | undefined;
+  if (typeof input?.message !== 'string') return undefined;
+  const lines = input.message.split(/\n|\\u000a/);
+  const said = [lines[0], ...lines.slice(1).filter((l) => l.startsWith('❗'))].filter((l): l is string => !!l);
+  return said.map((l) => l.replace(/^(?:🔴|⚠️|ℹ️|❗|✅)\s*/u, '').replace(/…\(\+\d+ chars\)$/, '…')).join(' / ');
+}
+
+/** A transition as a person reads it: "incident opened", "resolved after 35 min". */
+function transitionWords(transition: string | null, r: ProblemRecord, openedMs: number): string {
+  switch (transition) {
+    case 'opened':
+      return 'incident opened';
+    case 'resolved':
+      return `resolved after ${durationWords((Date.parse(r.ts) - openedMs) / 1000)}`;
+    case 'bead_closed':
+      return `bead ${r.bead_id ?? ''} closed`.replace('  ', ' ');
+    case 'flapping':
+      return 'flapping: notifications held until it settles';
+    default:
+      return `${transition ?? 'transition'}: ${r.description}`;
+  }
 }

@@ -1,7 +1,11 @@
-// The post-mortem draft template: one markdown document per closed incident worth one, deterministic.
-import type { IncidentSummary, Pattern } from './analysis.js';
+// The post-mortem draft template: one markdown document per closed incident worth one (a person was needed, a fix
+// failed, or it lasted long): impact, cause from the RCA records, timeline, what was done, what would prevent it.
+import type { IncidentSummary, Pattern, RcaNote } from './analysis.js';
+import { runbookPath } from './doc-paths.js';
 import { bullets, cell, code, humanBlock, table } from './markdown.js';
-import { slug } from './util.js';
+import { actionWords, durationWords, minuteOf, rcaSourceWords, resultWords } from './words.js';
+
+export { postmortemPath } from './doc-paths.js';
 
 const REASON_TEXT: Record<IncidentSummary['reasons'][number], string> = {
   escalated: 'escalated to a person',
@@ -9,46 +13,99 @@ const REASON_TEXT: Record<IncidentSummary['reasons'][number], string> = {
   long_outage: 'open longer than the long-outage threshold',
 };
 
-export function postmortemPath(i: IncidentSummary): string {
-  return `postmortems/${i.opened.slice(0, 10)}-${slug(i.incident_id)}.md`;
+const VERDICT_TEXT: Record<string, string> = {
+  cause_found: 'cause found',
+  unknown: 'cause unknown',
+  healthy: 'found nothing wrong',
+};
+
+/** One RCA record in words: who said it, what, how sure, on what evidence. */
+export function rcaLines(r: RcaNote): string[] {
+  const head = `${rcaSourceWords(r.source)} at ${minuteOf(r.ts)} UTC, ${VERDICT_TEXT[r.verdict] ?? r.verdict}${r.summary ? `: ${cell(r.summary)}` : '.'}`;
+  const causes = r.causes.map(
+    (c) => `  - ${cell(c.cause)}${c.confidence !== null ? ` (confidence ${Math.round(c.confidence * 100)} %)` : ''}${c.evidence.length ? `; evidence: ${c.evidence.map(code).join(', ')}` : ''}`,
+  );
+  return [`- ${head}`, ...causes];
+}
+
+/** The cause as the draft states it: the latest analysis that found one, else "unknown" said plainly. */
+export function causeSection(i: IncidentSummary): string {
+  if (i.rca.length === 0 && i.cause) return `${cell(i.cause)}\n`;
+  if (i.rca.length === 0) return '**Unknown.** No diagnosis was recorded for this incident: find the cause and write it in the notes.\n';
+  const found = [...i.rca].reverse().find((r) => r.verdict === 'cause_found' && r.summary);
+  const lead = found ? `**${cell(found.summary!)}** (${rcaSourceWords(found.source)})` : '**Unknown.** The diagnosis did not name a cause.';
+  return [lead, '', ...i.rca.flatMap(rcaLines), ''].join('\n');
+}
+
+/** Advice tied to what happened: a unit Argus could not restart, restarts that only hid a crash, a disk cleaned in vain. */
+function prevention(i: IncidentSummary): string[] {
+  const restarts = i.actions.filter((a) => a.action.startsWith('restart_service:'));
+  const cleaned = i.actions.some((a) => a.action.startsWith('clean_disk'));
+  const gaveUp = i.timeline.some((t) => /Gave up|Cleaning was not enough/.test(t.text));
+  const out: string[] = [];
+  if (i.type === 'service' && restarts.length === 0)
+    out.push(`Argus did not restart it: if a restart is a safe first aid for ${code(i.identity.slice(i.identity.indexOf(':') + 1))}, add it to the restart allowlist so the next one is fixed in minutes.`);
+  if (i.type === 'service' && gaveUp) out.push('Restarts came up and died again: fix what the journal shows before relying on restarts.');
+  if (i.type === 'disk' && cleaned && gaveUp) out.push('Cleaning the safelist was not enough: cap or rotate what grows (the files the alert named), or grow the filesystem.');
+  return out;
 }
 
 export function renderPostmortem(i: IncidentSummary, patterns: readonly Pattern[]): string {
   const related = patterns.filter((p) => p.identity === i.identity);
-  const failed = i.actions.filter((a) => a.result === 'failure');
+  const failed = [...new Set(i.actions.filter((a) => a.result === 'failure').map((a) => actionWords(a.action)))];
+  const found = i.rca.some((r) => r.verdict === 'cause_found') || (i.rca.length === 0 && i.cause !== null);
+  const runbook = runbookPath(i.identity);
   const followUps = [
-    ...(i.cause ? [] : ['Find and write down the root cause (no RCA was recorded).']),
-    ...failed.map((a) => `Find why ${code(a.action)} failed and fix the playbook or its target.`),
-    ...related.map((p) => `${p.title}: ${p.recommendation}`),
-    `Update the runbook of ${code(i.identity)} with what was learned.`,
+    ...(found ? [] : ['Find and write down the cause (no diagnosis named one).']),
+    ...prevention(i),
+    ...failed.map((a) => `Find why "${cell(a)}" failed and fix its target or the playbook.`),
+    ...related.map((p) => `${cell(p.title)}: ${cell(p.recommendation)}`),
+    `Add what was learned to the notes of the runbook ([${cell(runbook.slice('runbooks/'.length))}](../${runbook})).`,
   ];
+  const fixes = i.actions.filter((a) => a.result !== 'skipped');
+  const skipped = i.actions.length - fixes.length;
   const out: string[] = [];
   out.push(`# Post-mortem: ${cell(i.identity)} (${i.opened.slice(0, 10)})`, '');
   out.push('<!-- Draft generated by argus chronicle from the registry. Edit only the notes section: the rest is rewritten. -->', '');
   out.push(
     table(
-      ['Field', 'Value'],
+      ['', ''],
       [
         ['Incident', code(i.incident_id)],
-        ['Identity', code(i.identity)],
-        ['Type', i.type],
+        ['What was wrong', i.first_description],
         ['Worst severity', i.severity],
-        ['Opened', i.opened],
-        ['Resolved', i.resolved],
-        ['Duration', `${i.duration_min} min`],
+        ['Opened (UTC)', minuteOf(i.opened)],
+        ['Resolved (UTC)', minuteOf(i.resolved)],
+        ['Impact', `${cell(i.identity)} was in trouble for ${durationWords(i.duration_s)} (${i.detections} detection${i.detections === 1 ? '' : 's'} while open)`],
+        ['Time to detect', i.detect_s === null ? 'not known (the first detection is outside the window)' : durationWords(i.detect_s)],
+        ['Time to recover', durationWords(i.duration_s)],
         ['Why a post-mortem', i.reasons.map((r) => REASON_TEXT[r]).join('; ')],
         ['Beads', i.bead_ids.map(code).join(', ') || 'none'],
       ],
     ),
   );
-  out.push('## Summary', '', `First detected as: "${cell(i.first_description)}". Detections while open: ${i.detections}.`, '');
-  out.push('## Cause', '', i.cause ? cell(i.cause) : '_No root-cause analysis was recorded for this incident._', '');
+  out.push('## Cause', '', causeSection(i));
   out.push('## Timeline (UTC)', '');
-  out.push(table(['Time', 'Kind', 'Event'], i.timeline.map((t) => [t.ts, t.kind, t.text])));
-  if (i.timeline_count > i.timeline.length) out.push(`_${i.timeline_count} events in all; the first are shown._`, '');
-  out.push('## Actions and results', '');
-  out.push(table(['Time', 'Action', 'Result', 'Source', 'Bead'], i.actions.map((a) => [a.ts, code(a.action), a.result, a.source, a.bead_id ?? ''])));
-  out.push('## Follow-ups', '', bullets(followUps));
+  out.push(
+    table(
+      ['Time', 'What happened'],
+      i.timeline.map((t) => [
+        t.repeats && t.until ? `${minuteOf(t.ts)} – ${t.until.slice(11, 16)}` : minuteOf(t.ts),
+        `${t.text}${t.repeats ? ` (×${t.repeats})` : ''}`,
+      ]),
+    ),
+  );
+  if (i.timeline_count > i.timeline.reduce((n, t) => n + (t.repeats ?? 1), 0)) out.push(`_${i.timeline_count} events in all; the first are shown._`, '');
+  out.push('## What was done', '');
+  out.push(
+    table(
+      ['Time', 'Action', 'Result', 'By', 'Bead'],
+      fixes.map((a) => [minuteOf(a.ts), actionWords(a.action), `${resultWords(a.result)}${a.detail ? ` — ${a.detail}` : ''}`, a.source === 'rule' ? 'Argus (playbook)' : a.source, a.bead_id ?? '']),
+    ),
+  );
+  if (skipped > 0) out.push(`_${skipped} attempt${skipped === 1 ? '' : 's'} skipped while the backoff waited (see the timeline)._`, '');
+  out.push('## What would prevent it', '', bullets(followUps));
   out.push('## Notes', '', humanBlock(), '');
   return out.join('\n');
 }
+

@@ -1,7 +1,8 @@
 // Per-identity accumulation: runbook summaries, recurring-per-day and time-of-day / weekday correlation.
 import type { ProblemRecord } from '../../model/record.js';
-import type { AggregateOptions, DayRow, Pattern, ProblemSummary } from './analysis.js';
-import { BoundedMap, EvidenceBuffer, WEEKDAYS, cmp, dayKey, hourOf, increment, parseAction, sortedRecord, subjectOf } from './util.js';
+import { RCA_MAX, type AggregateOptions, type DayRow, type KnownFacts, type Pattern, type ProblemSummary, type RcaNote } from './analysis.js';
+import { BoundedMap, EvidenceBuffer, FoldedEvidence, WEEKDAYS, cmp, dayKey, hourOf, increment, parseAction, sortedRecord, subjectOf } from './util.js';
+import { rcaNote } from './words.js';
 
 interface DayAcc extends DayRow {
   /** action name → attempts that day */
@@ -21,6 +22,9 @@ interface ProblemAcc {
   actions: Record<string, Record<string, number>>;
   days: Map<string, DayAcc>;
   evidence: EvidenceBuffer;
+  folded: FoldedEvidence;
+  known: KnownFacts;
+  rca: RcaNote[];
   occurrences: EvidenceBuffer;
   hours: Map<number, Set<string>>;
   weekdays: Map<number, Set<string>>;
@@ -55,6 +59,13 @@ export class ProblemAccumulator {
       p.lastDescription = r.description;
       for (const k of Object.keys(r.details)) if (p.detailKeys.size < MAX_DETAIL_KEYS) p.detailKeys.add(k);
       p.evidence.add({ ts: r.ts, description: r.description, identity: r.identity });
+      p.folded.add(r.ts, r.description);
+      learn(p.known, r.type, subjectOf(r.identity), r.details);
+    }
+    const note = rcaNote(r);
+    if (note) {
+      // The latest analyses, one per distinct summary.
+      p.rca = [...p.rca.filter((x) => x.summary !== note.summary), note].slice(-RCA_MAX);
     }
     if (r.kind === 'transition' && transition === 'opened') {
       p.opened++;
@@ -69,7 +80,6 @@ export class ProblemAccumulator {
       row.actions++;
       if (r.action_result === 'failure') row.failures++;
       increment(row.acted, action);
-      this.occur(p, r, ms, day);
     }
   }
 
@@ -83,8 +93,7 @@ export class ProblemAccumulator {
     let ws = p.weekdays.get(w);
     if (!ws) p.weekdays.set(w, (ws = new Set()));
     ws.add(day);
-    const what = r.kind === 'transition' ? 'opened' : `${r.action_taken ?? ''} ${r.action_result ?? ''}`.trim();
-    p.occurrences.add({ ts: r.ts, description: `${what}: ${r.description}`, identity: r.identity });
+    p.occurrences.add({ ts: r.ts, description: `incident ${r.incident_id ?? r.identity} opened`, identity: r.identity });
   }
 
   summaries(): ProblemSummary[] {
@@ -106,15 +115,24 @@ export class ProblemAccumulator {
           .sort((a, b) => cmp(a.day, b.day))
           .map(({ acted: _acted, ...row }) => row),
         evidence: p.evidence.toList(),
+        evidence_rows: p.folded.rows(),
+        known: sortedRecord(p.known) as KnownFacts,
+        closed: [],
+        closed_outcomes: {},
+        still_open: 0,
+        rca: p.rca,
       }));
   }
 
-  /** Recurring (N+ a day), same hour of day on several days, same weekday. */
+  /**
+   * Recurring (N+ incidents opened a day), same hour of day on several days, same weekday. Openings only: restart
+   * attempts, skipped attempts and alerts within one incident are not recurrences.
+   */
   patterns(): Pattern[] {
     const out: Pattern[] = [];
     const o = this.options;
     for (const p of this.problems.map.values()) {
-      const days = [...p.days.values()].map((d) => ({ day: d.day, n: Math.max(d.opened, ...Object.values(d.acted), 0) }));
+      const days = [...p.days.values()].filter((d) => d.opened > 0).map((d) => ({ day: d.day, n: d.opened }));
       const hot = days.filter((d) => d.n >= o.recurringPerDay);
       if (hot.length > 0) {
         const max = Math.max(...hot.map((d) => d.n));
@@ -122,7 +140,7 @@ export class ProblemAccumulator {
           id: `recurring:${p.identity}`,
           kind: 'recurring',
           identity: p.identity,
-          title: `${p.identity} recurs: up to ${max} times a day, on ${hot.length} of ${days.length} days`,
+          title: `${p.identity} recurs: up to ${max} incidents a day, on ${hot.length} of ${days.length} days with incidents`,
           evidence: p.occurrences.toList(),
           metrics: { max_per_day: max, days_over: hot.length, days_seen: days.length, threshold: o.recurringPerDay },
           recommendation: recurringAdvice(p.type, p.identity),
@@ -180,6 +198,9 @@ function newProblem(r: ProblemRecord): ProblemAcc {
     actions: {},
     days: new Map(),
     evidence: new EvidenceBuffer(),
+    folded: new FoldedEvidence(),
+    known: {},
+    rca: [],
     occurrences: new EvidenceBuffer(),
     hours: new Map(),
     weekdays: new Map(),
@@ -206,5 +227,30 @@ function recurringAdvice(type: string, identity: string): string {
       return `The same process problem (${identity}) keeps coming back: fix what spawns it rather than killing it each time.`;
     default:
       return `${identity} keeps coming back: look at what the evidence times have in common and fix the cause.`;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 300 ? v : undefined);
+
+/** Keep what a runbook needs to print real commands: the unit, URL, mount, process of the latest detection. */
+function learn(known: KnownFacts, type: string, subject: string, details: Record<string, unknown>): void {
+  const set = <K extends keyof KnownFacts>(k: K, v: KnownFacts[K] | undefined) => {
+    if (v !== undefined) known[k] = v;
+  };
+  if (type === 'service' || type === 'restart') {
+    set('unit', str(details.unit) ?? subject);
+    set('condition', str(details.condition));
+  }
+  if (type === 'probe') {
+    set('probe', str(details.name) ?? subject);
+    set('url', str(details.url));
+    set('service', str(details.service));
+  }
+  if (type === 'disk') set('mount', subject.startsWith('inodes:') ? subject.slice('inodes:'.length) : subject);
+  const hog = (details.hog ?? null) as { comm?: unknown; pid?: unknown; cmdline?: unknown } | null;
+  if (hog && typeof hog === 'object') {
+    set('process', str(hog.comm));
+    set('pid', typeof hog.pid === 'number' && Number.isInteger(hog.pid) ? hog.pid : undefined);
+    set('cmdline', str(hog.cmdline));
   }
 }

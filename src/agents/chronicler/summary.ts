@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJsonState, writeJsonAtomic } from '../../state/atomic.js';
 import type { Analysis } from './analysis.js';
 import { bullets, code, table } from './markdown.js';
+import type { PlannedDoc } from './write-docs.js';
 
 export const DailySummarySchema = z.object({
   /** `summary:<YYYY-MM-DD>`: the dedup key (a bead's external ref, an alert id). */
@@ -19,7 +20,8 @@ export type ChronicleState = z.infer<typeof ChronicleStateSchema>;
 /** The lead wires this to beads / Telegram / Relay; an expected failure is a value, not a throw. */
 export type PublishSummary = (summary: DailySummary) => Promise<{ delivered: boolean; detail: string }>;
 
-export function buildDailySummary(analysis: Analysis, day: string): DailySummary {
+/** The digest of a chronicle run; `docs` (what the run wrote) adds the new and changed runbooks and post-mortems. */
+export function buildDailySummary(analysis: Analysis, day: string, docs: ReadonlyArray<Pick<PlannedDoc, 'path' | 'status'>> = []): DailySummary {
   const actions = analysis.outcomes.filter((o) => o.by === 'action' && o.success_pct !== null);
   const out: string[] = [];
   out.push(`Window ${analysis.since} to ${analysis.until}: ${analysis.records} registry records, ${analysis.history_points} history points.`, '');
@@ -31,11 +33,16 @@ export function buildDailySummary(analysis: Analysis, day: string): DailySummary
   out.push(table(['Group', 'Identity', 'Incidents', 'Detections'], analysis.hotspots.filter((h) => h.incidents > 0).map((h) => [h.group, code(h.identity), String(h.incidents), String(h.detections)])));
   out.push('## Post-mortem drafts', '');
   out.push(bullets(analysis.incidents.map((i) => `${code(i.incident_id)} ${i.identity}: ${i.reasons.join(', ')}`)));
+  const changed = docs.filter((d) => d.status !== 'unchanged');
+  const word = (d: { status: string }) => (d.status === 'created' ? 'new' : 'updated');
+  out.push('## Runbooks and post-mortems changed', '');
+  out.push(bullets(changed.map((d) => `${word(d)}: ${code(d.path)}`)));
   const n = analysis.patterns.length;
+  const docsNote = changed.length ? `, ${changed.length} document${changed.length === 1 ? '' : 's'} new or updated` : '';
   return {
     key: `summary:${day}`,
     day,
-    title: `Argus daily summary ${day}: ${n} pattern${n === 1 ? '' : 's'}`,
+    title: `Argus daily summary ${day}: ${n} pattern${n === 1 ? '' : 's'}${docsNote}`,
     markdown: out.join('\n'),
   };
 }

@@ -1,7 +1,7 @@
 // Small shared helpers: bounded maps, evidence buffers, time keys, rounding, slugs.
 import type { ProblemRecord } from '../../model/record.js';
 import { recordsInWindow as readWindow } from '../../state/registry-window.js';
-import { EVIDENCE_MAX, type Evidence, type EvidenceList } from './analysis.js';
+import { EVIDENCE_MAX, type Evidence, type EvidenceList, type EvidenceRow } from './analysis.js';
 
 /** A Map that refuses new keys past `max` and counts the refusals (memory stays bounded on any input). */
 export class BoundedMap<K, V> {
@@ -34,6 +34,28 @@ export class EvidenceBuffer {
   }
   toList(): EvidenceList {
     return { items: [...this.items].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.description, b.description)), count: this.count };
+  }
+}
+
+/** Evidence with repeats folded: one row per description (first, last, count); the latest EVIDENCE_MAX rows kept. */
+export class FoldedEvidence {
+  private readonly rowsBy = new Map<string, EvidenceRow>();
+  add(ts: string, description: string): void {
+    const row = this.rowsBy.get(description);
+    if (row) {
+      row.count++;
+      if (ts > row.last) row.last = ts;
+      if (ts < row.first) row.first = ts;
+      // Most recent last: re-insert.
+      this.rowsBy.delete(description);
+      this.rowsBy.set(description, row);
+      return;
+    }
+    this.rowsBy.set(description, { description, first: ts, last: ts, count: 1 });
+    if (this.rowsBy.size > EVIDENCE_MAX) this.rowsBy.delete(this.rowsBy.keys().next().value!);
+  }
+  rows(): EvidenceRow[] {
+    return [...this.rowsBy.values()].sort((a, b) => cmp(a.first, b.first) || cmp(a.description, b.description)).map((r) => ({ ...r }));
   }
 }
 

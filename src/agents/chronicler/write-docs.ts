@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from '../../host/port.js';
 import type { Analysis } from './analysis.js';
-import { mergeHuman } from './markdown.js';
-import { playbookFor } from './playbooks.js';
+import { generatedPart, mergeHuman } from './markdown.js';
 import { postmortemPath, renderPostmortem } from './postmortem.js';
-import { renderRunbook, runbookPath } from './runbook.js';
+import { renderRunbook, runbookPath, runbookView } from './runbook.js';
 import { cmp } from './util.js';
 import { writeTextAtomic } from './write-atomic.js';
 
@@ -55,23 +54,28 @@ export interface WriteDocsResult {
   commit: { status: 'off' | 'committed' | 'nothing' | 'not_a_repo' | 'failed'; detail: string };
 }
 
-interface Rendered {
+export interface Rendered {
   path: string;
   generated: string;
   /** What the document was written from: the facts check accepts nothing else. */
   sources: unknown[];
 }
 
-function renderAll(analysis: Analysis): Rendered[] {
+/** Every document the analysis yields with what it was rendered from (the sources the facts check accepts). */
+export function renderAll(analysis: Analysis): Rendered[] {
   const rendered = new Map<string, Rendered>();
   const patternsOf = (identity: string) => analysis.patterns.filter((x) => x.identity === identity);
   for (const p of analysis.problems) {
     const path = runbookPath(p.identity);
-    rendered.set(path, { path, generated: renderRunbook(p, analysis.patterns), sources: [p, patternsOf(p.identity), playbookFor(p.type)] });
+    // The deterministic document is itself a source: it says only what the data says (its derived words and
+    // durations included), so a model's rewrite may restate it and nothing else.
+    const generated = renderRunbook(p, analysis.patterns, analysis.incidents);
+    rendered.set(path, { path, generated, sources: [p, patternsOf(p.identity), runbookView(p, analysis.incidents), generatedPart(generated)] });
   }
   for (const i of analysis.incidents) {
     const path = postmortemPath(i);
-    rendered.set(path, { path, generated: renderPostmortem(i, analysis.patterns), sources: [i, patternsOf(i.identity)] });
+    const generated = renderPostmortem(i, analysis.patterns);
+    rendered.set(path, { path, generated, sources: [i, patternsOf(i.identity), generatedPart(generated)] });
   }
   return [...rendered.values()].sort((a, b) => cmp(a.path, b.path));
 }

@@ -1,4 +1,4 @@
-// The bead keeper: one open bead per problem identity, comments on recurrence, closes on resolve, queues while bd is down.
+// The bead keeper: one open bead per problem identity, comments on what changes, closes on resolve, queues while bd is down.
 import { z } from 'zod';
 import type { Bd, BdIssue, BdResult } from '../../host/bd.js';
 import type { Log } from '../../log.js';
@@ -82,11 +82,12 @@ export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
     const found = await find(state, request.identity);
     if (!found.ok) return found;
     if (found.value) {
-      const text = `Recurrence at ${now().toISOString()} (${request.severity}): ${request.title}\n\n${request.description}`;
+      // The bead is open: what changed (a recurrence, Argus giving up, a diagnosis) is a comment, dated.
+      const text = `${now().toISOString()} (${request.severity}): ${request.title}\n\n${request.description}`;
       const commented = await bd.comment(found.value, text);
       if (!commented.ok) return commented;
       state.open[request.identity] ??= { beadId: found.value, since: now().toISOString() };
-      return { ok: true, value: { status: 'commented', beadId: found.value, detail: `recurrence noted on ${found.value}` } };
+      return { ok: true, value: { status: 'commented', beadId: found.value, detail: `commented on ${found.value}` } };
     }
     const title = `[argus] ${request.type}: ${request.title}`;
     const created = await bd.create({

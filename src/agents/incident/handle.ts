@@ -6,6 +6,7 @@ import type { Decision } from '../../model/finding.js';
 import type { ProblemRecord } from '../../model/record.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { ActionContext } from '../executor/action.js';
+import { closeReason, tellOpenBead } from '../executor/bead-story.js';
 import { runPlaybook, type PlaybookEnv, type PlaybookOutcome } from '../executor/playbooks.js';
 import type { Diagnosis } from '../rca/diagnose.js';
 import type { RcaResult } from '../rca/agent.js';
@@ -93,12 +94,14 @@ async function handleDecision(p: IncidentPorts, d: Decision): Promise<void> {
       severity: d.finding.severity,
     });
   }
+  // --- the Ticket Updater: an open bead hears what changed, once per change, through the gate (executor/bead-story.ts) ---
+  if (bead === null && facts.beadOpen && !p.minimal) await tellOpenBead(d, announce, notes, { run, now: p.now, diagnose: async () => (await p.judgement()).diagnose(d, p.snapshot).catch(() => null) }).catch((e: unknown) => p.warn(`bead update for ${d.identity} failed: ${(e as Error).message}`));
 }
 
 async function handleResolved(p: IncidentPorts, r: ResolvedIncident): Promise<void> {
   if (r.notify) await p.run(r)('alert', { message: recoveryAlert(r.identity, r.lastFinding.description, r.durationSec), severity: 'info' });
   if (!p.beads || p.dryRun) return;
-  const closed = await p.beads.resolve(r.identity, `resolved by itself or by Argus after ${r.durationSec}s`).catch((e: unknown) => {
+  const closed = await p.beads.resolve(r.identity, closeReason(r)).catch((e: unknown) => {
     p.warn(`beads: could not close the bead of ${r.identity}: ${(e as Error).message}`);
     return null;
   });

@@ -3,6 +3,7 @@ import type { ToolDef } from '../../tools/tool.js';
 import type { ReadToolDeps, ReadToolOptions } from './read-tools/deps.js';
 import { getDiskUsageTool } from './read-tools/get-disk-usage.js';
 import { getMetricHistoryTool } from './read-tools/get-metric-history.js';
+import { getRunbookTool } from './read-tools/get-runbook.js';
 import { getServiceTool } from './read-tools/get-service.js';
 import { getStatusTool } from './read-tools/get-status.js';
 import { getTopProcessesTool } from './read-tools/get-top-processes.js';
@@ -17,6 +18,7 @@ export const READ_TOOL_NAMES = [
   'get_service',
   'get_disk_usage',
   'get_metric_history',
+  'get_runbook',
 ] as const;
 
 export function readTools(deps: ReadToolDeps, options: ReadToolOptions = {}): ToolDef[] {
@@ -27,5 +29,6 @@ export function readTools(deps: ReadToolDeps, options: ReadToolOptions = {}): To
     getServiceTool(deps),
     getDiskUsageTool(deps, options),
     getMetricHistoryTool(deps),
+    getRunbookTool(deps),
   ];
 }

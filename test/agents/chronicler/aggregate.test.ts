@@ -28,8 +28,9 @@ describe('aggregate over a synthetic week', () => {
     const a = await aggregate(generateWeek(dir));
     const rec = a.patterns.find((p) => p.kind === 'recurring')!;
     expect(rec.metrics).toMatchObject({ max_per_day: 4, days_over: 7, days_seen: 7 });
-    expect(rec.evidence.count).toBe(7 * 4 * 2); // each night: 4 opened + 4 restarts
+    expect(rec.evidence.count).toBe(7 * 4); // each night: 4 incidents opened (their restarts are not recurrences)
     expect(rec.evidence.items).toHaveLength(10);
+    expect(rec.evidence.items[0]!.description).toMatch(/^incident inc-nginx-\d-\d opened$/);
     const tod = a.patterns.find((p) => p.kind === 'time_of_day')!;
     expect(tod.metrics).toMatchObject({ hour_utc: '03:00', days_at_hour: 7, days_active: 7 });
   });

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregate } from '../../../src/agents/chronicler/aggregate.js';
 import { checkFacts } from '../../../src/agents/chronicler/facts.js';
-import { PLAYBOOKS, GENERIC_PLAYBOOK } from '../../../src/agents/chronicler/playbooks.js';
-import { planDocs } from '../../../src/agents/chronicler/write-docs.js';
+import { planDocs, renderAll } from '../../../src/agents/chronicler/write-docs.js';
 import { HUMAN_START } from '../../../src/agents/chronicler/markdown.js';
 import { buildDailySummary } from '../../../src/agents/chronicler/summary.js';
 import { generateWeek } from '../../support/registry-gen.js';
@@ -17,14 +16,16 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function docsAndSources() {
   const a = await aggregate(generateWeek(dir));
-  return { a, docs: planDocs(a, `${dir}/docs`), sources: [a, PLAYBOOKS, GENERIC_PLAYBOOK] };
+  const rendered = renderAll(a);
+  const sourcesOf = (path: string) => [a, ...rendered.find((r) => r.path === path)!.sources];
+  return { a, docs: planDocs(a, `${dir}/docs`), sourcesOf, sources: sourcesOf('runbooks/service-nginx-service.md') };
 }
 
 describe('checkFacts', () => {
   it('accepts every generated document and the daily summary', async () => {
-    const { a, docs, sources } = await docsAndSources();
-    for (const d of docs) expect({ path: d.path, ...checkFacts(d.content, sources) }).toEqual({ path: d.path, ok: true, unknown: [] });
-    expect(checkFacts(buildDailySummary(a, '2024-05-13').markdown, [...sources, { day: '2024-05-13' }])).toEqual({ ok: true, unknown: [] });
+    const { a, docs, sourcesOf } = await docsAndSources();
+    for (const d of docs) expect({ path: d.path, ...checkFacts(d.content, sourcesOf(d.path)) }).toEqual({ path: d.path, ok: true, unknown: [] });
+    expect(checkFacts(buildDailySummary(a, '2024-05-13').markdown, [a, { day: '2024-05-13' }])).toEqual({ ok: true, unknown: [] });
   });
 
   it('rejects a document improved with an invented number, time, PID or name', async () => {
@@ -39,7 +40,7 @@ describe('checkFacts', () => {
       ['The restarts succeeded 99.5 % of the time.', '99.5'],
     ];
     for (const [sentence, token] of cases) {
-      const improved = nginx.replace('## How Argus detects it', `${sentence}\n\n## How Argus detects it`);
+      const improved = nginx.replace('## Confirm', `${sentence}\n\n## Confirm`);
       const result = checkFacts(improved, sources);
       expect(result.ok, sentence).toBe(false);
       expect(result.unknown).toContain(token);
@@ -50,7 +51,7 @@ describe('checkFacts', () => {
     const { docs, sources } = await docsAndSources();
     const nginx = docs.find((d) => d.path === 'runbooks/service-nginx-service.md')!.content;
     const fine = nginx
-      .replace('## Verify', 'nginx.service restarted 4 times a night at 03:00 UTC; the restart succeeded 96.6 % (about 97 %) of the time.\n\n## Verify')
+      .replace('## Evidence', 'nginx.service restarted 4 times a night at 03:00 UTC; the restart succeeded 96.6 % (about 97 %) of the time.\n\n## Evidence')
       .replace(HUMAN_START, `${HUMAN_START}\nA human may write 12345 here.`);
     expect(checkFacts(fine, sources)).toEqual({ ok: true, unknown: [] });
   });

@@ -8,9 +8,8 @@ import { aggregate } from '../../../src/agents/chronicler/aggregate.js';
 import type { Analysis } from '../../../src/agents/chronicler/analysis.js';
 import { checkFacts } from '../../../src/agents/chronicler/facts.js';
 import { extractHuman, HUMAN_END, HUMAN_START } from '../../../src/agents/chronicler/markdown.js';
-import { GENERIC_PLAYBOOK, PLAYBOOKS } from '../../../src/agents/chronicler/playbooks.js';
 import { createProseImprover, HUMAN_PLACEHOLDER } from '../../../src/agents/chronicler/prose.js';
-import { writeDocs, type ImproveDoc } from '../../../src/agents/chronicler/write-docs.js';
+import { renderAll, writeDocs, type ImproveDoc } from '../../../src/agents/chronicler/write-docs.js';
 import { createLlmBudget, llmStatePath } from '../../../src/llm/budget.js';
 import type { ModelClient } from '../../../src/llm/client.js';
 import { silentLog } from '../../../src/log.js';
@@ -68,15 +67,12 @@ function rewriting(edit: (markdown: string) => string): Turn {
     return reply([text(JSON.stringify({ markdown: path === NGINX ? edit(markdown) : markdown }))]);
   };
 }
-const insert = (sentence: string) => (md: string) => md.replace('## How Argus detects it', `${sentence}\n\n## How Argus detects it`);
+const insert = (sentence: string) => (md: string) => md.replace('## Confirm', `${sentence}\n\n## Confirm`);
 
 const GOOD = (md: string) =>
   md
-    .replace('28 detections in the window; the latest:', 'Argus recorded 28 detections of `nginx.service` in this window. The most recent ones:')
-    .replace(
-      'The unit is watched (ARGUS_SERVICES); a cycle reads its state with `systemctl show`, and a failed or inactive unit fires at once.',
-      'Argus watches the unit (ARGUS_SERVICES). Every cycle it reads the state with `systemctl show`; a failed or inactive unit fires immediately.',
-    );
+    .replace('28 detections in the window, the same observation said once:', 'Argus recorded 28 detections of `nginx.service` in this window. Each distinct observation once:')
+    .replace('## What has worked before\n\n', '## What has worked before\n\nFrom the closed incidents of this window:\n\n');
 
 describe('the chronicler micro-agent (prose)', () => {
   it('accepts improved prose whose every fact is in the data, and marks it', async () => {
@@ -88,9 +84,9 @@ describe('the chronicler micro-agent (prose)', () => {
     expect(result.docs.map((d) => [d.path, d.status, d.prose])).toEqual(PATHS.map((p) => [p, 'created', { source: 'llm' }]));
     const nginx = readFileSync(join(out, NGINX), 'utf8');
     expect(nginx).toContain('Argus recorded 28 detections of `nginx.service` in this window.');
-    expect(nginx).not.toContain('28 detections in the window; the latest:');
+    expect(nginx).not.toContain('28 detections in the window, the same observation said once:');
     expect(nginx).toMatch(/<!-- argus:prose sha256=[0-9a-f]{64}/);
-    expect(checkFacts(nginx, [analysis, PLAYBOOKS, GENERIC_PLAYBOOK])).toEqual({ ok: true, unknown: [] });
+    expect(checkFacts(nginx, [analysis, ...renderAll(analysis).find((r) => r.path === NGINX)!.sources])).toEqual({ ok: true, unknown: [] });
     expect(extractHuman(nginx)).toBe(extractHuman(expected[NGINX]!));
     // The model saw the data in host_data blocks and never the human section.
     const prompt = promptText(script.requests[3]!, { system: false });
@@ -110,8 +106,8 @@ describe('the chronicler micro-agent (prose)', () => {
     ['a name', insert('It depends on redis.service.'), 'redis.service'],
     ['a spelled-out number', insert('It was restarted eleven times.'), 'eleven'],
     ['a number hidden in an HTML comment', insert('<!-- restarted 9 times -->'), 'HTML comments'],
-    ['a changed table row', (md) => md.replace('| Detections | 28 |', '| Detections | 29 |'), 'tables changed'],
-    ['a changed heading', (md) => md.replace('## Roll back', '## Rollback'), 'headings changed'],
+    ['a changed table row', (md) => md.replace('| 2024-05-06 | 4 | 4 | 4 | 4 | 0 |', '| 2024-05-06 | 4 | 5 | 4 | 4 | 0 |'), 'tables changed'],
+    ['a changed heading', (md) => md.replace('## Known causes', '## Causes'), 'headings changed'],
     ['a dropped human section', (md) => md.replace(HUMAN_PLACEHOLDER, ''), 'placeholder'],
     ['a forged human section', (md) => md.replace(HUMAN_PLACEHOLDER, `${HUMAN_START}\nrestarted 9 times\n${HUMAN_END}`), 'placeholder'],
   ];

@@ -35,16 +35,16 @@ describe('writeDocs', () => {
       ['runbooks/service-nginx-service.md', 'created'],
     ]);
     const nginx = readFileSync(join(out, 'runbooks/service-nginx-service.md'), 'utf8');
-    for (const heading of ['## Trigger signature', '## How Argus detects it', '## Evidence seen', '## Steps', '## Verify', '## Roll back', '## History'])
+    for (const heading of ['## Confirm', '## What Argus does by itself', '## What has worked before', '## Known causes', '## Steps (in order)', '## Evidence', '## History'])
       expect(nginx).toContain(heading);
-    expect(nginx).toContain('service:nginx.service recurs: up to 4 times a day, on 7 of 7 days');
+    expect(nginx).toContain('service:nginx.service recurs: up to 4 incidents a day, on 7 of 7 days with incidents');
     expect(nginx).toContain('| 2024-05-06 | 4 | 4 | 4 | 4 | 0 |');
     const pm = readFileSync(join(out, 'postmortems/2024-05-08-inc-api-1.md'), 'utf8');
     expect(pm).toContain('port 8080 already in use');
-    expect(pm).toContain('| `restart_service:api.service` | failure | rule |');
-    expect(pm).toContain('| Duration | 50 min |');
-    expect(pm).toContain('Detections while open: 1.');
-    expect(pm).toContain('| 2024-05-08T14:00:00.000Z | detection | first detected: api.service is failed |');
+    expect(pm).toContain('| 2024-05-08 14:01 | restart api.service | failed | Argus (playbook) |');
+    expect(pm).toContain('| Time to recover | 50 min |');
+    expect(pm).toContain('(1 detection while open)');
+    expect(pm).toContain('| 2024-05-08 14:00 | first detected: api.service is failed |');
   });
 
   it('regenerates byte-identical files from the same input', async () => {
@@ -65,12 +65,12 @@ describe('writeDocs', () => {
     const path = join(out, 'runbooks/service-nginx-service.md');
     const human = `${HUMAN_START}\nCall Dana before touching nginx; the 03:00 job is the log shipper.\n${HUMAN_END}`;
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace(/<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/, human).replace('## Verify', '## Verify (edited)'));
+    writeFileSync(path, text.replace(/<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/, human).replace('## Confirm', '## Confirm (edited)'));
     const again = await writeDocs(await aggregate(week), { outDir: out });
     expect(again.docs.find((d) => d.path === 'runbooks/service-nginx-service.md')?.status).toBe('updated');
     const regenerated = readFileSync(path, 'utf8');
     expect(regenerated).toContain(human);
-    expect(regenerated).toContain('## Verify\n');
+    expect(regenerated).toContain('## Confirm\n');
     expect(regenerated).toBe(text.replace(/<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/, human));
   });
 

@@ -1,4 +1,5 @@
 // Error classes, split by who sees them (STYLE.md "Errors").
+import { redactSecrets } from './model/redact.js';
 
 /** Any failure Argus itself must handle or report; `code` is stable for callers and tests. */
 export class ArgusError extends Error {
@@ -18,8 +19,10 @@ export class ConfigError extends ArgusError {
     readonly key: string,
     readonly value: unknown,
     readonly expected: string,
+    /** Words in place of the value: where a file is not JSON, never what it says (it may hold a token). */
+    options: { shown?: string } = {},
   ) {
-    super('config_invalid', `invalid configuration: ${key} = ${SECRET_KEY.test(key) ? '(hidden: a secret)' : describeValue(value)}; expected ${expected}`);
+    super('config_invalid', `invalid configuration: ${key} = ${SECRET_KEY.test(key) ? '(hidden: a secret)' : (options.shown ?? describeValue(value))}; expected ${expected}`);
     this.name = 'ConfigError';
   }
 }
@@ -36,10 +39,11 @@ export class ActionDeniedError extends ArgusError {
 }
 
 /** Keys whose values are secrets: an error names the key, never the value. */
-const SECRET_KEY = /token|secret|password|passwd|api[_-]?key|apikey|credential|auth/i;
+export const SECRET_KEY = /token|secret|password|passwd|api[_-]?key|apikey|credential|auth/i;
 
 function describeValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  // A number as written (1e400 is Infinity, not JSON's null); anything else with secret shapes taken out.
+  const text = typeof value === 'number' ? String(value) : redactSecrets(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,9 +1,9 @@
 // Load configuration from the environment (compatible with the first Argus) and an optional JSON file.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { explainIssue, expectedAt } from './explain.js';
 import { LOG_LEVELS } from '../log-levels.js';
 
 type Env = Record<string, string | undefined>;
@@ -55,27 +55,15 @@ export interface LoadedConfig {
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.configPath ?? env.ARGUS_CONFIG;
+  // An empty --config is a mistake (a variable that expanded to nothing), not "no file"; an empty ARGUS_CONFIG is unset.
+  if (options.configPath === '') throw new ConfigError('--config', '', 'a path to a JSON file');
+  const explicit = options.configPath || env.ARGUS_CONFIG;
   const configPath = explicit ? resolve(cwd, explicit) : existsSync(resolve(cwd, 'argus.json')) ? resolve(cwd, 'argus.json') : null;
+  const named = options.configPath ? '--config' : explicit ? 'ARGUS_CONFIG' : 'argus.json';
 
   let raw: Record<string, unknown> = {};
-  const origin = new Map<string, string>(); // dotted key → where the value came from
-  if (configPath) {
-    let text: string;
-    try {
-      text = readFileSync(configPath, 'utf8');
-    } catch (error) {
-      const named = options.configPath ? '--config' : explicit ? 'ARGUS_CONFIG' : 'argus.json';
-      throw new ConfigError(named, configPath, `a readable JSON file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    }
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      raw = parsed as Record<string, unknown>;
-    } catch (error) {
-      throw new ConfigError(configPath, text.slice(0, 60), `a JSON object (${(error as Error).message})`);
-    }
-  }
+  const origin = new Map<string, { from: string; text?: string }>(); // dotted key → where the value came from
+  if (configPath) raw = readConfigFile(configPath, named);
 
   const logLevel = env.ARGUS_LOG_LEVEL;
   if (logLevel !== undefined && logLevel !== '' && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -84,33 +72,76 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   for (const [name, path, kind] of ENV_KEYS) {
     const text = env[name];
     if (text === undefined || text === '') continue;
-    setPath(raw, path, fromEnv(name, text, kind));
-    origin.set(path.join('.'), name);
+    setPath(raw, path, fromEnv(name, text, kind, path));
+    origin.set(path.join('.'), { from: name, text });
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     if (value !== undefined) {
       setPath(raw, key.split('.'), value);
-      origin.set(key, `--${key}`);
+      origin.set(key, { from: `--${key}` });
     }
   }
 
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) throw toConfigError(parsed.error, raw, origin, configPath);
+  if (!parsed.success) throw explainIssue(ConfigSchema, parsed.error, raw, origin, configPath);
   const config = parsed.data;
   config.stateDir = resolve(cwd, config.stateDir);
   return { config, configPath };
 }
 
-function fromEnv(name: string, text: string, kind: 'int' | 'number' | 'string' | 'bool' | 'list'): unknown {
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a directory',
+  ENOTDIR: 'a path through something that is not a directory',
+  ELOOP: 'a loop of symbolic links',
+};
+
+/** The JSON file as an object; a file that is not JSON is named with where it breaks, never with what it says. */
+function readConfigFile(path: string, named: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(named, path, `a readable JSON file (${ERRNO_WORDS[code] ?? code})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, '')); // an editor's byte-order mark is not an error
+  } catch (error) {
+    throw new ConfigError(path, undefined, 'a JSON object', { shown: `not JSON (${whereJsonBreaks(text, (error as Error).message)})` });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(path, undefined, 'a JSON object', { shown: `a JSON ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed}` });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** "line 3, column 14: Expected ',' or '}' after property value", without the snippet of the text V8 may quote. */
+function whereJsonBreaks(text: string, message: string): string {
+  const reason = message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/, (\.\.\.)?".*$/s, '')
+    .slice(0, 80);
+  const position = /at position (\d+)/.exec(message);
+  if (!position) return reason;
+  const before = text.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}: ${reason}`;
+}
+
+function fromEnv(name: string, text: string, kind: 'int' | 'number' | 'string' | 'bool' | 'list', path: string[]): unknown {
   switch (kind) {
     case 'string':
       return text;
     case 'int': {
-      if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(name, text, 'a whole number (seconds)');
+      if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(name, text, expectedAt(ConfigSchema, path));
       return Number(text.trim());
     }
     case 'number': {
-      if (!/^\d+(\.\d+)?$/.test(text.trim())) throw new ConfigError(name, text, 'a number such as 1.00');
+      if (!/^-?\d+(\.\d+)?$/.test(text.trim())) throw new ConfigError(name, text, expectedAt(ConfigSchema, path));
       return Number(text.trim());
     }
     case 'bool': {
@@ -135,69 +166,6 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]!] = value;
-}
-
-function getPath(source: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let node = source;
-  for (const key of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
-}
-
-function toConfigError(error: z.ZodError, raw: unknown, origin: Map<string, string>, configPath: string | null): ConfigError {
-  // Of several issues on the first bad key, the one the schema states (at most 86400) says more than zod's own
-  // safe-integer bound (at most 9007199254740991).
-  const first = error.issues[0]!;
-  const same = error.issues.filter((i) => i.path.join('.') === first.path.join('.') && i.code === first.code);
-  const bound = (i: z.core.$ZodIssue): number => (i.code === 'too_big' ? Number(i.maximum) : i.code === 'too_small' ? -Number(i.minimum) : 0);
-  const issue = same.sort((a, b) => bound(a) - bound(b))[0] ?? first;
-  const path = issue.path;
-  const dotted = path.map(String).join('.') || '(root)';
-  let key = dotted;
-  for (let i = path.length; i > 0; i--) {
-    const from = origin.get(path.slice(0, i).map(String).join('.'));
-    if (from) {
-      key = `${from} (${dotted})`;
-      break;
-    }
-  }
-  if (key === dotted && configPath) key = `${dotted} in ${configPath}`;
-  let expected = expectedForm(issue);
-  if (issue.code === 'unrecognized_keys') {
-    key = `${issue.keys.join(', ')}${dotted === '(root)' ? '' : ` under ${dotted}`}${configPath ? ` in ${configPath}` : ''}`;
-    expected = 'no such key (check the spelling against the README)';
-    return new ConfigError(key, getPath(raw, [...path, issue.keys[0]!]), expected);
-  }
-  return new ConfigError(key, getPath(raw, path), expected);
-}
-
-const NUMERIC = new Set(['number', 'int', 'bigint']);
-
-/** Say what was expected in plain words ("a number at most 100"), not zod's phrasing. */
-function expectedForm(issue: z.core.$ZodIssue): string {
-  const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
-  switch (issue.code) {
-    case 'too_big': {
-      const bound = issue.inclusive === false ? 'below' : 'at most';
-      if (NUMERIC.has(issue.origin)) return `a number ${bound} ${String(issue.maximum)}`;
-      return `${bound} ${String(issue.maximum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
-    }
-    case 'too_small': {
-      if (NUMERIC.has(issue.origin)) return `a number ${issue.inclusive === false ? 'above' : 'at least'} ${String(issue.minimum)}`;
-      if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'a non-empty text';
-      return `at least ${String(issue.minimum)} ${issue.origin === 'string' ? 'characters' : 'items'}`;
-    }
-    case 'invalid_type':
-      return article(issue.expected === 'int' ? 'whole number' : issue.expected);
-    case 'invalid_format':
-      return issue.format === 'url' ? 'an http:// or https:// URL' : issue.message;
-    case 'invalid_value':
-      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    default:
-      return issue.message;
-  }
 }
 
 /** Paths derived from the config. */

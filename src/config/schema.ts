@@ -1,20 +1,24 @@
 // The configuration schema: one zod object, defaults from the seeds, documented in the README.
 import { z } from 'zod';
+import { API_BASE_FORM, isSafeApiBase } from './api-base.js';
 
 const pct = z.number().min(1).max(100);
-/** Fire at or above `fire`, clear below `clear` (hysteresis: flapping around one threshold makes no noise). */
-const band = (fire: number, clear: number) =>
-  z
-    .strictObject({ fire: pct, clear: pct })
-    .refine((b) => b.clear <= b.fire, { message: 'a number at most fire (a condition clears below the level it fires at)', path: ['clear'] })
-    .default({ fire, clear });
 
-/** The Bot API base: https, or plain http on the loopback interface only. */
-function safeApiBase(url: string): boolean {
-  const u = new URL(url);
-  if (u.protocol === 'https:') return true;
-  return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+/**
+ * A threshold pair: fire at or above `fire`, clear below `clear` (hysteresis: flapping around one threshold makes no
+ * noise). `clear` above `fire` would fire and clear at once; equal is allowed (no hysteresis: tests force a finding so).
+ */
+function pair(key: string, level: z.ZodNumber) {
+  return z.strictObject({ fire: level, clear: level }).superRefine((b, ctx) => {
+    if (b.clear > b.fire) {
+      ctx.addIssue({ code: 'custom', path: ['clear'], message: `a number at most thresholds.${key}.fire (${b.fire}): a condition fires at fire and clears below clear` });
+    }
+  });
 }
+const band = (key: string, fire: number, clear: number) => pair(key, pct).default({ fire, clear });
+
+/** Consecutive cycles: a day of 5-minute cycles is plenty. */
+const CYCLES_MAX = 288;
 
 const unitName = z
   .string()
@@ -52,7 +56,7 @@ export const ConfigSchema = z.strictObject({
   hostname: z
     .string()
     .max(253)
-    .regex(/^[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$/, 'a host name: letters, digits, - and . (labels of at most 63 characters)')
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'a host name: letters, digits, - and . (labels of at most 63 characters)')
     .optional(),
   /**
    * Dead-man's switch (ARGUS_HEARTBEAT_URL): a push-monitor URL (healthchecks.io, Uptime Kuma) pinged with a GET after
@@ -84,22 +88,19 @@ export const ConfigSchema = z.strictObject({
   /** Command-line prefix marking an orphan candidate (seed: `node --test`). */
   orphanPattern: z.string().min(1).max(200).default('node --test'),
   /** An orphan must be at least this old before it counts, seconds. */
-  orphanMinAgeSec: z.number().int().min(0).default(300),
+  orphanMinAgeSec: z.number().int().min(0).max(30 * 86_400).default(300),
   /** Kill memory hogs automatically when they match killPatterns (off by default: alert only). */
   killMemoryHogs: z.boolean().default(false),
 
   thresholds: z
     .strictObject({
-      disk: band(90, 80),
-      inodes: band(90, 80),
-      memory: band(90, 80),
-      swap: band(80, 60),
-      cpu: band(95, 80),
+      disk: band('disk', 90, 80),
+      inodes: band('inodes', 90, 80),
+      memory: band('memory', 90, 80),
+      swap: band('swap', 80, 60),
+      cpu: band('cpu', 95, 80),
       /** Load average (1 min) per core. */
-      loadPerCore: z
-        .strictObject({ fire: z.number().positive(), clear: z.number().positive() })
-        .refine((b) => b.clear <= b.fire, { message: 'a number at most fire (a condition clears below the level it fires at)', path: ['clear'] })
-        .default({ fire: 2, clear: 1.5 }),
+      loadPerCore: pair('loadPerCore', z.number().positive()).default({ fire: 2, clear: 1.5 }),
       /** Swap thrashing: swap-in + swap-out above this many MB/s. */
       swapIoMBps: z.number().positive().default(10),
       /** Free space on the state filesystem below this many MB is critical; the cycle stays minimal. */
@@ -112,36 +113,49 @@ export const ConfigSchema = z.strictObject({
   confirmCycles: z
     .strictObject({
       /** A one-cycle blip is silent; a disk that would be full within the hour fires at once (rules/disk.ts). */
-      disk: z.number().int().min(1).default(2),
-      memory: z.number().int().min(1).default(2),
-      swap: z.number().int().min(1).default(2),
-      cpu: z.number().int().min(1).default(3),
-      probe: z.number().int().min(1).default(2),
-      process: z.number().int().min(1).default(3),
+      disk: z.number().int().min(1).max(CYCLES_MAX).default(2),
+      memory: z.number().int().min(1).max(CYCLES_MAX).default(2),
+      swap: z.number().int().min(1).max(CYCLES_MAX).default(2),
+      cpu: z.number().int().min(1).max(CYCLES_MAX).default(3),
+      probe: z.number().int().min(1).max(CYCLES_MAX).default(2),
+      process: z.number().int().min(1).max(CYCLES_MAX).default(3),
     })
     .prefault({}),
   /** Healthy cycles before an incident is resolved. */
-  resolveAfterCycles: z.number().int().min(1).default(2),
+  resolveAfterCycles: z.number().int().min(1).max(CYCLES_MAX).default(2),
   /** Per-collector timeout, ms. */
   collectorTimeoutMs: z.number().int().min(50).max(60_000).default(5000),
 
   telegram: z
     .strictObject({
-      botToken: z.string().optional(),
-      chatId: z.string().optional(),
+      /** The token travels in the URL's path: only the characters @BotFather uses. */
+      botToken: z
+        .string()
+        .regex(/^\d{1,20}:[A-Za-z0-9_-]{1,200}$/, 'a bot token as @BotFather gives it (digits, a colon, then letters, digits, _ and -)')
+        .optional(),
+      chatId: z
+        .string()
+        .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/, 'a chat id (digits, -100… for a group) or @channelname')
+        .optional(),
       /** Telegram user ids whose buttons and commands count (the Solicitor, src/solicitor/); nobody else's do. */
-      approvers: z.array(z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/, 'a Telegram user id (digits)')]).transform(String)).max(50).default([]),
+      approvers: z
+        .array(
+          z
+            .union([z.number(), z.string()])
+            .transform(String)
+            .pipe(z.string().regex(/^[1-9]\d{0,19}$/, 'a Telegram user id (digits)')),
+        )
+        .max(50)
+        .default([]),
       /** https:// (http:// only on loopback: a test's fake Bot API) — the token travels in the URL. */
-      apiBase: z
-        .url()
-        .refine(safeApiBase, 'an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)')
-        .default('https://api.telegram.org'),
+      apiBase: z.string().refine(isSafeApiBase, API_BASE_FORM).default('https://api.telegram.org'),
     })
     .superRefine((t, ctx) => {
       // Half a Telegram configuration sends nothing and says nothing: refuse it.
-      if ((t.botToken === undefined) !== (t.chatId === undefined)) {
-        const missing = t.botToken === undefined ? 'botToken' : 'chatId';
-        ctx.addIssue({ code: 'custom', path: [missing], message: `a value too: telegram.${missing === 'botToken' ? 'chatId' : 'botToken'} is set, and the two go together (TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID)` });
+      if (t.botToken !== undefined && t.chatId === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['chatId'], message: 'a chat id too: telegram.botToken (TELEGRAM_BOT_TOKEN) is set, and the two go together' });
+      } else if (t.chatId !== undefined && t.botToken === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['botToken'], message: 'a bot token too: telegram.chatId (TELEGRAM_CHAT_ID) is set, and the two go together' });
       }
     })
     .prefault({}),
@@ -163,12 +177,19 @@ export const ConfigSchema = z.strictObject({
   anthropic: z
     .strictObject({
       apiKey: z.string().optional(),
-      baseUrl: z.url().optional(),
-      model: z.string().trim().min(1).default('claude-haiku-4-5'),
+      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+      /** A model id of the API, Bedrock or Vertex (claude-haiku-4-5, anthropic.claude-…-v1:0, claude-…@20241022). */
+      model: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'a model id like claude-haiku-4-5 (letters, digits and . _ : @ / -)')
+        .default('claude-haiku-4-5'),
       /** Daily cost cap for model calls, USD (ARGUS_LLM_DAILY_USD); reached → no more calls that day. */
       dailyUsd: z.number().min(0).default(1),
       /** Run the evaluator's trend analysis on healthy cycles at most this often, minutes (0 = only when there are findings). */
-      analysisEveryMin: z.number().int().min(0).default(0),
+      analysisEveryMin: z.number().int().min(0).max(7 * 1440).default(0),
     })
     .prefault({}),
 });

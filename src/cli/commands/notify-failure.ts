@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
+import { isSafeApiBase } from '../../config/api-base.js';
 import { sendDirect, type TelegramTarget } from '../../notify/direct.js';
 import { EXIT, type Command } from '../command.js';
 import { parseFlags } from '../common.js';
@@ -20,15 +21,7 @@ function telegramFromEnv(env: Record<string, string | undefined>): TelegramTarge
   const chatId = env.TELEGRAM_CHAT_ID?.trim();
   if (!botToken || !chatId) return null;
   const apiBase = env.TELEGRAM_API_BASE?.trim() || 'https://api.telegram.org';
-  let url: URL;
-  try {
-    url = new URL(apiBase);
-  } catch {
-    return null;
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return null;
-  return { botToken, chatId, apiBase };
+  return isSafeApiBase(apiBase) ? { botToken, chatId, apiBase } : null;
 }
 
 const readJson = (path: string): Record<string, unknown> | null => {

@@ -16,3 +16,12 @@ export function progress(io: CommandIO, total: number, noun: string): Progress {
     done: () => io.stderr('\r\u001b[2K'),
   };
 }
+
+/** A count that grows with no known total ("registry records read: 120000"), the same way: a terminal only. */
+export function counter(io: CommandIO, noun: string): { set(n: number): void; done(): void } {
+  if (!io.stderrIsTTY) return { set: () => undefined, done: () => undefined };
+  return {
+    set: (n) => io.stderr(`\r\u001b[2K${noun}: ${n.toLocaleString('en-US')}`),
+    done: () => io.stderr('\r\u001b[2K'),
+  };
+}

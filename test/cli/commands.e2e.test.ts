@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_HELP, COMMON_FLAGS } from '../../src/cli/help.js';
+import { generateRegistry } from '../support/registry-gen.js';
 import { makeTmp } from '../support/tmp.js';
 
 const ROOT = resolve(__dirname, '../..');
@@ -159,4 +160,19 @@ describe('progress on a terminal, nothing on a pipe', () => {
     if (tty.error) return; // no script(1): nothing to check here
     expect(tty.stdout).toContain('scenario 1 of 1: admin-stopped-service');
   });
+
+  it('chronicle counts the registry records it reads on a terminal, and says nothing on a pipe', () => {
+    tmp = makeTmp();
+    const state = join(tmp.dir, 'state');
+    mkdirSync(state);
+    const end = Date.now();
+    generateRegistry(join(state, 'problems.jsonl'), 45_000, end);
+    const args = ['chronicle', '--since', '60d', '--dry-run', '--no-publish', '--out', join(tmp.dir, 'docs')];
+    const piped = argus(args, { ARGUS_STATE_DIR: state });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stderr).toBe('');
+    const tty = spawnSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { cwd: tmp.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.dir, ARGUS_STATE_DIR: state }, encoding: 'utf8', timeout: 120_000 });
+    if (tty.error) return;
+    expect(tty.stdout).toContain('chronicle: registry records read: 40,000');
+  }, 150_000);
 });

@@ -14,7 +14,12 @@ export interface AggregateInput {
   since: Date;
   until: Date;
   options?: Partial<AggregateOptions>;
+  /** Told how many registry records were read so far, every PROGRESS_EVERY of them (a long read shows it is moving). */
+  onRecords?: (read: number) => void;
 }
+
+/** How often onRecords is told. */
+export const PROGRESS_EVERY = 20_000;
 
 const KIND_ORDER: Record<Pattern['kind'], number> = {
   recurring: 0,
@@ -41,6 +46,7 @@ export async function aggregate(input: AggregateInput): Promise<Analysis> {
 
   for await (const { r, ms } of recordsInWindow(input.registryPath, from, to)) {
     records++;
+    if (records % PROGRESS_EVERY === 0) input.onRecords?.(records);
     problems.add(r, ms);
     incidents.add(r, ms);
     outcomes.add(r);

@@ -6,6 +6,7 @@ import type { ImproveDoc } from '../../agents/chronicler/write-docs.js';
 import { execFile } from '../../host/exec.js';
 import { EXIT, type Command } from '../command.js';
 import { commandLog, loadOrExplain, parseFlags, type Loaded } from '../common.js';
+import { counter } from '../progress.js';
 import { freshInventory } from '../../orchestrator/inventory.js';
 import { parseSince } from '../../model/duration.js';
 
@@ -60,7 +61,9 @@ const chronicle: Command = async (argv, io) => {
   const dryRun = flags.values['dry-run'] === true;
   // The daily job refreshes the host inventory (systeminformation, at most once a day) for status, doctor and the docs.
   if (!dryRun) await freshInventory(loaded.paths.stateDir, now);
+  const read = counter(io, 'chronicle: registry records read');
   const result = await runChronicle({
+    onRecords: read.set,
     registryPath: loaded.paths.registry,
     historyPath: loaded.paths.history,
     since: new Date(since),
@@ -73,6 +76,7 @@ const chronicle: Command = async (argv, io) => {
     publish: flags.values['no-publish'] ? undefined : await makePublisher(loaded, io),
     improve: dryRun ? undefined : await makeImprover(loaded, io),
   });
+  read.done();
   const { analysis, written } = result;
   // The node_exporter textfile (ARGUS_TEXTFILE_DIR): refreshed by the chronicle timer for hosts without `argus serve`.
   const textfile = loaded.config.textfileDir && !dryRun ? await writeMetricsTextfile(loaded, now) : null;

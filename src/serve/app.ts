@@ -4,6 +4,7 @@
 // the body) → the access guard (nothing on loopback; the token for every path elsewhere) → read-only routes (GET and
 // HEAD only; nothing here acts on the machine) → 404 → errors as JSON (never a stack trace).
 import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RegistryTail } from '../agents/chronicler/counters.js';
@@ -13,6 +14,7 @@ import { ArgusError } from '../errors.js';
 import type { Log } from '../log.js';
 import { allowedHostsFor, checkAllowedHosts, checkHttpOptions, isLoopback, mcpRouter, MCP_PATH, type McpRouteOptions } from '../mcp/http.js';
 import { accessGuard } from './access.js';
+import { docsRoutes } from './docs.js';
 import { dashboardRoutes } from './routes.js';
 import { sendText } from './send.js';
 import { metricsInput, readServeState } from './state.js';
@@ -85,9 +87,11 @@ export function createServeApp(o: ServeOptions): express.Express {
     sendText(req, res, 'text/plain; version=0.0.4; charset=utf-8', renderMetrics(metricsInput(state, counters)));
   });
   app.use(dashboardRoutes({ paths: o.paths, intervalSec: o.intervalSec, now }));
+  // The chronicle timer writes into <state>/docs (its working directory); a checkout's chronicle into ./docs.
+  app.use(docsRoutes([join(o.paths.stateDir, 'docs'), resolve('docs')]));
 
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'not found: /, /healthz, /metrics, /mcp' });
+    res.status(404).json({ error: 'not found: /, /docs/, /healthz, /metrics, /mcp' });
   });
   app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     o.log.error({ err: error }, 'serve: request failed');

@@ -95,6 +95,7 @@ ${STYLE}</style>
 <section id="timeline"></section>
 <h2>Recurring problems</h2>
 <ol id="recurring"></ol>
+${mode === 'served' ? '<p><a href="docs/">Runbooks and post-mortems</a></p>' : ''}
 <footer id="generated"></footer>
 </main>
 <script type="application/json" id="argus-data">${scriptJson(data)}</script>

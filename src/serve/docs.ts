@@ -1,0 +1,62 @@
+// The chronicler's runbooks and post-mortems as pages (read-only): /docs/ lists them, /docs/<folder>/<name>.md shows
+// one. They live in `<state>/docs` (the chronicle timer's working directory), else ./docs of a checkout. Names are
+// checked (no path, no traversal) and symlinks are not followed: only the chronicler's own files are served.
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import express, { type Request, type Response } from 'express';
+import { renderMarkdown } from './markdown.js';
+import { sendText } from './send.js';
+
+const FOLDERS = ['runbooks', 'postmortems'] as const;
+const NAME = /^[A-Za-z0-9._-]{1,200}\.md$/;
+/** No script at all; the page's one small stylesheet inline. */
+export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1b1f24}
+table{border-collapse:collapse;display:block;overflow-x:auto}td,th{border:1px solid #ccd;padding:.2rem .5rem;text-align:left}
+pre{background:#f3f4f6;padding:.6rem;overflow-x:auto}code{font:13px ui-monospace,monospace}a{color:#0a58ca}`;
+
+const page = (title: string, body: string): string =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${STYLE}</style></head><body><p><a href="/">← dashboard</a> · <a href="/docs/">all documents</a></p>${body}</body></html>`;
+
+async function titleOf(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return /^# (.*)$/m.exec(text)?.[1] ?? path;
+}
+
+export function docsRoutes(docsDirs: readonly string[]): express.Router {
+  const router = express.Router();
+  const send = (req: Request, res: Response, html: string) => {
+    res.setHeader('Content-Security-Policy', DOCS_CSP);
+    sendText(req, res, 'text/html; charset=utf-8', html);
+  };
+  /** The first docs dir that holds this folder. */
+  const dirOf = async (folder: string): Promise<string | null> => {
+    for (const d of docsDirs) if ((await lstat(join(d, folder)).catch(() => null))?.isDirectory()) return join(d, folder);
+    return null;
+  };
+
+  router.get('/docs/', async (req: Request, res: Response) => {
+    const sections: string[] = [];
+    for (const folder of FOLDERS) {
+      const dir = await dirOf(folder);
+      const names = dir ? (await readdir(dir).catch(() => [])).filter((n) => NAME.test(n)).sort() : [];
+      const items = await Promise.all(names.map(async (n) => `<li><a href="/docs/${folder}/${n}">${renderMarkdown(await titleOf(join(dir!, n)), folder).replace(/^<p>|<\/p>$/g, '')}</a></li>`));
+      sections.push(`<h2>${folder === 'runbooks' ? 'Runbooks' : 'Post-mortems'}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet: `argus chronicle` writes them from closed incidents.</p>'}`);
+    }
+    send(req, res, page('Argus: runbooks and post-mortems', `<h1>Runbooks and post-mortems</h1>${sections.join('')}`));
+  });
+
+  router.get('/docs/:folder/:name', async (req: Request, res: Response) => {
+    const folder = String(req.params.folder);
+    const name = String(req.params.name);
+    const notFound = () => res.status(404).json({ error: 'no such document' });
+    if (!(FOLDERS as readonly string[]).includes(folder) || !NAME.test(name)) return void notFound();
+    const dir = await dirOf(folder);
+    const st = dir ? await lstat(join(dir, name)).catch(() => null) : null;
+    if (!dir || !st?.isFile()) return void notFound(); // a symlink is not a file here: never followed
+    const md = await readFile(join(dir, name), 'utf8');
+    send(req, res, page(`Argus: ${name}`, renderMarkdown(md, folder)));
+  });
+  return router;
+}

@@ -73,7 +73,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     flags: [
       since('7d'),
       dryRun('compute and print, write nothing'),
-      { name: 'out', value: 'DIR', text: 'where docs go (default ./docs)' },
+      { name: 'out', value: 'DIR', text: 'where docs go (default ARGUS_DOCS_DIR, else <state>/docs)' },
       { name: 'commit', text: 'commit the docs when DIR is a git work tree' },
       { name: 'no-publish', text: 'do not publish the daily summary (bead, Relay, Telegram)' },
       json,

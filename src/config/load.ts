@@ -21,6 +21,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | '
   ['ARGUS_HEARTBEAT_URL', ['heartbeatUrl'], 'string'],
   ['ARGUS_ALERTMANAGER_URL', ['alertmanagerUrl'], 'string'],
   ['ARGUS_TEXTFILE_DIR', ['textfileDir'], 'string'],
+  ['ARGUS_DOCS_DIR', ['docsDir'], 'string'],
   ['ARGUS_RETENTION_DAYS', ['retentionDays'], 'int'],
   ['ARGUS_SERVICES', ['services'], 'list'],
   ['ARGUS_RESTART_ALLOWLIST', ['restartAllowlist'], 'list'],
@@ -86,6 +87,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   if (!parsed.success) throw explainIssue(ConfigSchema, parsed.error, raw, origin, configPath);
   const config = parsed.data;
   config.stateDir = resolve(cwd, config.stateDir);
+  if (config.docsDir) config.docsDir = resolve(cwd, config.docsDir);
   return { config, configPath };
 }
 
@@ -194,6 +196,8 @@ export function statePaths(config: Config) {
     llm: resolve(s, 'llm_state.json'),
     chronicleState: resolve(s, 'chronicle_state.json'),
     observations: config.observationsFile ?? resolve(s, 'observations.md'),
+    /** Runbooks and post-mortems (runbooks/, postmortems/): ARGUS_DOCS_DIR, else under the state dir. */
+    docs: config.docsDir ? resolve(config.docsDir) : resolve(s, 'docs'),
   };
 }
 export type StatePaths = ReturnType<typeof statePaths>;

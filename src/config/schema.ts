@@ -68,6 +68,8 @@ export const ConfigSchema = z.strictObject({
    * cycle and resolved ones with endsAt, so Alertmanager groups, inhibits and silences across hosts.
    */
   alertmanagerUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where the chronicle writes runbooks and post-mortems (ARGUS_DOCS_DIR; `--out` wins); default `<stateDir>/docs`. */
+  docsDir: z.string().min(1).optional(),
   /** node_exporter's textfile collector directory (ARGUS_TEXTFILE_DIR): `argus chronicle` writes argus.prom there. */
   textfileDir: z.string().min(1).optional(),
   /**

@@ -4,7 +4,6 @@
 // the body) → the access guard (nothing on loopback; the token for every path elsewhere) → read-only routes (GET and
 // HEAD only; nothing here acts on the machine) → 404 → errors as JSON (never a stack trace).
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { RegistryTail } from '../agents/chronicler/counters.js';
@@ -87,8 +86,8 @@ export function createServeApp(o: ServeOptions): express.Express {
     sendText(req, res, 'text/plain; version=0.0.4; charset=utf-8', renderMetrics(metricsInput(state, counters)));
   });
   app.use(dashboardRoutes({ paths: o.paths, intervalSec: o.intervalSec, now }));
-  // The chronicle timer writes into <state>/docs (its working directory); a checkout's chronicle into ./docs.
-  app.use(docsRoutes([join(o.paths.stateDir, 'docs'), resolve('docs')]));
+  // Where the chronicle writes (ARGUS_DOCS_DIR, else <state>/docs).
+  app.use(docsRoutes([o.paths.docs]));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not found: /, /docs/, /healthz, /metrics, /mcp' });

@@ -1,5 +1,5 @@
 // The chronicler's runbooks and post-mortems as pages (read-only): /docs/ lists them, /docs/<folder>/<name>.md shows
-// one. They live in `<state>/docs` (the chronicle timer's working directory), else ./docs of a checkout. Names are
+// one. They live where the chronicle writes them (ARGUS_DOCS_DIR, else `<state>/docs`). Names are
 // checked (no path, no traversal) and symlinks are not followed: only the chronicler's own files are served.
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

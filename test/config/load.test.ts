@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, statePaths } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { makeTmp } from '../support/tmp.js';
 
@@ -195,5 +195,14 @@ describe('loadConfig', () => {
     expect(host).toHaveLength(253);
     expect(loadConfig({ env: { ARGUS_HOSTNAME: host }, cwd: '/' }).config.hostname).toBe(host);
     expect(loadConfig({ env: {}, cwd: '/' }, ).config.thresholds.loadPerCore).toEqual({ fire: 2, clear: 1.5 });
+  });
+});
+
+describe('where the docs go', () => {
+  it('ARGUS_DOCS_DIR (relative to where Argus stands), else <state>/docs', () => {
+    const home = loadConfig({ env: { ARGUS_STATE_DIR: '/var/lib/argus' }, cwd: '/' }).config;
+    expect(statePaths(home).docs).toBe('/var/lib/argus/docs');
+    const set = loadConfig({ env: { ARGUS_STATE_DIR: '/var/lib/argus', ARGUS_DOCS_DIR: 'shared/docs' }, cwd: '/srv' }).config;
+    expect(statePaths(set).docs).toBe('/srv/shared/docs');
   });
 });

@@ -57,7 +57,7 @@ const chronicle: Command = async (argv, io) => {
   }
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;
-  const outDir = resolve(io.cwd, flags.values.out ?? 'docs');
+  const outDir = flags.values.out ? resolve(io.cwd, flags.values.out) : loaded.paths.docs;
   const dryRun = flags.values['dry-run'] === true;
   // The daily job refreshes the host inventory (systeminformation, at most once a day) for status, doctor and the docs.
   if (!dryRun) await freshInventory(loaded.paths.stateDir, now);

@@ -48,8 +48,9 @@ describe('bounded memory', () => {
     expect(retained).toBeLessThan(50 * 1024 * 1024);
     expect(peak - before).toBeLessThan(50 * 1024 * 1024);
     // Holding 200,000 parsed records alone takes ~80 MB of live heap: a loader that keeps them fails here, while a
-    // streaming pass stays flat whatever N is (measured ~7–19 MB here, depending on load and GC timing).
-    expect(peak - before).toBeLessThan(30 * 1024 * 1024);
+    // streaming pass stays flat whatever N is (measured ~7–19 MB alone, above 30 MB when the whole suite runs beside it:
+    // GC timing under load), so the line sits at half of what holding the records would take.
+    expect(peak - before).toBeLessThan(40 * 1024 * 1024);
   });
 
   it('caps keys per map and says how many were left out', async () => {

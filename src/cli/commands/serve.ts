@@ -37,10 +37,10 @@ const serve: Command = async (argv, io) => {
   // pages never pays for it.
   let registry: Promise<ToolRegistry> | null = null;
   const makeMcpServer = async (): Promise<McpServer> => {
-    const { buildMcpDeps } = await import('./mcp.js');
+    const { buildMcpRegistry } = await import('../../orchestrator/mcp-registry.js');
     const { createServer } = await import('../../mcp/server.js');
     // --read-only (the shipped unit, whose state dir is read-only): only the tools that change nothing.
-    registry ??= buildMcpDeps(loaded, log.child({ agent: 'mcp' })).then((all) => (readOnly ? all.filter((t) => t.annotations.readOnlyHint === true) : all));
+    registry ??= buildMcpRegistry(loaded, log.child({ agent: 'mcp' })).then((all) => (readOnly ? all.filter((t) => t.annotations.readOnlyHint === true) : all));
     return createServer(await registry, { log });
   };
 

@@ -57,11 +57,22 @@ function scan(host: Host): ProcStat[] {
   return rows;
 }
 
-/** Previous ticks by pid:startTicks, when the previous sample is from this boot. */
-function previousTicks(previous: Samples | null, btime: number): Map<string, number> | null {
+/** A process's earlier sample: its start time (with the pid, its identity) and its CPU ticks then. */
+interface PriorTicks {
+  start: number;
+  ticks: number;
+}
+
+/**
+ * Previous ticks by pid (the start time is compared on lookup: a reused pid is another process), when the previous
+ * sample is from this boot. Keyed by number, not a "pid:start" string: two thousand strings a cycle, for nothing.
+ */
+function previousTicks(previous: Samples | null, btime: number): Map<number, PriorTicks> | null {
   const procs = previous?.procs;
   if (!procs || !sameBoot(procs.btime, btime)) return null;
-  return new Map(procs.list.map(([pid, start, ticks]) => [`${pid}:${start}`, ticks]));
+  const out = new Map<number, PriorTicks>();
+  for (const [pid, start, ticks] of procs.list) out.set(pid, { start, ticks });
+  return out;
 }
 
 function cpuPct(
@@ -69,11 +80,12 @@ function cpuPct(
   startedAtMs: number,
   nowMs: number,
   previous: Samples | null,
-  before: Map<string, number> | null,
+  before: Map<number, PriorTicks> | null,
 ): number | null {
   const seconds = elapsedSec(previous, nowMs);
   if (seconds === null || !previous) return null;
-  const prior = before?.get(`${p.pid}:${p.startTicks}`);
+  const earlier = before?.get(p.pid);
+  const prior = earlier?.start === p.startTicks ? earlier.ticks : undefined;
   if (prior !== undefined) return prior <= p.ticks ? round1(((p.ticks - prior) / CLK_TCK / seconds) * 100) : null;
   // Started after the previous sample: its whole life is inside the interval (at least a second, against noise).
   if (startedAtMs > previous.ts) return round1((p.ticks / CLK_TCK / Math.max(1, (nowMs - startedAtMs) / 1000)) * 100);
@@ -119,14 +131,15 @@ export async function readProcesses(host: Host, input: ProcessesInput): Promise<
     });
   }
 
-  // VmSwap costs one status read per process: only when the host actually has swap in use.
+  // VmSwap costs one status read per process: only when the host actually has swap in use. Read one at a time into
+  // one buffer, like the stat scan: a thousand concurrent promise reads cost twice the CPU (a file handle, an fstat
+  // and a thread-pool round trip each) and could run out of file descriptors (EMFILE would read as "no swap").
   if (swapUsed > 0) {
-    await Promise.all(
-      rows.map(async (r) => {
-        const status = await tryReadHostText(host, `/proc/${r.pid}/status`);
-        r.swapBytes = status === null ? 0 : parseVmSwap(status);
-      }),
-    );
+    const buffer = Buffer.allocUnsafe(8192); // a status file is ~1.5 KB
+    for (const r of rows) {
+      const status = tryReadHostTextSync(host, `/proc/${r.pid}/status`, buffer);
+      r.swapBytes = status === null ? 0 : parseVmSwap(status);
+    }
   }
 
   const pattern = compileOrphanPattern(input.orphanPattern);

@@ -10,6 +10,7 @@ import { makeProcTree } from '../test/support/proc-tree.js';
 import { chronicleMillion, manyCycles, pressureDay } from './extra.js';
 import { ROOT, runNode, summarise, timeMedian, type ProcessCost } from './measure.js';
 import { serveDashboard } from './serve.js';
+import { serveSoak } from './serve-soak.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const CLI = join(ROOT, 'dist/cli.js');
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   await pressureDay(rows, results);
   await chronicleMillion(rows, results);
   await serveDashboard(rows, results);
+  if (process.env.BENCH_SKIP_SOAK !== '1') await serveSoak(rows, results);
   if (process.env.BENCH_SKIP_CYCLES !== '1') await manyCycles(rows, results);
   // A run never touches tracked files: results go to the ignored .cache/bench/; `npm run bench:publish` copies them
   // to bench/results.json and docs/benchmarks.md, as an explicit step.

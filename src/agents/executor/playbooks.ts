@@ -84,6 +84,10 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
   const quiet = (fixable: boolean, failed = false): PlaybookOutcome => done({ failed, fixable, announce: null });
 
   const unit = unitOfFinding(f);
+  if (unit !== null && f.type === 'service' && f.details.condition === 'not-found') {
+    notes.push(`${unit} does not exist on this host: fix the name in the configuration (ARGUS_SERVICES or services); there is nothing to restart.`);
+    return quiet(false);
+  }
   if (unit !== null) {
     if (!config.restartAllowlist.map(normaliseUnit).includes(unit)) {
       notes.push(`${unit} is not on the restart allowlist: a person has to look at it.`);

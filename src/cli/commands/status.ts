@@ -55,7 +55,7 @@ const status: Command = async (argv, io) => {
   if (inventory) out.push(`Host: ${describeInventory(inventory)}`);
   out.push(
     `Last cycle ${cycle.lastCycleId ?? '?'} finished ${cycle.lastFinishedAt ?? '?'}: ${cycle.lastOk ? 'ok' : `FAILED (${cycle.lastError ?? 'unknown error'})`}` +
-      `, ${cycle.lastDurationMs ?? '?'} ms; ${cycle.cyclesTotal} cycles run; ${cycle.consecutiveFailures} consecutive failures`,
+      `, ${cycle.lastDurationMs ?? '?'} ms; ${cycle.cyclesTotal} cycle${cycle.cyclesTotal === 1 ? '' : 's'} run; ${cycle.consecutiveFailures} consecutive failure${cycle.consecutiveFailures === 1 ? '' : 's'}`,
   );
   if (snapshot) out.push('', `Health at ${snapshot.ts}`, ...renderHealth(snapshot));
   out.push('', incidents.length ? `Open incidents (${incidents.length})` : 'Open incidents: none');

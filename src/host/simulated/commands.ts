@@ -83,7 +83,7 @@ function systemctl(args: readonly string[], ctx: CommandContext): ExecResult {
 function journalctl(args: readonly string[], ctx: CommandContext): ExecResult {
   const u = args[args.indexOf('-u') + 1] ?? '';
   const s = ctx.world.services.get(unitOf(u));
-  if (!s) return result(0, '-- No entries --\n');
+  if (!s || s.state === 'missing') return result(0, '-- No entries --\n');
   const lines = s.state === 'active' ? [`Started ${s.name}.`] : [`${s.name}: Main process exited, code=exited, status=1/FAILURE`, `${s.name}: Failed with result 'exit-code'.`];
   return result(0, `${lines.join('\n')}\n`);
 }

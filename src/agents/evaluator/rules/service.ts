@@ -25,7 +25,8 @@ export function classifyService(s: Service): ServiceCondition {
 }
 
 const TEXT: Record<Exclude<ServiceCondition, 'ok'>, (s: Service) => string> = {
-  'not-found': (s) => `Service ${normalizeUnit(s.unit)}: unit not found (check the configured name)`,
+  'not-found': (s) =>
+    `Service ${normalizeUnit(s.unit)}: unit not found on this host, so it is not being watched (check the name in ARGUS_SERVICES or services in argus.json)`,
   failed: (s) => `Service ${normalizeUnit(s.unit)} failed (result: ${s.result})`,
   died: (s) => `Service ${normalizeUnit(s.unit)} is down (inactive, result: ${s.result})`,
   'crash-loop': (s) => `Service ${normalizeUnit(s.unit)} is crash-looping (${s.nRestarts} restarts, result: ${s.result})`,
@@ -44,7 +45,9 @@ export function serviceRule(s: Snapshot, ctx: RuleContext): Finding[] {
     if (between) out.push(between);
     if (condition === 'ok') continue;
     out.push(
-      makeFinding('service', unit, condition === 'not-found' ? 'info' : 'critical', TEXT[condition](svc), {
+      // A unit that does not exist is a configuration problem, not a crash: a warning, said once (a watch that silently
+      // watches nothing is worse than no watch), and never a restart (the playbook leaves it to a person).
+      makeFinding('service', unit, condition === 'not-found' ? 'warning' : 'critical', TEXT[condition](svc), {
         unit,
         condition,
         loadState: svc.loadState,

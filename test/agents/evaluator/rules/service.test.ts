@@ -13,7 +13,7 @@ describe('service rule', () => {
     ['crash loop (activating auto-restart) is down', { activeState: 'activating', subState: 'auto-restart', result: 'exit-code', nRestarts: 7 }, 'critical'],
     ['start-limit-hit is down', { activeState: 'failed', subState: 'failed', result: 'start-limit-hit' }, 'critical'],
     ['activating start (not auto-restart) is not down', { activeState: 'activating', subState: 'start' }, null],
-    ['not-found is info (a configuration problem)', { loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' }, 'info'],
+    ['not-found is a warning (a configuration problem a person must hear of, once)', { loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' }, 'warning'],
     ['reloading is healthy', { activeState: 'reloading', subState: 'reload' }, null],
   ])('%s', (_name, over, severity) => {
     const { perCycle } = runCycles([snapshot({ services: [service('nginx.service', over)] })]);

@@ -3,6 +3,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Log } from '../log.js';
 import { registerTools } from '../tools/mcp.js';
 import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
 import type { ToolCallContext, ToolRegistry } from '../tools/tool.js';
 
 export const SERVER_INFO = { name: 'argus', version: '0.1.0' } as const;
@@ -17,10 +18,11 @@ const INSTRUCTIONS =
 
 export function createServer(
   registry: ToolRegistry,
-  options: { source?: ToolCallContext['source']; log?: Log; onRefused?: (tool: string, reason: string) => void } = {},
+  options: { source?: ToolCallContext['source']; log?: Log; onRefused?: (tool: string, reason: string) => void; docsDirs?: readonly string[] } = {},
 ): McpServer {
   const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
   registerPrompts(server);
+  if (options.docsDirs) registerResources(server, options.docsDirs); // the chronicler's runbooks and post-mortems
   registerTools(server, registry, { source: options.source ?? 'mcp', log: options.log, maxInputElements: MAX_TOOL_INPUT_ELEMENTS, onRefused: options.onRefused });
   return server;
 }

@@ -1,6 +1,7 @@
 // The model's part of a cycle, loaded only when a cycle needs judgement: analysis, RCA, planning. Never on a healthy cycle.
 import { readFileSync } from 'node:fs';
-import { diagnose, type Diagnosis } from '../agents/rca/diagnose.js';
+import { diagnose, pastNotes, type Diagnosis } from '../agents/rca/diagnose.js';
+import { searchPast } from '../agents/rca/past.js';
 import { runRca, type RcaResult } from '../agents/rca/agent.js';
 import { readTools } from '../agents/rca/tools.js';
 import { runAnalysis } from '../agents/evaluator/analysis.js';
@@ -103,7 +104,9 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
         const j = await host.exec('journalctl', ['-u', f.subject, '-n', '30', '-o', 'cat', '--no-pager'], { timeoutMs: 5000 });
         if (!j.failed) journal = j.stdout.split('\n').filter(Boolean).slice(-30).map(redactSecrets);
       }
-      const diagnosis = await diagnose(f, snapshot, { journal });
+      // What the past says (same identity, this incident left out): a line with numbers and the runbook, never invented.
+      const past = await searchPast({ registry, paths, now: host.now() }, { identity: f.identity, excludeIncidentId: decision.incidentId, limit: 3 }).catch(() => null);
+      const diagnosis = await diagnose(f, snapshot, { journal, past });
       const rca = client ? await runRca({ finding: f, snapshot, diagnosis, tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now }) : null;
       const summary = rca ? rca.summary : diagnosis.culprit?.description ?? null;
       record(
@@ -118,7 +121,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
           diagnosis,
         }),
       );
-      const notes = summary ? [`Diagnosis (${rca?.source ?? 'deterministic'}): ${summary}`] : [];
+      const notes = [...(summary ? [`Diagnosis (${rca?.source ?? 'deterministic'}): ${summary}`] : []), ...pastNotes(diagnosis)];
       return { diagnosis, rca, notes };
     },
 

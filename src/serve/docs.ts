@@ -1,14 +1,13 @@
 // The chronicler's runbooks and post-mortems as pages (read-only): /docs/ lists them, /docs/<folder>/<name>.md shows
 // one. They live where the chronicle writes them (ARGUS_DOCS_DIR, else `<state>/docs`). Names are
 // checked (no path, no traversal) and symlinks are not followed: only the chronicler's own files are served.
-import { lstat, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import express, { type Request, type Response } from 'express';
+import { DOC_FOLDERS, docTitle, listDocs, readDoc } from './doc-files.js';
 import { renderMarkdown } from './markdown.js';
 import { sendText } from './send.js';
 
-const FOLDERS = ['runbooks', 'postmortems'] as const;
-const NAME = /^[A-Za-z0-9._-]{1,200}\.md$/;
+// The file-name rule and the no-symlink read are shared with the MCP resources (src/mcp/resources.ts).
+export { DOC_FOLDERS, DOC_NAME, isDocName, readDoc } from './doc-files.js';
 /** No script at all; the page's one small stylesheet inline. */
 export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -19,29 +18,17 @@ pre{background:#f3f4f6;padding:.6rem;overflow-x:auto}code{font:13px ui-monospace
 const page = (title: string, body: string): string =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${STYLE}</style></head><body><p><a href="/">← dashboard</a> · <a href="/docs/">all documents</a></p>${body}</body></html>`;
 
-async function titleOf(path: string): Promise<string> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return /^# (.*)$/m.exec(text)?.[1] ?? path;
-}
-
 export function docsRoutes(docsDirs: readonly string[]): express.Router {
   const router = express.Router();
   const send = (req: Request, res: Response, html: string) => {
     res.setHeader('Content-Security-Policy', DOCS_CSP);
     sendText(req, res, 'text/html; charset=utf-8', html);
   };
-  /** The first docs dir that holds this folder. */
-  const dirOf = async (folder: string): Promise<string | null> => {
-    for (const d of docsDirs) if ((await lstat(join(d, folder)).catch(() => null))?.isDirectory()) return join(d, folder);
-    return null;
-  };
-
   router.get('/docs/', async (req: Request, res: Response) => {
     const sections: string[] = [];
-    for (const folder of FOLDERS) {
-      const dir = await dirOf(folder);
-      const names = dir ? (await readdir(dir).catch(() => [])).filter((n) => NAME.test(n)).sort() : [];
-      const items = await Promise.all(names.map(async (n) => `<li><a href="/docs/${folder}/${n}">${renderMarkdown(await titleOf(join(dir!, n)), folder).replace(/^<p>|<\/p>$/g, '')}</a></li>`));
+    for (const folder of DOC_FOLDERS) {
+      const { names } = await listDocs(docsDirs, folder);
+      const items = await Promise.all(names.map(async (n) => `<li><a href="/docs/${folder}/${n}">${renderMarkdown(docTitle((await readDoc(docsDirs, folder, n)) ?? '', n), folder).replace(/^<p>|<\/p>$/g, '')}</a></li>`));
       sections.push(`<h2>${folder === 'runbooks' ? 'Runbooks' : 'Post-mortems'}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet: `argus chronicle` writes them from closed incidents.</p>'}`);
     }
     send(req, res, page('Argus: runbooks and post-mortems', `<h1>Runbooks and post-mortems</h1>${sections.join('')}`));
@@ -50,12 +37,9 @@ export function docsRoutes(docsDirs: readonly string[]): express.Router {
   router.get('/docs/:folder/:name', async (req: Request, res: Response) => {
     const folder = String(req.params.folder);
     const name = String(req.params.name);
-    const notFound = () => res.status(404).json({ error: 'no such document' });
-    if (!(FOLDERS as readonly string[]).includes(folder) || !NAME.test(name)) return void notFound();
-    const dir = await dirOf(folder);
-    const st = dir ? await lstat(join(dir, name)).catch(() => null) : null;
-    if (!dir || !st?.isFile()) return void notFound(); // a symlink is not a file here: never followed
-    const md = await readFile(join(dir, name), 'utf8');
+    // A name that is not a plain `.md` name, a symlink, anything but a regular file: not found (never followed).
+    const md = await readDoc(docsDirs, folder, name);
+    if (md === null) return void res.status(404).json({ error: 'no such document' });
     send(req, res, page(`Argus: ${name}`, renderMarkdown(md, folder)));
   });
   return router;

@@ -38,7 +38,7 @@ describe.skipIf(!BUILT)('argus mcp (stdio, built dist/cli.js)', () => {
     await client.connect(transport);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['get_status', 'kill_pid', 'clean_disk', 'query_problems']));
-    expect(tools).toHaveLength(20);
+    expect(tools).toHaveLength(21);
     const status = await client.callTool({ name: 'get_status', arguments: {} });
     expect(status.isError, stderr).toBeFalsy();
     expect(status.structuredContent).toMatchObject({ host: 'e2e', snapshot: { memory: { usedPct: 40 } } });

@@ -91,7 +91,7 @@ describe('argus mcp --http', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('get_status');
-    expect(tools).toHaveLength(19);
+    expect(tools).toHaveLength(20);
     const result = await client.callTool({ name: 'kill_pid', arguments: { pid: 1, reason: 'http' } });
     expect(result.isError).toBe(true);
     expect(box.records()).toEqual([expect.objectContaining({ source: 'mcp', action_result: 'refused' })]);

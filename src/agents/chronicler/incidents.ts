@@ -48,6 +48,23 @@ interface TimingAcc {
 
 const SEVERITY_ORDER = ['info', 'warning', 'critical'];
 
+/** One incident as `search_incidents` tells it: closed (resolved, duration) or still open where the records end. */
+export interface IncidentStory {
+  incident_id: string;
+  identity: string;
+  type: string;
+  severity: string;
+  opened: string;
+  resolved: string | null;
+  duration_s: number | null;
+  actions: IncidentSummary['actions'];
+  fixed_by: string | null;
+  attempts: number;
+  gave_up: boolean;
+  bead_ids: string[];
+  cause: string | null;
+}
+
 export class IncidentTracker {
   private readonly episodes: BoundedMap<string, Episode>;
   private readonly open: BoundedMap<string, IncAcc>;
@@ -60,7 +77,11 @@ export class IncidentTracker {
   private readonly outcomes: BoundedMap<string, Record<string, number>>;
   private keptDropped = 0;
 
-  constructor(private readonly options: AggregateOptions) {
+  /** `onClosed` hears every incident as it closes (search_incidents reads the stories; the chronicle does not). */
+  constructor(
+    private readonly options: AggregateOptions,
+    private readonly onClosed?: (story: IncidentStory) => void,
+  ) {
     this.episodes = new BoundedMap(options.maxKeys);
     this.open = new BoundedMap(options.maxKeys);
     this.hours = new BoundedMap(options.maxKeys);
@@ -176,6 +197,7 @@ export class IncidentTracker {
 
   private close(inc: IncAcc, resolvedTs: string, ms: number): void {
     const duration = (ms - inc.openedMs) / 1000;
+    this.onClosed?.(story(inc, resolvedTs, round(duration, 0)));
     const counts = this.outcomes.upsert(inc.identity, () => ({}));
     if (counts) {
       const key = inc.gaveUp ? 'gave_up' : (inc.fixedBy ?? 'none');
@@ -240,6 +262,11 @@ export class IncidentTracker {
     return { closed: this.briefs.map.get(identity) ?? [], outcomes: { ...(this.outcomes.map.get(identity) ?? {}) }, stillOpen };
   }
 
+  /** The incidents still open where the records end (no resolution read yet). */
+  openStories(): IncidentStory[] {
+    return [...this.open.map.values()].map((inc) => story(inc, null, null));
+  }
+
   incidents(): IncidentSummary[] {
     return [...this.kept].sort((a, b) => cmp(a.opened, b.opened) || cmp(a.incident_id, b.incident_id));
   }
@@ -282,6 +309,11 @@ export class IncidentTracker {
         };
       });
   }
+}
+
+function story(inc: IncAcc, resolved: string | null, duration: number | null): IncidentStory {
+  const { id, identity, type, severity, opened, actions, fixedBy, attempts, gaveUp, cause } = inc;
+  return { incident_id: id, identity, type, severity, opened, resolved, duration_s: duration, actions: [...actions], fixed_by: fixedBy, attempts, gave_up: gaveUp, bead_ids: [...inc.beads].sort(), cause };
 }
 
 function newIncident(id: string, r: ProblemRecord, ms: number): IncAcc {

@@ -6,7 +6,7 @@ import type { Decision } from '../../model/finding.js';
 import type { ProblemRecord } from '../../model/record.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { ActionContext } from '../executor/action.js';
-import { closeReason, tellOpenBead } from '../executor/bead-story.js';
+import { beadBody, closeReason, tellOpenBead } from '../executor/bead-story.js';
 import { runPlaybook, type PlaybookEnv, type PlaybookOutcome } from '../executor/playbooks.js';
 import type { Diagnosis } from '../rca/diagnose.js';
 import type { RcaResult } from '../rca/agent.js';
@@ -65,10 +65,11 @@ async function handleDecision(p: IncidentPorts, d: Decision): Promise<void> {
   const opens = d.transition === 'opened' ? noteOpening(p.recurrence, d.identity, p.now) : (p.recurrence[d.identity]?.length ?? 0);
   const facts = { transition: d.transition, firstNotice: d.notify && !d.previous, severity: d.finding.severity, failed: outcome.failed, fixable: outcome.fixable, opens, beadOpen: p.beads?.openBead(d.identity) != null };
   const bead = p.minimal ? null : beadReason(facts);
+  let dx: Awaited<ReturnType<Judgement['diagnose']>> | null = null;
   if (bead !== null) {
     // Incidents a person will look at get a diagnosis (deterministic always; the RCA micro-agent with a key).
     const j = await p.judgement();
-    const dx = await j.diagnose(d, p.snapshot).catch((e: unknown) => (p.warn(`diagnosis of ${d.identity} failed: ${(e as Error).message}`), null));
+    dx = await j.diagnose(d, p.snapshot).catch((e: unknown) => (p.warn(`diagnosis of ${d.identity} failed: ${(e as Error).message}`), null));
     if (dx) {
       notes.push(...dx.notes);
       if (wantsPlan(d, outcome, p.config.anthropic.apiKey !== undefined)) {
@@ -89,7 +90,7 @@ async function handleDecision(p: IncidentPorts, d: Decision): Promise<void> {
   if (bead !== null) {
     await run('create_bead', {
       title: d.finding.description.slice(0, 200),
-      description: [`Why: ${bead}.`, `Identity: ${d.identity}`, `Incident: ${d.incidentId}`, ...(announce ? [announce.text] : []), ...notes, '', 'Details:', JSON.stringify(d.finding.details, null, 2).slice(0, 20_000)].join('\n'),
+      description: beadBody({ why: bead, decision: d, announce: announce?.text ?? null, notes, diagnosis: dx?.diagnosis ?? null }),
       type: d.finding.type,
       severity: d.finding.severity,
     });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Finding } from '../../model/finding.js';
 import { memoryShare } from '../../model/memory-share.js';
 import type { ProcessInfo, Snapshot } from '../../model/snapshot.js';
+import { PastIncidentSchema, pastLine, type PastSearch } from './past.js';
 
 const ProcessSummarySchema = z.object({
   pid: z.number(),
@@ -46,6 +47,14 @@ export const DiagnosisSchema = z.object({
   /** A clear culprit, when the facts name one; null otherwise (the honest answer is then "unknown"). */
   culprit: CulpritSchema.nullable(),
   notes: z.array(z.string()),
+  /**
+   * What the past says (search_incidents): one line with numbers when this identity was seen before (null when it
+   * was not: never invented), its runbook when the chronicle wrote one, and up to 3 past incidents like it.
+   */
+  past: z
+    .object({ line: z.string().nullable(), runbook: z.string().nullable(), match: z.enum(['identity', 'similar', 'none']), similar: z.array(PastIncidentSchema).max(3) })
+    .nullable()
+    .optional(),
 });
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 
@@ -54,6 +63,8 @@ export interface DiagnoseExtras {
   largestDirs?: (mount: string) => Promise<readonly DirUsage[]> | readonly DirUsage[];
   /** The unit's last journal lines (`journalctl -u UNIT -n N -o cat`). */
   journal?: readonly string[];
+  /** Past incidents like this one (searchPast, the current incident left out); absent or null: no history read. */
+  past?: PastSearch | null;
 }
 
 /** A process is the clear culprit when it holds at least this share of what is short. */
@@ -82,6 +93,7 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
     culprit: null,
     notes,
   };
+  if (extras.past) d.past = { line: pastLine(extras.past), runbook: extras.past.runbook, match: extras.past.match, similar: extras.past.incidents.slice(0, 3) };
 
   if (finding.type === 'disk') {
     const disk = snapshot.disks?.find((x) => x.mount === finding.subject) ?? null;
@@ -142,4 +154,11 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
     if (p) d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:finding', description: `process ${p.comm} (PID ${p.pid}, running ${Math.round(p.ageSec / 60)} min) is the subject of this finding` };
   }
   return d;
+}
+
+/** The diagnosis's lines about the past for an alert or a bead: "Seen 4 times in 30 days; …", "Runbook: …". */
+export function pastNotes(d: Pick<Diagnosis, 'past'>): string[] {
+  const p = d.past;
+  if (!p) return [];
+  return [...(p.line ? [p.line] : []), ...(p.runbook ? [`Runbook: ${p.runbook}`] : [])];
 }

@@ -8,6 +8,7 @@ import { getServiceTool } from './read-tools/get-service.js';
 import { getStatusTool } from './read-tools/get-status.js';
 import { getTopProcessesTool } from './read-tools/get-top-processes.js';
 import { queryProblemsTool } from './read-tools/query-problems.js';
+import { searchIncidentsTool } from './read-tools/search-incidents.js';
 
 export type { ReadToolDeps, ReadToolOptions } from './read-tools/deps.js';
 
@@ -19,6 +20,7 @@ export const READ_TOOL_NAMES = [
   'get_disk_usage',
   'get_metric_history',
   'get_runbook',
+  'search_incidents',
 ] as const;
 
 export function readTools(deps: ReadToolDeps, options: ReadToolOptions = {}): ToolDef[] {
@@ -30,5 +32,6 @@ export function readTools(deps: ReadToolDeps, options: ReadToolOptions = {}): To
     getDiskUsageTool(deps, options),
     getMetricHistoryTool(deps),
     getRunbookTool(deps),
+    searchIncidentsTool(deps),
   ];
 }

@@ -37,7 +37,7 @@ const mcp: Command = async (argv, io) => {
   const { createServer } = await import('../../mcp/server.js');
   if (!flags.values.http) {
     const { serveStdio } = await import('../../mcp/stdio.js');
-    await serveStdio(() => createServer(registry, { log }), log);
+    await serveStdio(() => createServer(registry, { log, docsDirs: [loaded.paths.docs] }), log);
     return EXIT.OK;
   }
   return serveHttp(io, log, {
@@ -45,7 +45,7 @@ const mcp: Command = async (argv, io) => {
     port,
     token: io.env.ARGUS_MCP_TOKEN!,
     allowedHosts: flags.values['allowed-host'] ?? [],
-    makeServer: () => createServer(registry, { log }),
+    makeServer: () => createServer(registry, { log, docsDirs: [loaded.paths.docs] }),
   });
 };
 export default mcp;

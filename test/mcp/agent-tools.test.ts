@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { evaluate, emptyEvaluatorState } from '../../src/agents/evaluator/evaluate.js';
 import { openIncident } from '../../src/agents/router/incidents.js';
 import { createServer } from '../../src/mcp/server.js';
+import { incidentRecords, DAY } from '../agents/rca/past-incidents.js';
 import { rec } from '../support/registry-gen.js';
 import { memory, proc, processes, snapshot } from '../support/snapshot.js';
 import { NOW, sandboxRegistry, toolSandbox, type ToolSandbox } from '../tools/harness.js';
@@ -75,6 +76,21 @@ describe('micro-agents as MCP tools', () => {
     const unknown = await call('diagnose_incident', { identity: 'disk:/nope' });
     expect(unknown.isError).toBe(true);
     expect((unknown.content as Array<{ text: string }>)[0]!.text).toContain('open: memory:host');
+  });
+
+  it('diagnose_incident says what past incidents of the identity say (the cycle\'s diagnosis), nothing when there are none', async () => {
+    box = toolSandbox();
+    memoryIncident();
+    const first = await call('diagnose_incident', { identity: 'memory:host' });
+    expect(JSON.stringify(first.structuredContent)).not.toContain('Seen ');
+    const t = NOW.getTime();
+    box.deps.registry.append([
+      ...incidentRecords({ identity: 'memory:host', at: t - 5 * DAY, minutes: 20, fix: { action: 'kill_pid:4100', result: 'success' } }),
+      ...incidentRecords({ identity: 'memory:host', at: t - 2 * DAY, minutes: 30, fix: { action: 'kill_pid:4200', result: 'success' } }),
+    ]);
+    const r = await call('diagnose_incident', { identity: 'memory:host' });
+    expect(r.isError).toBeFalsy();
+    expect(JSON.stringify(r.structuredContent)).toMatch(/Seen 2 times in 30 days/);
   });
 
   it('summarize_period: the most frequent problems of the period', async () => {

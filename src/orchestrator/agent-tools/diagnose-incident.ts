@@ -1,7 +1,8 @@
 // diagnose_incident: the RCA agent on an open incident — its deterministic diagnosis (culprit, cause, evidence) over
-// the latest snapshot. Read-only. (The model-backed RCA runs inside cycles; this answers from the rules alone.)
+// the latest snapshot, and what past incidents of it say. Read-only. (The model-backed RCA runs inside cycles; this answers from the rules alone.)
 import { z } from 'zod';
 import { diagnose } from '../../agents/rca/diagnose.js';
+import { searchPast } from '../../agents/rca/past.js';
 import { requireSnapshot } from '../../agents/rca/read-tools/deps.js';
 import { emptyRouterState, RouterStateSchema } from '../../agents/router/route.js';
 import { readJsonState } from '../../state/atomic.js';
@@ -27,7 +28,9 @@ export function diagnoseIncidentTool(deps: AgentToolDeps): ToolDef {
         throw new ToolError(`no open incident ${JSON.stringify(input.identity)}; open: ${open.length ? open.join(', ') : 'none'}`);
       }
       const snapshot = await requireSnapshot(deps);
-      const diagnosis = await diagnose(incident.lastFinding, snapshot);
+      // The same diagnosis a cycle makes: with what the past says (this incident left out) and the runbook.
+      const past = await searchPast({ registry: deps.registry, paths: deps.paths, now: deps.host.now() }, { identity: input.identity, excludeIncidentId: incident.incidentId, limit: 3 }).catch(() => null);
+      const diagnosis = await diagnose(incident.lastFinding, snapshot, { past });
       return { identity: input.identity, incidentId: incident.incidentId, openedAt: incident.openedAt, snapshotAt: snapshot.ts, finding: incident.lastFinding.description, diagnosis };
     },
   });

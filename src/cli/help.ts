@@ -99,13 +99,13 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
   },
   serve: {
-    summary: 'one HTTP server: the dashboard (/), Prometheus metrics (/metrics), /healthz and MCP (/mcp), loopback by default',
+    summary: 'one HTTP server: the dashboard (/), Prometheus metrics (/metrics), /healthz, MCP (/mcp) and the fleet receiver (POST /alertmanager), loopback by default',
     flags: [
       { name: 'host', value: 'ADDR', text: 'address (default 127.0.0.1); any other needs ARGUS_MCP_TOKEN for every path' },
       { name: 'port', value: 'PORT', text: 'port (default 8787)' },
       { name: 'allowed-host', value: 'NAME', text: 'a Host header to accept besides loopback names (repeatable)' },
       dryRun('actions called over /mcp are recorded, not done'),
-      { name: 'read-only', text: '/mcp offers only the tools that change nothing (argus-serve.service: its state dir is read-only)' },
+      { name: 'read-only', text: '/mcp offers only the tools that change nothing and POST /alertmanager is refused (argus-serve.service: its state dir is read-only)' },
     ],
     notes: [
       '/mcp is on when ARGUS_MCP_TOKEN is set (bearer token). Off loopback, browsers open /?token=TOKEN once (kept as a cookie).',

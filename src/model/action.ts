@@ -1,6 +1,6 @@
 // The seven actions' public contract (also served over MCP: keep it stable) and their result.
 import { z } from 'zod';
-import { SeveritySchema } from './finding.js';
+import { SeveritySchema, type Source } from './finding.js';
 
 const reason = z.string().min(1).max(2000).describe('Why this action is needed, in one or two sentences.');
 const dryRun = z.boolean().optional().describe('Record what would be done and do nothing.');
@@ -71,7 +71,7 @@ export type ActionInput<N extends ActionName> = z.infer<(typeof ACTION_INPUT_SCH
 export interface ActionRequest {
   action: string;
   input: unknown;
-  source: 'rule' | 'llm' | 'mcp' | 'cli' | 'human';
+  source: Source;
   identity?: string | null;
   incidentId?: string | null;
   /** Added to the attempt's record `details` (a person's approval: its id, who decided). */

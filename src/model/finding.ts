@@ -22,8 +22,11 @@ export const FindingTypeSchema = z.enum([
 ]);
 export type FindingType = z.infer<typeof FindingTypeSchema>;
 
-/** Who asked: a playbook, the model, Athena over MCP, the CLI, or a person approving from Telegram (`human`). */
-export const SourceSchema = z.enum(['rule', 'llm', 'mcp', 'cli', 'human']);
+/**
+ * Who asked: a playbook, the model, Athena over MCP, the CLI, a person approving from Telegram (`human`), or the fleet
+ * receiver turning an Alertmanager webhook into an alert and a bead (`alertmanager`).
+ */
+export const SourceSchema = z.enum(['rule', 'llm', 'mcp', 'cli', 'human', 'alertmanager']);
 export type Source = z.infer<typeof SourceSchema>;
 
 export const FindingSchema = z.object({

@@ -1,8 +1,10 @@
-// `argus serve`: one HTTP server for people (/), Prometheus (/metrics), Athena (/mcp) and watchdogs (/healthz).
+// `argus serve`: one HTTP server for people (/), Prometheus (/metrics), Athena (/mcp), watchdogs (/healthz) and
+// Alertmanager (POST /alertmanager, the fleet receiver).
 //
 // Order of the middleware is the security model: the Host header (DNS rebinding) → /mcp (its own bearer check, then
-// the body) → the access guard (nothing on loopback; the token for every path elsewhere) → read-only routes (GET and
-// HEAD only; nothing here acts on the machine) → 404 → errors as JSON (never a stack trace).
+// the body) → the access guard (nothing on loopback; the token for every path elsewhere) → POST /alertmanager (its
+// actions pass the gate, source alertmanager) → read-only routes (GET and HEAD only; nothing here acts on the
+// machine) → 404 → errors as JSON (never a stack trace).
 import type { AddressInfo } from 'node:net';
 import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -10,6 +12,7 @@ import { RegistryTail } from '../agents/chronicler/counters.js';
 import { renderMetrics } from '../agents/chronicler/prometheus.js';
 import type { StatePaths } from '../config/load.js';
 import { ArgusError } from '../errors.js';
+import type { AlertmanagerReceiver } from '../fleet/receiver.js';
 import type { Log } from '../log.js';
 import { allowedHostsFor, checkAllowedHosts, checkHttpOptions, isLoopback, mcpRouter, MCP_PATH, type McpRouteOptions } from '../mcp/http.js';
 import { accessGuard } from './access.js';
@@ -31,6 +34,8 @@ export interface ServeOptions {
   makeMcpServer: McpRouteOptions['makeServer'] | null;
   log: Log;
   now?: () => Date;
+  /** The fleet receiver (src/fleet/receiver.ts) at POST /alertmanager; absent, the path is read-only like the rest. */
+  alertmanager?: AlertmanagerReceiver | null;
 }
 
 export interface RunningServe {
@@ -69,6 +74,7 @@ export function createServeApp(o: ServeOptions): express.Express {
       res.status(404).json({ jsonrpc: '2.0', error: { code: -32000, message: 'MCP over HTTP is off: set ARGUS_MCP_TOKEN (at least 16 characters) and restart argus serve' }, id: null });
     });
   app.use(accessGuard(isLoopback(o.host) ? null : o.token, o.log));
+  if (o.alertmanager) app.use(o.alertmanager.router);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     res.setHeader('Allow', 'GET, HEAD');
@@ -90,7 +96,7 @@ export function createServeApp(o: ServeOptions): express.Express {
   app.use(docsRoutes([o.paths.docs]));
 
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'not found: /, /docs/, /healthz, /metrics, /mcp' });
+    res.status(404).json({ error: 'not found: /, /docs/, /healthz, /metrics, /mcp, /alertmanager' });
   });
   app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     o.log.error({ err: error }, 'serve: request failed');

@@ -72,4 +72,22 @@ describe.skipIf(!has('amtool'))('shipped Alertmanager config (amtool)', () => {
       expect(r.stdout.trim()).toBe('argus-fleet');
     }
   });
+
+  it("sends to argus serve's fleet receiver on loopback, resolutions too; the token block for another address, uncommented, is valid", () => {
+    const shipped = readFileSync(join(DEPLOY, 'alertmanager/alertmanager.yml'), 'utf8');
+    expect(shipped).toMatch(/webhook_configs:\n\s+- url: http:\/\/127\.0\.0\.1:8787\/alertmanager\n\s+send_resolved: true\n/);
+    // On loopback nothing is asked: the authorization block is shipped commented.
+    expect(shipped).toMatch(/\n\s+# http_config:\n\s+# {3}authorization:\n\s+# {5}credentials_file: \/etc\/alertmanager\/argus-token\n/);
+    const path = config();
+    const uncommented = readFileSync(path, 'utf8').replace(/# (http_config:)\n(\s+)# ( {2}authorization:)\n(\s+)# ( {4}credentials_file: )/, '$1\n$2$3\n$4$5');
+    expect(uncommented).toMatch(/\n {8}http_config:\n {10}authorization:\n {12}credentials_file: \S+token\n/);
+    writeFileSync(path, uncommented);
+    const r = run('amtool', ['check-config', path]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    // The check reads the block: a second credential beside the file is refused.
+    writeFileSync(path, uncommented.replace(/( +)(credentials_file: \S+\n)/, '$1$2$1credentials: inline-secret\n'));
+    const both = run('amtool', ['check-config', path]);
+    expect(both.status).not.toBe(0);
+    expect(both.stdout + both.stderr).toMatch(/at most one of authorization credentials & credentials_file/);
+  });
 });

@@ -5,6 +5,7 @@ import type { StatePaths } from '../../config/load.js';
 import type { Host } from '../../host/port.js';
 import type { Log } from '../../log.js';
 import type { ActionName, ActionOutcome } from '../../model/action.js';
+import type { Source } from '../../model/finding.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Notifier } from '../../notify/notifier.js';
 
@@ -21,7 +22,7 @@ export interface ActionContext {
   /** Filled by the gate from the request: the finding identity and incident this attempt is for, and who asked. */
   identity?: string | null;
   incidentId?: string | null;
-  source?: 'rule' | 'llm' | 'mcp' | 'cli' | 'human';
+  source?: Source;
   /** Set only for an action a person approved (src/solicitor/): `liftBackoff` lets a retry past exhausted restart backoff. */
   approval?: { id: string; liftBackoff: boolean };
 }

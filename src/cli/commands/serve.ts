@@ -41,8 +41,19 @@ const serve: Command = async (argv, io) => {
     const { createServer } = await import('../../mcp/server.js');
     // --read-only (the shipped unit, whose state dir is read-only): only the tools that change nothing.
     registry ??= buildMcpRegistry(loaded, log.child({ agent: 'mcp' })).then((all) => (readOnly ? all.filter((t) => t.annotations.readOnlyHint === true) : all));
-    return createServer(await registry, { log });
+    return createServer(await registry, { log, docsDirs: [loaded.paths.docs] });
   };
+
+  // The fleet receiver (POST /alertmanager): its gate, notifier and bead keeper are composed on the first webhook.
+  const { createAlertmanagerReceiver } = await import('../../fleet/receiver.js');
+  const { fleetGroupsPath } = await import('../../fleet/group-state.js');
+  const alertmanager = createAlertmanagerReceiver({
+    statePath: fleetGroupsPath(loaded.paths.stateDir),
+    readOnly,
+    ports: async () => (await import('../../fleet/receiver-compose.js')).composeReceiverPorts(loaded.config, loaded.paths, { log }),
+    now: () => new Date(),
+    log,
+  });
 
   let running;
   try {
@@ -55,18 +66,21 @@ const serve: Command = async (argv, io) => {
       intervalSec: loaded.config.intervalSec,
       makeMcpServer: token ? makeMcpServer : null,
       log,
+      alertmanager,
     });
   } catch (error) {
     io.stderr(`argus: ${(error as Error).message}\n`);
     return (error as { code?: string }).code?.startsWith('mcp_') ? EXIT.USAGE : EXIT.FAILED;
   }
-  io.stderr(`argus serve: listening on ${running.url} (state in ${loaded.paths.stateDir}; /mcp ${token ? 'on' : 'off: no ARGUS_MCP_TOKEN'})\n`);
+  io.stderr(`argus serve: listening on ${running.url} (state in ${loaded.paths.stateDir}; /mcp ${token ? 'on' : 'off: no ARGUS_MCP_TOKEN'}; /alertmanager ${readOnly ? 'off: --read-only' : 'on'})\n`);
   log.info({ url: running.url, mcp: Boolean(token) }, 'serve ready');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   await running.close();
+  // Notifications already answered 200 are acted on before exit, within the unit's TimeoutStopSec (10 s).
+  await Promise.race([alertmanager.idle(), new Promise((r) => setTimeout(r, 8_000).unref())]);
   return EXIT.OK;
 };
 export default serve;

@@ -1,11 +1,11 @@
 // The steps of one cycle that are more than a line: stored state (with clock steps), the model's extra findings, the
 // gate as the incident phase uses it, the bookkeeping after it, fleet publishing, and persisting. cycle.ts sequences them.
 import { SamplesSchema, type Samples } from '../agents/collector/samples.js';
+import { withUnitType } from '../model/unit.js';
 import { EvaluatorStateSchema, emptyEvaluatorState } from '../agents/evaluator/evaluate.js';
 import { forgetUnitLevels } from '../agents/evaluator/rules/service.js';
 import { shiftEvaluatorState, type EvaluatorState } from '../agents/evaluator/state.js';
 import type { ActionContext } from '../agents/executor/action.js';
-import { normaliseUnit } from '../agents/executor/playbooks.js';
 import { RecurrenceSchema, pruneRecurrence, shiftRecurrence, type Recurrence } from '../agents/incident/recurrence.js';
 import { RouterStateSchema, emptyRouterState, shiftRouterState, type ResolvedIncident, type RouterState } from '../agents/router/route.js';
 import type { Log } from '../log.js';
@@ -84,7 +84,7 @@ export function cycleGate(rt: Runtime, base: { snapshot: Snapshot; dryRun: boole
   });
   const run = (d: Target) => async (action: ActionName, input: Record<string, unknown>): Promise<ActionResult> => {
     const result = await rt.gate.run({ action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null }, ctxFor(d));
-    if (action === 'restart_service' && (result.result === 'success' || result.result === 'failure') && typeof input.service === 'string') restartedUnits.add(normaliseUnit(input.service));
+    if (action === 'restart_service' && (result.result === 'success' || result.result === 'failure') && typeof input.service === 'string') restartedUnits.add(withUnitType(input.service));
     const message = action === 'alert' && typeof input.message === 'string' ? { severity: String(input.severity ?? 'warning'), firstLine: input.message.split('\n')[0]!.slice(0, 200) } : undefined;
     actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason, ...(message ? { message } : {}) });
     return result;
@@ -98,8 +98,8 @@ export async function afterIncidents(rt: Runtime, snapshot: Snapshot, now: Date,
   for (const unit of restartedUnits) forgetUnitLevels(evaluator.levels, unit);
   if (rt.restarts) {
     for (const s of snapshot.services ?? []) {
-      if (s.activeState === 'active') await rt.restarts.markHealthy(normaliseUnit(s.unit), now);
-      else if (s.activeState === 'failed' || s.activeState === 'activating') await rt.restarts.markDown(normaliseUnit(s.unit));
+      if (s.activeState === 'active') await rt.restarts.markHealthy(withUnitType(s.unit), now);
+      else if (s.activeState === 'failed' || s.activeState === 'activating') await rt.restarts.markDown(withUnitType(s.unit));
     }
   }
   if (rt.beads && !flags.dryRun && !flags.minimal) await rt.beads.retryPending().catch((e: unknown) => warn(`beads: retry failed: ${(e as Error).message}`));

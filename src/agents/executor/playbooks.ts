@@ -1,5 +1,6 @@
 // The self-healing matrix as deterministic playbooks (PRD, ARG-004/005/006/007). Every step goes through the gate.
 import type { Config } from '../../config/schema.js';
+import { withUnitType } from '../../model/unit.js';
 import type { ActionName, ActionResult } from '../../model/action.js';
 import { fmtBytes } from '../../model/bytes.js';
 import { memoryShare } from '../../model/memory-share.js';
@@ -38,10 +39,6 @@ export interface PlaybookEnv {
 /** The longest a cycle waits for a restart attempt that is due soon (above the +1 min step, below the 5 min timer). */
 export const IN_CYCLE_WAIT_MAX_MS = 90_000;
 
-export function normaliseUnit(name: string): string {
-  return name.endsWith('.service') ? name : `${name}.service`;
-}
-
 function describeProcess(p: Pick<ProcessInfo, 'comm' | 'pid' | 'rssBytes' | 'memPct' | 'ageSec' | 'cgroupMemory'>): string {
   return `${p.comm} (PID ${p.pid}): RSS ${fmtBytes(p.rssBytes)}, ${memoryShare(p)}, running ${formatAge(p.ageSec)}`;
 }
@@ -63,8 +60,8 @@ type Verdict = Omit<PlaybookOutcome, 'results' | 'notes'>;
 
 /** The unit a finding is about: a service, or the service a health probe belongs to (`probes[].service`). */
 export function unitOfFinding(f: Decision['finding']): string | null {
-  if (f.type === 'service') return normaliseUnit(f.subject);
-  if (f.type === 'probe' && typeof f.details.service === 'string') return normaliseUnit(f.details.service);
+  if (f.type === 'service') return withUnitType(f.subject);
+  if (f.type === 'probe' && typeof f.details.service === 'string') return withUnitType(f.details.service);
   return null;
 }
 
@@ -89,7 +86,7 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
     return quiet(false);
   }
   if (unit !== null) {
-    if (!config.restartAllowlist.map(normaliseUnit).includes(unit)) {
+    if (!config.restartAllowlist.map(withUnitType).includes(unit)) {
       notes.push(`${unit} is not on the restart allowlist: a person has to look at it.`);
       return quiet(false);
     }

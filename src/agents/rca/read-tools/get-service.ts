@@ -1,5 +1,6 @@
 // get_service: one watched or allowlisted systemd unit's state and its recent journal lines.
 import { z } from 'zod';
+import { withUnitType } from '../../../model/unit.js';
 import { defineTool, READ_ONLY } from '../../../tools/define.js';
 import { ToolError, type ToolDef } from '../../../tools/tool.js';
 import type { ReadToolDeps } from './deps.js';
@@ -29,10 +30,6 @@ const InputSchema = z.strictObject({
   lines: z.number().int().min(0).max(200).default(50).describe('Recent journal lines to include, 0–200.'),
 });
 
-/** "nginx" → "nginx.service"; names with a unit suffix are kept. */
-export function unitOf(name: string): string {
-  return /\.(service|socket|timer|target|mount|path|slice|scope)$/.test(name) ? name : `${name}.service`;
-}
 
 export function getServiceTool(deps: ReadToolDeps): ToolDef {
   return defineTool({
@@ -45,8 +42,8 @@ export function getServiceTool(deps: ReadToolDeps): ToolDef {
     input: InputSchema,
     annotations: { title: 'Service state and journal', ...READ_ONLY },
     async run(input) {
-      const unit = unitOf(input.service);
-      const known = [...new Set([...deps.config.services, ...deps.config.restartAllowlist].map(unitOf))];
+      const unit = withUnitType(input.service);
+      const known = [...new Set([...deps.config.services, ...deps.config.restartAllowlist].map(withUnitType))];
       if (!known.includes(unit)) {
         throw new ToolError(
           `${unit} is not a watched or allowlisted unit; known units: ${known.length ? known.join(', ') : '(none configured)'}`,

@@ -107,7 +107,7 @@ export function capAlertText(text: string, identity: string | null, limit = ALER
 
 /**
  * Lines of the message for these alerts, with the alert ids each line completes; each alert's text is capped
- * (capAlertText). `total` is the count the header announces (a delivery that summarises some alerts shows fewer).
+ * (capAlertText). `total` is the count the header announces (a delivery that summarizes some alerts shows fewer).
  */
 export function renderAlerts(
   hostname: string,

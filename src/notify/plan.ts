@@ -58,7 +58,7 @@ const sentSize = (lines: readonly Line[]): number => lines.reduce((sum, l) => su
  * The messages for one delivery, in order, each chunk naming the alert ids it completes. When everything fits in
  * `maxMessages`, that is today's aggregate message (split at line boundaries). Otherwise the alerts shown in full are
  * chosen most severe first, then oldest first (an outbox backlog from an outage is older than this cycle's news), and
- * shown in their delivery order; every other alert is summarised in the last message's final line, named or counted.
+ * shown in their delivery order; every other alert is summarized in the last message's final line, named or counted.
  * Each alert's text is already capped (renderAlerts), so one alert alone always fits one message.
  */
 export function planMessages(

@@ -43,9 +43,9 @@ export function createTelegramNotifier(options: TelegramOptions): Notifier {
     channel: 'telegram',
     /**
      * One delivery = everything waiting in the outbox (oldest first, from earlier cycles) plus these alerts, in at
-     * most two messages: what does not fit in full is summarised in the last message (plan.ts) and counts as
+     * most two messages: what does not fit in full is summarized in the last message (plan.ts) and counts as
      * delivered with it — a backlog after an outage becomes two messages, not a burst; the registry has the rest.
-     * Exactly once: an alert leaves the outbox only with the accepted message that shows or summarises it.
+     * Exactly once: an alert leaves the outbox only with the accepted message that shows or summarizes it.
      */
     async deliver(alerts: readonly AlertMessage[]): Promise<DeliveryReport> {
       const budget = startBudget(budgetMs);

@@ -21,7 +21,7 @@ export interface ModelNote {
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-export function summariseModel(records: readonly ProblemRecord[], model: ScriptedModel | null, minute: (ms: number) => number): ModelNote {
+export function summarizeModel(records: readonly ProblemRecord[], model: ScriptedModel | null, minute: (ms: number) => number): ModelNote {
   const note: ModelNote = { mode: model ? 'scripted' : 'off', calls: 0, inputTokens: 0, outputTokens: 0, byAgent: {}, proposals: [], unexpected: [], unused: 0, leaks: [] };
   if (!model) {
     for (const r of records) {

@@ -3,7 +3,7 @@ import type { ScriptedModel } from '../host/simulated/model.js';
 import type { SimTracker } from '../host/simulated/tracker.js';
 import type { ProblemRecord } from '../model/record.js';
 import type { AlertMessage } from '../notify/notifier.js';
-import { summariseModel, type ModelNote } from './model-outcome.js';
+import { summarizeModel, type ModelNote } from './model-outcome.js';
 import type { Scenario } from './scenario.js';
 
 export interface CycleNote {
@@ -78,7 +78,7 @@ export interface RawOutcome {
   model?: ScriptedModel | null;
 }
 
-export function summarise(s: Scenario, raw: RawOutcome): ScenarioResult {
+export function summarize(s: Scenario, raw: RawOutcome): ScenarioResult {
   const minute = (ts: string | number) => Math.round(((typeof ts === 'number' ? ts : Date.parse(ts)) - raw.startMs) / 60_000);
   const actions: ActionNote[] = raw.records
     .filter((r) => r.kind === 'action')
@@ -134,7 +134,7 @@ export function summarise(s: Scenario, raw: RawOutcome): ScenarioResult {
     }
   }
 
-  const model = summariseModel(raw.records, raw.model ?? null, minute);
+  const model = summarizeModel(raw.records, raw.model ?? null, minute);
 
   const beads = raw.tracker.beads;
   return {

@@ -16,7 +16,7 @@ import { Registry } from '../state/registry.js';
 import { createSimRuntime, type AlertSink } from './compose.js';
 import { checkExpectations } from './expect.js';
 import { createTimeline } from './timeline.js';
-import { summarise, type ScenarioResult, type CycleNote } from './outcome.js';
+import { summarize, type ScenarioResult, type CycleNote } from './outcome.js';
 import type { Scenario } from './scenario.js';
 
 export interface RunOptions {
@@ -81,7 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       options.onCycle?.(m, host);
     }
     const records = await new Registry(paths.registry).list();
-    const result = summarise(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink, model });
+    const result = summarize(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink, model });
     if (world.telegram) result.telegram = world.telegram.messages.map((m) => ({ minute: Math.round((m.atMs - clock.startMs) / 60_000), text: m.text }));
     result.files = scenario.expect.files.map((f) => ({ path: f.path, exists: lexists(host.realPath(f.path)) }));
     result.reasons.push(...checkExpectations(scenario, result));

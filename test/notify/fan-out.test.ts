@@ -45,7 +45,7 @@ const thirty = (prefix = 'unit'): AlertMessage[] =>
 const occurrences = (t: LoopbackTelegram, needle: string): number => t.accepted.join('\n').split(needle).length - 1;
 
 /** The summary line's count: "+N more alerts". */
-const summarised = (t: LoopbackTelegram): number => {
+const summarized = (t: LoopbackTelegram): number => {
   const m = /\+(\d+) more alerts?/.exec(t.accepted.join('\n'));
   return m ? Number(m[1]) : 0;
 };
@@ -123,7 +123,7 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     });
   });
 
-  it('30 alerts in one cycle: at most 2 messages, every alert shown or summarised (named or counted), criticals in full', async () => {
+  it('30 alerts in one cycle: at most 2 messages, every alert shown or summarized (named or counted), criticals in full', async () => {
     const alerts = thirty();
     const report = await cycle(fast(), alerts);
     expect(report).toMatchObject({ status: 'delivered', delivered: 30, queued: 0 });
@@ -135,7 +135,7 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     const text = telegram.accepted.join('\n');
     const inFull = alerts.filter((a) => text.includes(a.text.slice(0, 60)));
     expect(inFull.length).toBeGreaterThan(0);
-    expect(inFull.length + summarised(telegram)).toBe(30);
+    expect(inFull.length + summarized(telegram)).toBe(30);
     // Each unit is findable exactly once: its whole text, or its identity in the summary.
     for (const a of alerts) expect(occurrences(telegram, a.identity!.slice('service:'.length)), a.id).toBe(1);
     for (const a of alerts.filter((x) => x.severity === 'critical')) expect(inFull).toContain(a);
@@ -153,7 +153,7 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     const inFull = alerts.filter((a) => text.includes(`node ${a.id.slice(1)} is unhappy`)).length;
     expect(others).toBeGreaterThan(0);
     expect(inFull + named + others).toBe(300);
-    expect(summarised(telegram)).toBe(300 - inFull);
+    expect(summarized(telegram)).toBe(300 - inFull);
     expect(outboxIds()).toEqual([]);
   });
 

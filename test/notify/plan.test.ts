@@ -41,7 +41,7 @@ describe('planMessages: a delivery is at most two messages per chat', () => {
     expect(chunks[0]!.plain.split('\n')[0]).toBe(`[web-1] Argus: ${alerts.length} ${alerts.length === 1 ? 'alert' : 'alerts'}`);
   });
 
-  it('shows the most severe in full first, keeps delivery order, summarises the rest by severity with the command', () => {
+  it('shows the most severe in full first, keeps delivery order, summarizes the rest by severity with the command', () => {
     const alerts = many(40, 400, (i) => (i === 39 ? 'critical' : i % 10 === 0 ? 'info' : 'warning'));
     const chunks = planMessages('web-1', alerts, NOW);
     expect(chunks).toHaveLength(MAX_MESSAGES);

@@ -27,7 +27,7 @@ export function getStatusTool(deps: ReadToolDeps): ToolDef {
       return {
         host: deps.config.hostname ?? deps.host.hostname(),
         now: now.toISOString(),
-        snapshot: snapshot ? summarise(snapshot, now) : null,
+        snapshot: snapshot ? summarize(snapshot, now) : null,
         snapshotError: error,
         openIncidents: openIncidents(incidents.value),
         incidentsError: incidents.error,
@@ -38,7 +38,7 @@ export function getStatusTool(deps: ReadToolDeps): ToolDef {
   });
 }
 
-function summarise(s: Snapshot, now: Date): Record<string, unknown> {
+function summarize(s: Snapshot, now: Date): Record<string, unknown> {
   return {
     ts: s.ts,
     ageSec: Math.round((now.getTime() - Date.parse(s.ts)) / 1000),

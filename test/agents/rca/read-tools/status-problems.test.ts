@@ -37,7 +37,7 @@ describe('the cycle in progress', () => {
 });
 
 describe('get_status', () => {
-  it('summarises the latest snapshot, open incidents and the last cycle', async () => {
+  it('summarizes the latest snapshot, open incidents and the last cycle', async () => {
     box = toolSandbox();
     box.writeSnapshot(
       snapshot({

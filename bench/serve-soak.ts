@@ -1,13 +1,12 @@
 // `argus serve` under a long mixed load (issue 18 #3): health checks, scrapes, dashboard data and MCP tool calls, as
 // the unit runs it. Memory is read from /proc at checkpoints: a leak shows as RSS that keeps rising after warm-up.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeStateDir } from '../test/serve/fixture.js';
 import type { Row } from './extra.js';
-import { ROOT } from './measure.js';
+import { spawnServe, unitNodeFlags } from './serve.js';
 
 const REQUESTS = Number(process.env.BENCH_SOAK_REQUESTS ?? 100_000);
 const CONCURRENCY = 4;
@@ -45,21 +44,10 @@ function send(agent: Agent, port: number, item: { path: string; body?: string })
 export async function serveSoak(rows: Row[], results: Record<string, unknown>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-soak-'));
   const fx = writeStateDir(join(dir, 'state'), { days: 30 });
-  const child = spawn(process.execPath, ['--max-semi-space-size=1', join(ROOT, 'dist/cli.js'), 'serve', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ARGUS_STATE_DIR: fx.dir, ARGUS_LOG_LEVEL: 'warn', ARGUS_MCP_TOKEN: TOKEN, ARGUS_DRY_RUN: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // As the unit runs it (its node flags), with MCP on; dry run: a get_status changes nothing anyway.
+  const { child, port } = await spawnServe(unitNodeFlags(), { HOME: dir, ARGUS_STATE_DIR: fx.dir, ARGUS_MCP_TOKEN: TOKEN, ARGUS_DRY_RUN: '1' });
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let err = '';
-      child.stderr.setEncoding('utf8').on('data', (c: string) => {
-        err += c;
-        const m = /listening on http:\/\/\S+?:(\d+)\//.exec(err);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`argus serve exited ${code}: ${err}`)));
-    });
     const pid = child.pid!;
     const checkpoints: Array<{ requests: number; rssMb: number }> = [{ requests: 0, rssMb: rssMb(pid) }];
     const every = Math.max(1, Math.floor(REQUESTS / 10));

@@ -1,6 +1,6 @@
 // `argus serve` in the benchmark: memory while serving 30 days of history, the cost of a page view and of a scrape,
 // the page's size on the wire, and its first render in headless chromium. Everything in a temp dir, on loopback.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -48,8 +48,27 @@ async function cost(pid: number, port: number, path: string, runs: number): Prom
   return { wallMs: median(walls), cpuMs: (cpuMs(pid) - before) / runs };
 }
 
+/** Start `dist/cli.js serve` on a free loopback port with these node flags and environment; resolves once it listens. */
+export async function spawnServe(nodeFlags: readonly string[], env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; port: number }> {
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'dist/cli.js'), 'serve', '--port', '0'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ARGUS_LOG_LEVEL: 'warn', ...env },
+    stdio: 'pipe',
+  });
+  child.stdout.resume(); // nothing is expected there; never let a full pipe stall the server
+  const port = await new Promise<number>((resolve, reject) => {
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      err += c;
+      const m = /listening on http:\/\/\S+?:(\d+)\//.exec(err);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`argus serve exited ${code}: ${err}`)));
+  });
+  return { child, port };
+}
+
 /** The node flags argus-serve.service runs with: the benchmark measures the service as shipped. */
-function unitNodeFlags(): string[] {
+export function unitNodeFlags(): string[] {
   const unit = readFileSync(join(ROOT, 'systemd/argus-serve.service'), 'utf8');
   return /^ExecStart=@NODE@ (.*?)\s*@ARGUS_DIR@/m.exec(unit)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
 }
@@ -58,20 +77,8 @@ export async function serveDashboard(rows: Row[], results: Record<string, unknow
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-serve-'));
   const fx = writeStateDir(join(dir, 'state'), { days: 30 });
   const flags = unitNodeFlags();
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'dist/cli.js'), 'serve', '--port', '0'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, ARGUS_STATE_DIR: fx.dir, ARGUS_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const { child, port } = await spawnServe(flags, { HOME: dir, ARGUS_STATE_DIR: fx.dir });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let err = '';
-      child.stderr.setEncoding('utf8').on('data', (c: string) => {
-        err += c;
-        const m = /listening on http:\/\/\S+?:(\d+)\//.exec(err);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`argus serve exited ${code}: ${err}`)));
-    });
     const pid = child.pid!;
     const idleMb = rssMb(pid, 'VmRSS');
     const pageBytes = await get(port, '/?range=30d', true);

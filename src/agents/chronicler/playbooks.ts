@@ -93,18 +93,20 @@ function serviceGuide(p: ProblemSummary, unit: string, restarted: boolean): Guid
 function notFoundGuide(p: ProblemSummary, unit: string): Guide {
   const base = unit.replace(/\.service$/, '');
   const glob = shellWord(`${base}*`);
+  // The configured name is the misspelt one, so its own glob finds nothing: look for units that start like it.
+  const near = shellWord(`${base.slice(0, Math.max(2, Math.ceil(base.length / 2)))}*`);
   const name = shellWord(base);
   return {
     applies: `Argus reports "${cell(p.last_description)}". systemd has no unit by this name: the name in Argus's configuration is wrong (a typo, a missing suffix) or the unit was removed. It is a configuration problem, not a crash: restarting cannot help.`,
     confirm: glob ? [`systemctl list-unit-files ${glob} --no-pager`, `systemctl list-units --all ${glob} --no-pager`] : [],
-    automatic: ['Nothing: a unit that does not exist cannot be restarted. Argus records it (info) every cycle and notifies nobody.'],
+    automatic: ['No restart: a unit that does not exist cannot be restarted. Argus records it every cycle, tells a person once (a warning: the unit is not being watched) and files one bead; reminders back off (4 h, 12 h, then daily).'],
     steps: [
-      ...(glob
+      ...(near
         ? [
             {
               title: 'Find the real name of the unit',
-              run: [`systemctl list-unit-files ${glob} --no-pager`],
-              verify: 'One line is the unit you meant to watch (or none: it was removed).',
+              run: [`systemctl list-unit-files ${near} --no-pager`],
+              verify: 'One of the units that start like the configured name is the one you meant to watch (or none is: it was removed).',
               rollback: READ_ONLY,
             },
           ]

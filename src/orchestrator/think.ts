@@ -3,18 +3,17 @@ import { readFileSync } from 'node:fs';
 import { diagnose, pastNotes, type Diagnosis } from '../agents/rca/diagnose.js';
 import { searchPast } from '../agents/rca/past.js';
 import { runRca, type RcaResult } from '../agents/rca/agent.js';
-import { readTools } from '../agents/rca/tools.js';
 import { runAnalysis } from '../agents/evaluator/analysis.js';
 import { runPlanner } from '../agents/executor/planner.js';
-import { actionTools } from '../agents/executor/tools.js';
 import type { ActionContext } from '../agents/executor/action.js';
+import { createAgentRunner } from '../llm/agent-runner.js';
 import { createLlmBudget, type LlmBudget } from '../llm/budget.js';
 import { createModelClient, type ModelClient } from '../llm/client.js';
 import { HistoryPointSchema, type HistoryPoint } from '../model/history.js';
 import type { Decision, Finding } from '../model/finding.js';
 import type { ProblemRecord } from '../model/record.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { ToolDef } from '../tools/tool.js';
+import { ToolError, type ToolCallContext, type ToolRegistry } from '../tools/tool.js';
 import type { Runtime } from './runtime.js';
 import { redactSecrets } from '../model/redact.js';
 import { oneLine } from '../model/escape.js';
@@ -61,11 +60,28 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
   const key = config.anthropic.apiKey;
   const client: ModelClient | null = key ? createModelClient({ apiKey: key, baseUrl: config.anthropic.baseUrl, model: config.anthropic.model, fetch: host.fetch }) : null;
   const budget: LlmBudget | null = key ? createLlmBudget({ path: paths.llm, dailyUsd: config.anthropic.dailyUsd, log }) : null;
-  let tools: ToolDef[] | null = null;
   // The read tools see this cycle's snapshot (snapshot.json still holds the previous cycle's until the cycle ends).
   let current: Snapshot | null = null;
-  const read = () => (tools ??= readTools({ host, config, paths, registry, log, snapshot: () => current }));
   const now = () => host.now();
+  // One runner for the cycle's agents; the disk guard reads the free space the cycle's snapshot saw.
+  const runner = createAgentRunner({ client, budget, log, now, freeBytes: () => current?.self.stateFreeBytes ?? null });
+
+  // An action the planner calls runs with the context the incident phase gave plan() for that incident (the cycle's
+  // id, snapshot, dry-run and buffered notifier), found by the incident its call is for; the call says who asked.
+  const planContexts = new Map<string, ActionContext>();
+  const planKey = (identity: string | null | undefined, incidentId: string | null | undefined) => `${identity ?? ''}\0${incidentId ?? ''}`;
+  const makeCtx = async (call: ToolCallContext): Promise<ActionContext> => {
+    const ctx = planContexts.get(planKey(call.identity, call.incidentId));
+    if (!ctx) throw new ToolError('in a cycle, an action runs only for the incident the planner is working on');
+    return { ...ctx, source: call.source, identity: call.identity ?? ctx.identity, incidentId: call.incidentId ?? ctx.incidentId };
+  };
+  // The cycle's registry, the one MCP serves too (buildToolRegistry), built on first need: never on a healthy cycle or
+  // without a key. The Solicitor's hold is MCP's alone: the planner's calls meet the gate as they are.
+  let built: Promise<ToolRegistry> | null = null;
+  const toolRegistry = () =>
+    (built ??= import('./tool-registry.js').then(({ buildToolRegistry }) =>
+      buildToolRegistry({ gate: rt.gate, makeCtx, deps: { host, config, paths, registry, log, snapshot: () => current } }),
+    ));
 
   const llmRecord = (f: Finding, kind: 'rca' | 'llm' | 'action', description: string, details: Record<string, unknown>): ProblemRecord => ({
     ts: host.now().toISOString(),
@@ -88,7 +104,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
     async analyse(snapshot, findings) {
       if (!client) return [];
       current = snapshot;
-      const r = await runAnalysis({ snapshot, findings, history: recentHistory(paths.history), tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now });
+      const r = await runAnalysis({ snapshot, findings, history: recentHistory(paths.history), registry: await toolRegistry(), runner });
       if (r.usage.calls > 0 || r.fallbackReason) {
         const anchor = findings[0] ?? { identity: 'llm:analysis', type: 'self', subject: 'analysis', severity: 'info', description: '', source: 'llm', details: {} };
         record(llmRecord(anchor as Finding, 'llm', `evaluator analysis: ${r.findings.length} extra findings${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}`, { agent: 'evaluator', source: r.source, usage: r.usage, fallback: r.fallbackReason ?? null, detail: r.fallbackDetail ?? null }));
@@ -107,7 +123,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
       // What the past says (same identity, this incident left out): a line with numbers and the runbook, never invented.
       const past = await searchPast({ registry, paths, now: host.now() }, { identity: f.identity, excludeIncidentId: decision.incidentId, limit: 3 }).catch(() => null);
       const diagnosis = await diagnose(f, snapshot, { journal, past });
-      const rca = client ? await runRca({ finding: f, snapshot, diagnosis, tools: read(), client, budget, log, freeBytes: snapshot.self.stateFreeBytes, now }) : null;
+      const rca = client ? await runRca({ finding: f, snapshot, diagnosis, registry: await toolRegistry(), runner }) : null;
       const summary = rca ? rca.summary : diagnosis.culprit?.description ?? null;
       record(
         llmRecord(f, 'rca', `diagnosis of ${f.identity}: ${rca?.verdict ?? (diagnosis.culprit ? 'cause_found' : 'unknown')}${summary ? ` — ${summary}` : ''}`.slice(0, 1000), {
@@ -128,9 +144,11 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
     async plan(decision, snapshot, diagnosis, rca, ctx) {
       if (!client) return [];
       current = snapshot;
-      const tools = actionTools(rt.gate, async (call) => ({ ...ctx, source: call.source, identity: call.identity ?? ctx.identity, incidentId: call.incidentId ?? ctx.incidentId }));
       const policy = { restartAllowlist: config.restartAllowlist, killPatterns: config.killPatterns, dryRun: ctx.dryRun, tmuxSockets: config.tmuxSockets };
-      const r = await runPlanner({ finding: decision.finding, diagnosis, rca, policy, actionTools: tools, client, budget, log, freeBytes: snapshot.self.stateFreeBytes, ctx: { source: 'llm', identity: decision.identity, incidentId: decision.incidentId }, now });
+      const tools = await toolRegistry();
+      const planned = planKey(decision.identity, decision.incidentId);
+      planContexts.set(planned, ctx);
+      const r = await runPlanner({ finding: decision.finding, diagnosis, rca, policy, registry: tools, runner, ctx: { source: 'llm', identity: decision.identity, incidentId: decision.incidentId } }).finally(() => planContexts.delete(planned));
       if (r.usage.calls > 0 || r.fallbackReason) {
         record(
           llmRecord(decision.finding, 'llm', `planner for ${decision.identity}: ${r.toolCalls.length} proposals${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}`, {

@@ -1,6 +1,7 @@
 // Stub tools for agent tests: read-only diagnostics returning fixed data, and the seven actions behind a stub gate
 // that refuses like the real one (PID 1, services off the allowlist) and records every attempt.
 import { z } from 'zod';
+import { READ_TOOL_NAMES } from '../../src/agents/rca/tools.js';
 import { ACTION_INPUT_SCHEMAS, ACTION_NAMES, type ActionResult } from '../../src/model/action.js';
 import { ToolError, type ToolDef } from '../../src/tools/tool.js';
 
@@ -37,6 +38,28 @@ export function readOnlyTools(log: ToolLog, data: { processes?: unknown[]; journ
       },
     },
   ];
+}
+
+/**
+ * Every read tool an agent picks by name (READ_TOOL_NAMES, in that order): get_top_processes and get_service as above,
+ * the others answer `{}`. What an agent is handed when it picks from the registry.
+ */
+export function readRegistry(log: ToolLog, data: { processes?: unknown[]; journal?: string[] } = {}): ToolDef[] {
+  const given = readOnlyTools(log, data);
+  return READ_TOOL_NAMES.map(
+    (name): ToolDef =>
+      given.find((t) => t.name === name) ?? {
+        name,
+        title: name,
+        description: `The ${name} read tool (a stub).`,
+        input: z.object({}),
+        annotations: readOnly,
+        async run(input, ctx) {
+          log.calls.push({ name, input, source: ctx.source });
+          return {};
+        },
+      },
+  );
 }
 
 /** The stub gate's policy, as the real one: restart allowlist, kill allowlist, never PID 1 or sshd. */

@@ -8,6 +8,9 @@ import { checkToolNames, createToolRegistry, pickTools } from '../../src/tools/r
 import type { ToolDef } from '../../src/tools/tool.js';
 import { sandboxRegistry, toolSandbox, type ToolSandbox } from './harness.js';
 import { AGENT_TOOL_NAMES } from '../../src/orchestrator/agent-tools/index.js';
+import { RCA_TOOLS } from '../../src/agents/rca/agent.js';
+import { ANALYSIS_TOOLS } from '../../src/agents/evaluator/analysis.js';
+import { PLANNER_TOOLS } from '../../src/agents/executor/planner.js';
 
 let box: ToolSandbox;
 afterEach(() => box?.cleanup());
@@ -28,6 +31,15 @@ describe('buildToolRegistry', () => {
     expect(registry.map((t) => t.name)).toEqual([...READ_TOOL_NAMES, ...AGENT_TOOL_NAMES, ...ACTION_NAMES]);
     expect(checkToolNames(registry)).toEqual([]);
     expect(Object.isFrozen(registry)).toBe(true);
+  });
+
+  it.each([
+    ['rca', RCA_TOOLS],
+    ['evaluator analysis', ANALYSIS_TOOLS],
+    ['planner', PLANNER_TOOLS],
+  ])('holds every tool the %s agent picks by name', (_agent, names) => {
+    box = toolSandbox();
+    expect(pickTools(sandboxRegistry(box), names).map((t) => t.name)).toEqual([...names]);
   });
 
   it('no tool is read-only and destructive at once; only the seven actions and `silence` (a state write) are not read-only', () => {
@@ -55,5 +67,6 @@ describe('createToolRegistry', () => {
     const registry = createToolRegistry(['get_status', 'kill_pid'].map(stub));
     expect(pickTools(registry, ['kill_pid']).map((t) => t.name)).toEqual(['kill_pid']);
     expect(() => pickTools(registry, ['exec'])).toThrow(/no tool named "exec"/);
+    expect(() => pickTools(registry, ['get_status', 'kill_pid', 'get_statuses'])).toThrow(ArgusError);
   });
 });

@@ -1,12 +1,9 @@
 // The chronicler micro-agent: better prose for a generated document, facts only from its data, else the deterministic text.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { LlmBudget } from '../../llm/budget.js';
-import type { ModelClient } from '../../llm/client.js';
+import type { AgentRunner } from '../../llm/agent-runner.js';
 import { loadPrompt } from '../../llm/prompts.js';
 import { hostData, hostJson } from '../../llm/redact.js';
-import { runAgent } from '../../llm/run-agent.js';
-import type { Log } from '../../log.js';
 import { checkFacts, CLOCK, CODE_SPAN, NAME, NUMBER, TIMESTAMP } from './facts.js';
 import { extractHuman, generatedPart } from './markdown.js';
 import type { DocToImprove, ImproveDoc, ImprovedDoc } from './write-docs.js';
@@ -30,11 +27,8 @@ const NUMBER_WORDS =
   /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|dozens?|twice|thrice|half|double|triple)\b/gi;
 
 export interface ProseOptions {
-  /** Null: no API key; every document stays deterministic and no request is made. */
-  client: ModelClient | null;
-  budget: LlmBudget | null;
-  log: Log;
-  now?: () => Date;
+  /** A runner without a model (no API key): every document stays deterministic and no request is made. */
+  runner: AgentRunner;
   timeoutMs?: number;
 }
 
@@ -68,9 +62,9 @@ export async function improveProse(doc: DocToImprove, sources: readonly unknown[
   const masked = human === null ? doc.content : doc.content.replace(human, () => HUMAN_PLACEHOLDER);
   if (masked.length > MAX_DOC_CHARS) return deterministic({ fallback: `too_long: ${masked.length} characters (limit ${MAX_DOC_CHARS})` });
 
-  const log = options.log.child({ agent: 'chronicler', doc: doc.path });
-  const result = await runAgent({
-    client: options.client,
+  const logBindings = { agent: 'chronicler', doc: doc.path };
+  const log = options.runner.log.child(logBindings);
+  const result = await options.runner({
     system: loadPrompt('chronicler'),
     userBlocks: [
       `Rewrite the prose of the generated document ${doc.path}. The document, then the data it was written from, follow as host data.`,
@@ -84,9 +78,7 @@ export async function improveProse(doc: DocToImprove, sources: readonly unknown[
     maxTokens: 8192,
     timeoutMs: options.timeoutMs ?? 60_000,
     ctx: { source: 'llm' },
-    log,
-    budget: options.budget,
-    ...(options.now ? { now: options.now } : {}),
+    logBindings,
   });
   if (!result.ok) return deterministic({ fallback: `${result.reason}: ${result.detail}` });
 

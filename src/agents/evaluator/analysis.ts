@@ -1,16 +1,19 @@
 // Optional LLM anomaly analysis: adds findings (source 'llm') that no rule covers; never removes or edits rule findings.
 import { z } from 'zod';
-import type { LlmBudget } from '../../llm/budget.js';
-import type { ModelClient } from '../../llm/client.js';
+import type { AgentRunner } from '../../llm/agent-runner.js';
 import { loadPrompt } from '../../llm/prompts.js';
 import { hostJson } from '../../llm/redact.js';
-import { runAgent, type AgentFailureReason, type AgentUsage, type ToolCallRecord } from '../../llm/run-agent.js';
+import type { AgentFailureReason, AgentUsage, ToolCallRecord } from '../../llm/run-agent.js';
 import { summarizeSnapshot } from '../../llm/snapshot-summary.js';
-import type { Log } from '../../log.js';
 import { FindingSchema, FindingTypeSchema, type Finding } from '../../model/finding.js';
 import type { HistoryPoint } from '../../model/history.js';
 import type { Snapshot } from '../../model/snapshot.js';
+import { pickTools } from '../../tools/registry.js';
 import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
+import { READ_TOOL_NAMES } from '../rca/tools.js';
+
+/** The analysis's tools, picked by name from the registry: the read-only diagnostics (the RCA's own). */
+export const ANALYSIS_TOOLS: readonly string[] = READ_TOOL_NAMES;
 
 /** At most this many model findings per analysis: a chatty model must not flood the router. */
 export const MAX_LLM_FINDINGS = 5;
@@ -45,16 +48,12 @@ export interface RunAnalysisOptions {
   /** The rule findings of this cycle (shown to the model, never changed). */
   findings: readonly Finding[];
   history: readonly HistoryPoint[];
-  /** Only read-only tools are offered. */
-  tools: ToolRegistry;
-  client: ModelClient | null;
-  budget: LlmBudget | null;
-  log: Log;
-  freeBytes?: number | null;
+  /** The registry the analysis picks ANALYSIS_TOOLS from (an unknown name throws); only read-only ones are offered. */
+  registry: ToolRegistry;
+  runner: AgentRunner;
   ctx?: Partial<ToolCallContext>;
   /** How many recent history points to show (default 48). */
   historyPoints?: number;
-  now?: () => Date;
 }
 
 /** Lowercase words joined by '-': stable across cycles (digits kept: "sda1", but no live numbers are expected). */
@@ -103,10 +102,8 @@ export function toFindings(answer: AnalysisAnswer, ruleFindings: readonly Findin
 }
 
 export async function runAnalysis(options: RunAnalysisOptions): Promise<AnalysisResult> {
-  const log = options.log.child({ agent: 'evaluator-analysis' });
   const history = options.history.slice(-(options.historyPoints ?? 48));
-  const result = await runAgent({
-    client: options.client,
+  const result = await options.runner({
     system: loadPrompt('evaluator'),
     userBlocks: [
       'The latest snapshot, the rule findings of this cycle and the recent metric history follow as host data.',
@@ -115,15 +112,12 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<Analysis
       hostJson('history', history),
       'Add only what no rule finding covers; an empty list is a good answer. JSON only.',
     ],
-    tools: options.tools.filter((t) => t.annotations.readOnlyHint),
+    tools: pickTools(options.registry, ANALYSIS_TOOLS).filter((t) => t.annotations.readOnlyHint),
     answerSchema: AnalysisAnswerSchema,
     checkAnswer: checkRefs,
     maxTokens: 2048,
     ctx: { source: 'llm', ...options.ctx },
-    log,
-    budget: options.budget,
-    freeBytes: options.freeBytes ?? null,
-    ...(options.now ? { now: options.now } : {}),
+    logBindings: { agent: 'evaluator-analysis' },
   });
   if (!result.ok) {
     return { findings: [], source: 'none', fallbackReason: result.reason, fallbackDetail: result.detail, usage: result.usage, toolCalls: result.toolCalls };

@@ -1,16 +1,19 @@
 // The RCA micro-agent: a read-only tool loop over the diagnosis; falls back to the deterministic verdict.
-import type { LlmBudget } from '../../llm/budget.js';
-import type { ModelClient } from '../../llm/client.js';
+import type { AgentRunner } from '../../llm/agent-runner.js';
 import { loadPrompt } from '../../llm/prompts.js';
 import { hostJson } from '../../llm/redact.js';
-import { runAgent, type AgentFailureReason, type AgentUsage, type ToolCallRecord } from '../../llm/run-agent.js';
+import type { AgentFailureReason, AgentUsage, ToolCallRecord } from '../../llm/run-agent.js';
 import { summarizeSnapshot } from '../../llm/snapshot-summary.js';
-import type { Log } from '../../log.js';
 import type { Finding } from '../../model/finding.js';
 import type { Snapshot } from '../../model/snapshot.js';
+import { pickTools } from '../../tools/registry.js';
 import type { ToolCallContext, ToolRegistry } from '../../tools/tool.js';
 import type { Diagnosis } from './diagnose.js';
+import { READ_TOOL_NAMES } from './tools.js';
 import { checkEvidence, RcaAnswerSchema, type RcaCause, type RcaVerdict } from './verdict.js';
+
+/** The RCA's tools, picked by name from the registry: the read-only diagnostics, nothing that changes the host. */
+export const RCA_TOOLS: readonly string[] = READ_TOOL_NAMES;
 
 export interface RcaResult {
   verdict: RcaVerdict;
@@ -28,16 +31,12 @@ export interface RunRcaOptions {
   finding: Finding;
   snapshot: Snapshot;
   diagnosis: Diagnosis;
-  /** Only read-only tools are offered; anything else given here is dropped. */
-  tools: ToolRegistry;
-  client: ModelClient | null;
-  budget: LlmBudget | null;
-  log: Log;
-  freeBytes?: number | null;
+  /** The registry the RCA picks RCA_TOOLS from (an unknown name throws); only read-only ones are offered. */
+  registry: ToolRegistry;
+  runner: AgentRunner;
   ctx?: Partial<ToolCallContext>;
   maxIterations?: number;
   timeoutMs?: number;
-  now?: () => Date;
 }
 
 const NO_USAGE: AgentUsage = { input_tokens: 0, output_tokens: 0, calls: 0, cost_usd: 0 };
@@ -61,10 +60,8 @@ export function deterministicVerdict(diagnosis: Diagnosis): Pick<RcaResult, 'ver
 }
 
 export async function runRca(options: RunRcaOptions): Promise<RcaResult> {
-  const log = options.log.child({ agent: 'rca', incident: options.finding.identity });
-  const tools = options.tools.filter((t) => t.annotations.readOnlyHint);
-  const result = await runAgent({
-    client: options.client,
+  const tools = pickTools(options.registry, RCA_TOOLS).filter((t) => t.annotations.readOnlyHint);
+  const result = await options.runner({
     system: loadPrompt('rca'),
     userBlocks: [
       'An incident needs a diagnosis. The finding, the deterministic diagnosis and the latest snapshot follow as host data.',
@@ -80,10 +77,7 @@ export async function runRca(options: RunRcaOptions): Promise<RcaResult> {
     maxTokens: 2048,
     timeoutMs: options.timeoutMs ?? 60_000,
     ctx: { source: 'llm', identity: options.finding.identity, ...options.ctx },
-    log,
-    budget: options.budget,
-    freeBytes: options.freeBytes ?? null,
-    ...(options.now ? { now: options.now } : {}),
+    logBindings: { agent: 'rca', incident: options.finding.identity },
   });
   if (result.ok) {
     const a = result.answer;

@@ -20,13 +20,15 @@ async function makePublisher(loaded: Loaded, io: Parameters<Command>[1]) {
 async function makeImprover(loaded: Loaded, io: Parameters<Command>[1]): Promise<ImproveDoc | undefined> {
   const { anthropic } = loaded.config;
   if (!anthropic.apiKey) return undefined;
-  const [{ createModelClient }, { createLlmBudget }] = await Promise.all([import('../../llm/client.js'), import('../../llm/budget.js')]);
+  const [{ createModelClient }, { createLlmBudget }, { createAgentRunner }] = await Promise.all([import('../../llm/client.js'), import('../../llm/budget.js'), import('../../llm/agent-runner.js')]);
   const log = commandLog(loaded.paths, io);
-  return createProseImprover({
+  const runner = createAgentRunner({
     client: createModelClient({ apiKey: anthropic.apiKey, baseUrl: anthropic.baseUrl, model: anthropic.model }),
     budget: createLlmBudget({ path: loaded.paths.llm, dailyUsd: anthropic.dailyUsd, log }),
     log,
+    now: () => new Date(),
   });
+  return createProseImprover({ runner });
 }
 
 async function writeMetricsTextfile(loaded: Loaded, now: Date): Promise<string> {

@@ -10,6 +10,7 @@ import { checkFacts } from '../../../src/agents/chronicler/facts.js';
 import { extractHuman, HUMAN_END, HUMAN_START } from '../../../src/agents/chronicler/markdown.js';
 import { createProseImprover, HUMAN_PLACEHOLDER } from '../../../src/agents/chronicler/prose.js';
 import { renderAll, writeDocs, type ImproveDoc } from '../../../src/agents/chronicler/write-docs.js';
+import { createAgentRunner } from '../../../src/llm/agent-runner.js';
 import { createLlmBudget, llmStatePath } from '../../../src/llm/budget.js';
 import type { ModelClient } from '../../../src/llm/client.js';
 import { silentLog } from '../../../src/log.js';
@@ -36,7 +37,7 @@ afterEach(() => {
 });
 
 const improver = (client: ModelClient | null = testClient()): ImproveDoc =>
-  createProseImprover({ client, budget: createLlmBudget({ path: llmStatePath(dir) }), log: silentLog(), now: () => NOW });
+  createProseImprover({ runner: createAgentRunner({ client, budget: createLlmBudget({ path: llmStatePath(dir) }), log: silentLog(), now: () => NOW }) });
 
 const read = (root: string) =>
   Object.fromEntries(

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runAnalysis, slugify, type RunAnalysisOptions } from '../../../src/agents/evaluator/analysis.js';
+import { ANALYSIS_TOOLS, runAnalysis, slugify, type RunAnalysisOptions } from '../../../src/agents/evaluator/analysis.js';
+import { createAgentRunner, type AgentRunnerOptions } from '../../../src/llm/agent-runner.js';
 import { createLlmBudget, llmStatePath, type LlmBudget } from '../../../src/llm/budget.js';
 import { silentLog } from '../../../src/log.js';
 import type { Finding } from '../../../src/model/finding.js';
-import { actionTools, readOnlyTools, type GateLog } from '../../llm/stubs.js';
+import { actionTools, readRegistry, type GateLog } from '../../llm/stubs.js';
 import { answer, calls, scriptModel, testClient, toolUse } from '../../support/scripted-model.js';
 import { snapshot } from '../../support/snapshot.js';
 
@@ -28,8 +29,15 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const analyse = (over: Partial<RunAnalysisOptions> = {}) =>
-  runAnalysis({ snapshot: snapshot(), findings: [rule], history: [], tools: readOnlyTools({ calls: [] }), client: testClient(), budget, log: silentLog(), now: () => NOW, ...over });
+const analyse = ({ client, ...over }: Partial<RunAnalysisOptions> & Pick<Partial<AgentRunnerOptions>, 'client'> = {}) =>
+  runAnalysis({
+    snapshot: snapshot(),
+    findings: [rule],
+    history: [],
+    registry: readRegistry({ calls: [] }),
+    runner: createAgentRunner({ client: client === undefined ? testClient() : client, budget, log: silentLog(), now: () => NOW }),
+    ...over,
+  });
 
 const f = (over: Record<string, unknown> = {}) => ({
   slug: 'Memory creep: java',
@@ -91,11 +99,12 @@ describe('runAnalysis', () => {
     expect(r.findings).toHaveLength(5);
   });
 
-  it('offers read-only tools only', async () => {
+  it('offers read-only tools only: its named ones, picked from a registry holding the actions too', async () => {
     const gate: GateLog = { attempts: [], executed: [] };
     const script = scriptModel(server, [calls(toolUse('restart_service', { service: 'nginx', reason: 'x' })), answer({ findings: [] })]);
-    const r = await analyse({ tools: [...readOnlyTools({ calls: [] }), ...actionTools(gate)] });
+    const r = await analyse({ registry: [...readRegistry({ calls: [] }), ...actionTools(gate)] });
     script.verify();
+    expect(script.requests[0]!.body.tools?.map((t) => t.name)).toEqual([...ANALYSIS_TOOLS]);
     expect(gate.attempts).toEqual([]);
     expect(r.toolCalls[0]?.error).toContain('no such tool');
   });

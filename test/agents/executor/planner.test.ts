@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runPlanner, type RunPlannerOptions } from '../../../src/agents/executor/planner.js';
+import { PLANNER_TOOLS, runPlanner, type RunPlannerOptions } from '../../../src/agents/executor/planner.js';
+import { createAgentRunner, type AgentRunnerOptions } from '../../../src/llm/agent-runner.js';
 import { createLlmBudget, llmStatePath, type LlmBudget } from '../../../src/llm/budget.js';
+import { ACTION_NAMES } from '../../../src/model/action.js';
 import { silentLog } from '../../../src/log.js';
 import type { Finding } from '../../../src/model/finding.js';
-import { actionTools, POLICY, type GateLog } from '../../llm/stubs.js';
+import { actionTools, POLICY, readRegistry, type GateLog } from '../../llm/stubs.js';
 import { answer, calls, promptText, scriptModel, testClient, toolUse } from '../../support/scripted-model.js';
 
 const server = setupServer();
@@ -30,17 +32,14 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const plan = (over: Partial<RunPlannerOptions> = {}) =>
+const plan = ({ client, ...over }: Partial<RunPlannerOptions> & Pick<Partial<AgentRunnerOptions>, 'client'> = {}) =>
   runPlanner({
     finding,
     diagnosis: { culprit: { kind: 'process', pid: 4242, description: 'node (PID 4242) holds 5 GiB' } },
     rca: { verdict: 'cause_found' },
     policy: { restartAllowlist: POLICY.restartAllowlist, killPatterns: POLICY.killPatterns, dryRun: false },
-    actionTools: actionTools(gate),
-    client: testClient(),
-    budget,
-    log: silentLog(),
-    now: () => NOW,
+    registry: actionTools(gate),
+    runner: createAgentRunner({ client: client === undefined ? testClient() : client, budget, log: silentLog(), now: () => NOW }),
     ...over,
   });
 
@@ -163,6 +162,14 @@ describe('runPlanner: allowed actions', () => {
     expect(r).toMatchObject({ source: 'llm', escalate: false, summary: 'killed the hog, restarted nginx' });
     expect(r.toolCalls.map((c) => c.result?.result)).toEqual(['success', 'success']);
     expect(script.requests[0]!.body.tools?.map((t) => t.name)).toContain('clean_disk');
+  });
+
+  it('picks exactly the seven actions by name from a registry that holds more', async () => {
+    const script = scriptModel(server, [done]);
+    await plan({ registry: [...readRegistry({ calls: [] }), ...actionTools(gate)] });
+    script.verify();
+    expect([...PLANNER_TOOLS].sort()).toEqual([...ACTION_NAMES].sort());
+    expect(script.requests[0]!.body.tools?.map((t) => t.name)).toEqual([...PLANNER_TOOLS]);
   });
 
   it('no key → no request, escalate', async () => {

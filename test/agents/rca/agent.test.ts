@@ -3,12 +3,14 @@ import os from 'node:os';
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runRca, type RunRcaOptions } from '../../../src/agents/rca/agent.js';
+import { RCA_TOOLS, runRca, type RunRcaOptions } from '../../../src/agents/rca/agent.js';
 import { diagnose } from '../../../src/agents/rca/diagnose.js';
+import { ArgusError } from '../../../src/errors.js';
+import { createAgentRunner, type AgentRunnerOptions } from '../../../src/llm/agent-runner.js';
 import { createLlmBudget, llmStatePath, type LlmBudget } from '../../../src/llm/budget.js';
 import { silentLog } from '../../../src/log.js';
 import type { Finding } from '../../../src/model/finding.js';
-import { actionTools, readOnlyTools, type GateLog, type ToolLog } from '../../llm/stubs.js';
+import { actionTools, readRegistry, type GateLog, type ToolLog } from '../../llm/stubs.js';
 import { answer, calls, promptText, reply, scriptModel, testClient, text, toolUse } from '../../support/scripted-model.js';
 import { GB, memory, proc, processes, service, snapshot } from '../../support/snapshot.js';
 
@@ -42,17 +44,17 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function rca(over: Partial<RunRcaOptions> = {}) {
+const runner = (over: Partial<AgentRunnerOptions> = {}) => createAgentRunner({ client: testClient(), budget, log: silentLog(), now: () => NOW, ...over });
+
+async function rca(over: Partial<RunRcaOptions> & Partial<AgentRunnerOptions> = {}) {
+  const { client, budget: b, ...rest } = over;
   return runRca({
     finding,
     snapshot: snap,
     diagnosis: await diagnose(finding, snap),
-    tools: readOnlyTools(toolLog),
-    client: testClient(),
-    budget,
-    log: silentLog(),
-    now: () => NOW,
-    ...over,
+    registry: readRegistry(toolLog),
+    runner: runner({ ...(client !== undefined ? { client } : {}), ...(b !== undefined ? { budget: b } : {}) }),
+    ...rest,
   });
 }
 
@@ -118,12 +120,13 @@ describe('runRca with a model', () => {
     expect(r).toMatchObject({ source: 'deterministic', fallbackReason: 'invalid_answer' });
   });
 
-  it('offers only read-only tools: an action tool is "no such tool" and never reaches the gate', async () => {
+  it('picks exactly its named tools from the registry: an action tool is "no such tool" and never reaches the gate', async () => {
     const gate: GateLog = { attempts: [], executed: [] };
     const script = scriptModel(server, [calls(toolUse('kill_pid', { pid: 31, reason: 'hog' })), answer({ verdict: 'unknown', summary: 's' })]);
-    const r = await rca({ tools: [...readOnlyTools(toolLog), ...actionTools(gate)] });
+    const r = await rca({ registry: [...readRegistry(toolLog), ...actionTools(gate)] });
     script.verify();
-    expect(script.requests[0]!.body.tools?.map((t) => t.name)).toEqual(['get_top_processes', 'get_service']);
+    expect(RCA_TOOLS).toEqual(['get_status', 'query_problems', 'get_top_processes', 'get_service', 'get_disk_usage', 'get_metric_history', 'get_runbook', 'search_incidents']);
+    expect(script.requests[0]!.body.tools?.map((t) => t.name)).toEqual([...RCA_TOOLS]);
     expect(gate.attempts).toEqual([]);
     expect(r.toolCalls[0]).toMatchObject({ name: 'kill_pid', isError: true, error: expect.stringContaining('no such tool') });
   });
@@ -142,11 +145,8 @@ describe('runRca with a model', () => {
       finding: svcFinding,
       snapshot: evil,
       diagnosis: await diagnose(svcFinding, evil, { journal: [evilLine] }),
-      tools: readOnlyTools(toolLog),
-      client: testClient(),
-      budget,
-      log: silentLog(),
-      now: () => NOW,
+      registry: readRegistry(toolLog),
+      runner: runner(),
     });
     script.verify();
     expect(promptText(script.requests[0]!)).not.toContain('hunter2');
@@ -180,6 +180,14 @@ describe('runRca without a usable model: the deterministic verdict', () => {
     script.verify();
     expect(r).toMatchObject({ source: 'deterministic', fallbackReason: 'api_error' });
     expect(budget.read(NOW).last_failure?.kind).toBe(kind);
+  });
+
+  it('a registry without one of its tools is an error before any request (a wiring bug, not a fallback)', async () => {
+    const script = scriptModel(server, []);
+    const partial = readRegistry(toolLog).filter((t) => t.name !== 'get_runbook');
+    await expect(rca({ registry: partial })).rejects.toThrow(ArgusError);
+    await expect(rca({ registry: partial })).rejects.toThrow(/no tool named "get_runbook"/);
+    script.verify();
   });
 
   it('daily cap reached → no request, says so', async () => {

@@ -6,6 +6,7 @@ import { runRca } from '../../../src/agents/rca/agent.js';
 import { diagnose } from '../../../src/agents/rca/diagnose.js';
 import { searchPast } from '../../../src/agents/rca/past.js';
 import { readTools } from '../../../src/agents/rca/tools.js';
+import { createAgentRunner } from '../../../src/llm/agent-runner.js';
 import { silentLog } from '../../../src/log.js';
 import type { Finding } from '../../../src/model/finding.js';
 import { answer, calls, promptText, scriptModel, testClient, toolUse } from '../../support/scripted-model.js';
@@ -40,7 +41,8 @@ describe('the RCA reads the past', () => {
       calls(toolUse('search_incidents', { identity: API })),
       answer({ verdict: 'cause_found', summary: 'the same stale worker as twice before', causes: [{ cause: 'port 8080 held by a stale worker, as in both past incidents', confidence: 0.6, evidence: ['tool:search_incidents#1'] }], recommended_actions: ['restart api.service'] }),
     ]);
-    const r = await runRca({ finding, snapshot: snap, diagnosis, tools: readTools(box.deps), client: testClient(), budget: null, log: silentLog(), now: () => NOW });
+    const runner = createAgentRunner({ client: testClient(), budget: null, log: silentLog(), now: () => NOW });
+    const r = await runRca({ finding, snapshot: snap, diagnosis, registry: readTools(box.deps), runner });
     script.verify();
     expect(script.requests[0]!.body.tools?.map((t) => t.name)).toContain('search_incidents');
     expect(promptText(script.requests[0]!, { system: false })).toContain('Seen 2 times in 30 days; restart_service fixed it 2 of 2 times (last: 2026-02-16).');

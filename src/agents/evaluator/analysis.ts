@@ -4,7 +4,7 @@ import type { AgentRunner } from '../../llm/agent-runner.js';
 import { loadPrompt } from '../../llm/prompts.js';
 import { hostJson } from '../../llm/redact.js';
 import type { AgentFailureReason, AgentUsage, ToolCallRecord } from '../../llm/run-agent.js';
-import { summarizeSnapshot } from '../../llm/snapshot-summary.js';
+import { summarizeSnapshot } from '../../model/snapshot-summary.js';
 import { FindingSchema, FindingTypeSchema, type Finding } from '../../model/finding.js';
 import type { HistoryPoint } from '../../model/history.js';
 import type { Snapshot } from '../../model/snapshot.js';

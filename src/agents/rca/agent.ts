@@ -3,7 +3,7 @@ import type { AgentRunner } from '../../llm/agent-runner.js';
 import { loadPrompt } from '../../llm/prompts.js';
 import { hostJson } from '../../llm/redact.js';
 import type { AgentFailureReason, AgentUsage, ToolCallRecord } from '../../llm/run-agent.js';
-import { summarizeSnapshot } from '../../llm/snapshot-summary.js';
+import { summarizeSnapshot } from '../../model/snapshot-summary.js';
 import type { Finding } from '../../model/finding.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import { pickTools } from '../../tools/registry.js';

@@ -1,6 +1,6 @@
 // get_status: the latest snapshot in brief, the open incidents and the last cycle's health.
 import { z } from 'zod';
-import type { Snapshot } from '../../../model/snapshot.js';
+import { summarizeSnapshot } from '../../../model/snapshot-summary.js';
 import { defineTool, READ_ONLY } from '../../../tools/define.js';
 import type { ToolDef } from '../../../tools/tool.js';
 import { currentSnapshot, primitives, readJsonLoose, type ReadToolDeps } from './deps.js';
@@ -27,7 +27,7 @@ export function getStatusTool(deps: ReadToolDeps): ToolDef {
       return {
         host: deps.config.hostname ?? deps.host.hostname(),
         now: now.toISOString(),
-        snapshot: snapshot ? summarize(snapshot, now) : null,
+        snapshot: snapshot ? summarizeSnapshot(snapshot, { top: 3, now, text: (t) => cleanHostLine(t, 200) }) : null,
         snapshotError: error,
         openIncidents: openIncidents(incidents.value),
         incidentsError: incidents.error,
@@ -36,37 +36,6 @@ export function getStatusTool(deps: ReadToolDeps): ToolDef {
       };
     },
   });
-}
-
-function summarize(s: Snapshot, now: Date): Record<string, unknown> {
-  return {
-    ts: s.ts,
-    ageSec: Math.round((now.getTime() - Date.parse(s.ts)) / 1000),
-    memory: s.memory && {
-      usedPct: s.memory.usedPct,
-      effectivePct: s.memory.effectivePct,
-      availableBytes: s.memory.availableBytes,
-      totalBytes: s.memory.totalBytes,
-      cgroupLimitBytes: s.memory.cgroup?.limitBytes ?? null,
-    },
-    swap: s.swap && { usedPct: s.swap.usedPct, inBytesPerSec: s.swap.inBytesPerSec, outBytesPerSec: s.swap.outBytesPerSec },
-    disks: s.disks?.map((d) => ({ mount: d.mount, usedPct: d.usedPct, inodesPct: d.inodesPct, availBytes: d.availBytes })) ?? null,
-    cpu: s.cpu && { utilPct: s.cpu.utilPct, load1: s.cpu.load1, load1PerCore: s.cpu.load1PerCore, cores: s.cpu.cores },
-    services: s.services && {
-      total: s.services.length,
-      notActive: s.services
-        .filter((u) => u.activeState !== 'active')
-        .map((u) => ({ unit: u.unit, activeState: u.activeState, subState: u.subState, result: u.result, nRestarts: u.nRestarts })),
-    },
-    processes: s.processes && {
-      total: s.processes.total,
-      topByRss: s.processes.topByRss.slice(0, 3).map((p) => ({ pid: p.pid, comm: cleanHostLine(p.comm, 64), rssBytes: p.rssBytes, memPct: p.memPct })),
-      orphans: s.processes.orphans.length,
-    },
-    tmuxSessions: s.tmux?.length ?? null,
-    failingProbes: s.probes?.filter((p) => !p.ok).map((p) => ({ name: p.name, status: p.status, error: p.error })) ?? null,
-    gaps: s.gaps,
-  };
 }
 
 /** The router's state, read loosely: `.incidents` as an array or an identity-keyed object; closed ones dropped. */

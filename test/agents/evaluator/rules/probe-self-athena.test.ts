@@ -12,6 +12,22 @@ describe('probe rule', () => {
     expect(trace(runCycles(snaps).perCycle, 'probe:gateway')).toEqual(expected);
   });
 
+  it('fails often but never twice in a row: intermittent from the 3rd failure in an hour, held while the hour has them', () => {
+    // Every other 5-minute check fails: the 3rd failure (cycle 5) reaches a quarter of the hour's 12 checks.
+    const oks = [false, true, false, true, false, true, false, true];
+    const { perCycle } = runCycles(oks.map((ok) => snapshot({ probes: [probe('gateway', ok)] })));
+    expect(trace(perCycle, 'probe:gateway')).toEqual(['-', '-', '-', '-', 'warning', 'warning', 'warning', 'warning']);
+    const f = find(perCycle[5], 'probe:gateway');
+    expect(f?.description).toMatch(/failing intermittently: 3 of about 12 checks in the last hour failed \(the last check passed\)/);
+    expect(f?.details).toMatchObject({ intermittent: true, failuresLastHour: 3 });
+    expect(f?.details).not.toHaveProperty('service'); // never a restart for a service that mostly answers
+  });
+
+  it('a confirmed outage that ended does not read as intermittent afterwards', () => {
+    const oks = [false, false, false, false, true, true, true];
+    expect(trace(runCycles(oks.map((ok) => snapshot({ probes: [probe('gateway', ok)] }))).perCycle, 'probe:gateway')).toEqual(['-', 'warning', 'warning', 'warning', '-', '-', '-']);
+  });
+
   it('says why it failed', () => {
     const p = probe('athena-web', false, { status: null, error: 'ECONNREFUSED' });
     const f = find(runCycles([snapshot({ probes: [p] })], config({ confirmCycles: { probe: 1 } })).perCycle[0], 'probe:athena-web');

@@ -39,7 +39,11 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   status: {
     summary: 'the age of the last cycle (STALE when old), its health, the latest snapshot, open incidents, silences',
-    flags: [json, { name: 'check', text: "one line; exit 1 unless the last cycle is recent and worked (a dead-man's switch for Monit, cron, Nagios)" }],
+    flags: [
+      json,
+      { name: 'check', text: "one line; exit 1 unless the last cycle is recent and worked (a dead-man's switch for Monit, cron, Nagios)" },
+      { name: 'fleet', text: "the fleet receiver's view instead: hosts heard of, fleet incidents (exit 2 when ARGUS_FLEET_HOSTS is bad)" },
+    ],
   },
   problems: {
     summary: 'query the registry (problems.jsonl)',

@@ -22,6 +22,7 @@ const ENV_KEYS: ReadonlyArray<[string, string[], 'int' | 'number' | 'string' | '
   ['ARGUS_ALERTMANAGER_URL', ['alertmanagerUrl'], 'string'],
   ['ARGUS_TEXTFILE_DIR', ['textfileDir'], 'string'],
   ['ARGUS_DOCS_DIR', ['docsDir'], 'string'],
+  ['ARGUS_FLEET_HOSTS', ['fleetHostsFile'], 'string'],
   ['ARGUS_RETENTION_DAYS', ['retentionDays'], 'int'],
   ['ARGUS_SERVICES', ['services'], 'list'],
   ['ARGUS_RESTART_ALLOWLIST', ['restartAllowlist'], 'list'],
@@ -88,6 +89,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const config = parsed.data;
   config.stateDir = resolve(cwd, config.stateDir);
   if (config.docsDir) config.docsDir = resolve(cwd, config.docsDir);
+  if (config.fleetHostsFile) config.fleetHostsFile = resolve(cwd, config.fleetHostsFile);
   return { config, configPath };
 }
 
@@ -198,6 +200,10 @@ export function statePaths(config: Config) {
     observations: config.observationsFile ?? resolve(s, 'observations.md'),
     /** Runbooks and post-mortems (runbooks/, postmortems/): ARGUS_DOCS_DIR, else under the state dir. */
     docs: config.docsDir ? resolve(config.docsDir) : resolve(s, 'docs'),
+    /** What the fleet receiver remembers of Alertmanager's groups (src/fleet/group-state.ts). */
+    fleetGroups: resolve(s, 'fleet_groups.json'),
+    /** ARGUS_FLEET_HOSTS: the hosts file of the fleet view, or null. */
+    fleetHosts: config.fleetHostsFile ? resolve(config.fleetHostsFile) : null,
   };
 }
 export type StatePaths = ReturnType<typeof statePaths>;

@@ -68,6 +68,11 @@ export const ConfigSchema = z.strictObject({
    * cycle and resolved ones with endsAt, so Alertmanager groups, inhibits and silences across hosts.
    */
   alertmanagerUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The fleet receiver's hosts file (ARGUS_FLEET_HOSTS): `{ "hosts": [{ "name", "url" }] }`, each host's dashboard, linked
+   * from the fleet view (src/fleet/view.ts checks it when shown; a bad file is said there, never a failed start).
+   */
+  fleetHostsFile: z.string().min(1).optional(),
   /** Where the chronicle writes runbooks and post-mortems (ARGUS_DOCS_DIR; `--out` wins); default `<stateDir>/docs`. */
   docsDir: z.string().min(1).optional(),
   /** node_exporter's textfile collector directory (ARGUS_TEXTFILE_DIR): `argus chronicle` writes argus.prom there. */

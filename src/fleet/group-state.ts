@@ -5,6 +5,19 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
 
+/** One alert of the group's last notification, as the fleet view shows it (host text: one line, cut). */
+export const RememberedAlertSchema = z.object({
+  fingerprint: z.string(),
+  host: z.string(),
+  identity: z.string(),
+  severity: z.string(),
+  summary: z.string(),
+  firing: z.boolean(),
+});
+export type RememberedAlert = z.infer<typeof RememberedAlertSchema>;
+/** Alerts kept per group (firing first); the rest are counted in `alertsLeftOut`. */
+export const REMEMBERED_ALERTS = 100;
+
 export const GroupRecordSchema = z.object({
   groupKey: z.string(),
   /** `fleet:<hash of the group key>`: the bead's identity and the registry records'. */
@@ -19,6 +32,12 @@ export const GroupRecordSchema = z.object({
   openedAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),
+  /** The last notification's alerts (absent in files written before the fleet view). */
+  alerts: z.array(RememberedAlertSchema).optional(),
+  /** Alerts of the last notification not in `alerts` (past REMEMBERED_ALERTS, or Alertmanager's truncatedAlerts). */
+  alertsLeftOut: z.number().int().min(0).optional(),
+  /** The fleet incident's bead, once bd filed it. */
+  beadId: z.string().optional(),
 });
 export type GroupRecord = z.infer<typeof GroupRecordSchema>;
 

@@ -7,9 +7,9 @@ import PQueue from 'p-queue';
 import type { Log } from '../log.js';
 import type { ActionResult } from '../model/action.js';
 import type { ProblemRecord } from '../model/record.js';
-import { pruneGroups, readGroups, writeGroups } from './group-state.js';
+import { pruneGroups, readGroups, REMEMBERED_ALERTS, writeGroups, type GroupRecord } from './group-state.js';
 import { groupIdentity, notificationFacts, planNotification, type ReceiverPlan } from './receiver-policy.js';
-import { beadRequest, closeReason, groupMessage, groupSeverity } from './receiver-text.js';
+import { alertLine, beadRequest, closeReason, groupMessage, groupSeverity } from './receiver-text.js';
 import { WebhookSchema, webhookProblem, type Webhook } from './webhook-schema.js';
 
 export const ALERTMANAGER_PATH = '/alertmanager';
@@ -45,11 +45,30 @@ export interface AlertmanagerReceiver {
   idle(): Promise<void>;
 }
 
+/** What the fleet view shows of a notification: its alerts (firing first, at most REMEMBERED_ALERTS), one line each. */
+function rememberAlerts(w: Webhook): Pick<GroupRecord, 'alerts' | 'alertsLeftOut'> {
+  const all = w.alerts.map((a) => ({ fingerprint: a.fingerprint, ...alertLine(a, w.commonAnnotations) }));
+  const ordered = [...all.filter((a) => a.firing), ...all.filter((a) => !a.firing)];
+  return { alerts: ordered.slice(0, REMEMBERED_ALERTS), alertsLeftOut: Math.max(0, ordered.length - REMEMBERED_ALERTS) + w.truncatedAlerts };
+}
+
 export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerReceiver {
   const log = o.log.child({ agent: 'fleet-receiver' });
   // One notification at a time, in arrival order: a group's later notification never overtakes its first.
   const queue = new PQueue({ concurrency: 1 });
   let ports: Promise<ReceiverPorts> | null = null;
+
+  /** The bead of a fleet incident, for the fleet view (read and written without yielding, as `receive` does). */
+  const rememberBead = (id: string, incidentId: string, beadId: string): void => {
+    try {
+      const file = readGroups(o.statePath);
+      const g = file.groups[id];
+      if (!g || g.incidentId !== incidentId || g.beadId === beadId) return;
+      writeGroups(o.statePath, { groups: { ...file.groups, [id]: { ...g, beadId } } });
+    } catch (error) {
+      log.warn({ err: (error as Error).message, group: id }, 'fleet receiver: could not remember the bead id');
+    }
+  };
 
   const act = async (w: Webhook, plan: ReceiverPlan, now: Date): Promise<void> => {
     // A composition that failed (a broken config file, say) is tried again with the next notification.
@@ -66,7 +85,10 @@ export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerRece
     };
     const severity = groupSeverity(w);
     if (plan.message) await p.run('alert', { message: groupMessage(w, group, now), severity }, meta);
-    if (plan.bead === 'open' || plan.bead === 'comment') await p.run('create_bead', { ...beadRequest(w, group, plan.bead), type: 'fleet', severity }, meta);
+    if (plan.bead === 'open' || plan.bead === 'comment') {
+      const filed = await p.run('create_bead', { ...beadRequest(w, group, plan.bead), type: 'fleet', severity }, meta);
+      if (typeof filed.details.beadId === 'string') rememberBead(group.identity, group.incidentId, filed.details.beadId);
+    }
     if (plan.bead === 'close') {
       const closed = await p.closeBead(group.identity, closeReason(w, group, now));
       if (closed) {
@@ -105,8 +127,15 @@ export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerRece
     try {
       // Read, decide and write without yielding: two deliveries of one notification cannot both pass.
       const file = readGroups(o.statePath, (reason) => log.warn({ reason }, 'fleet groups unreadable: starting empty'));
-      plan = planNotification(file.groups[id], notificationFacts(w), now);
-      if (plan.verdict !== 'duplicate') writeGroups(o.statePath, pruneGroups({ groups: { ...file.groups, [id]: plan.group } }, now));
+      const prev = file.groups[id];
+      plan = planNotification(prev, notificationFacts(w), now);
+      if (plan.verdict !== 'duplicate') {
+        // The same fleet incident keeps its bead; a new one has none yet.
+        const beadId = prev && prev.incidentId === plan.group.incidentId ? prev.beadId : undefined;
+        const remembered: GroupRecord = { ...plan.group, ...rememberAlerts(w), ...(beadId ? { beadId } : {}) };
+        if (!beadId) delete remembered.beadId;
+        writeGroups(o.statePath, pruneGroups({ groups: { ...file.groups, [id]: remembered } }, now));
+      }
     } catch (error) {
       // Not remembered, so not acted on: Alertmanager retries the notification.
       log.error({ err: (error as Error).message }, 'fleet receiver: could not write the group state');

@@ -122,6 +122,60 @@ export function dashboardClient(): void {
     box.append(card('Argus', data.freshness.verdict.toUpperCase(), `last cycle ${age(data.freshness.ageSec)} ago · every ${age(data.intervalSec)}`, data.freshness.verdict !== 'ok'));
   }
 
+  /** The fleet receiver's view: hosts heard of (with links to their dashboards), fleet incidents. Absent without one. */
+  function renderFleet(): void {
+    const box = $('fleet');
+    box.replaceChildren();
+    const f = data.fleet;
+    box.hidden = !f;
+    if (!f) return;
+    const nowMs = Date.parse(data.generatedAt);
+    const ago = (iso: string | null): string => (iso === null ? 'not heard from' : `heard ${age(Math.max(0, (nowMs - Date.parse(iso)) / 1000))} ago`);
+    const firingHosts = f.hosts.filter((h) => h.firing.length > 0).length;
+    box.append(el('h2', '', 'Fleet'));
+    box.append(el('p', 'muted', `${f.hosts.length} host${f.hosts.length === 1 ? '' : 's'} heard of, ${firingHosts} with incidents firing · ${f.firingGroups} fleet incident${f.firingGroups === 1 ? '' : 's'} firing · silences are kept in Alertmanager`));
+    if (f.hostsFile?.error) {
+      const err = el('p', 'fleet-error', f.hostsFile.error);
+      err.id = 'fleet-error';
+      box.append(err);
+    }
+    const hosts = el('div', 'cards');
+    hosts.id = 'fleet-hosts';
+    for (const h of f.hosts) {
+      const c = el('div', `card fleet-host${h.worst === 'critical' ? ' bad' : ''}`);
+      const name = el('div', 'label');
+      if (h.url) {
+        const a = document.createElement('a');
+        a.href = h.url;
+        a.rel = 'noopener noreferrer';
+        a.textContent = h.name;
+        name.append(a);
+      } else name.textContent = h.name;
+      c.append(name, el('div', `value sev ${h.worst ?? ''}`, h.firing.length ? `${h.firing.length} firing` : 'OK'));
+      c.append(el('div', 'detail', `${h.worst ? `${h.worst} · ` : ''}${ago(h.lastHeardAt)}${h.firing.length ? ` · ${h.firing.join(', ')}` : ''}`));
+      hosts.append(c);
+    }
+    box.append(hosts);
+    const groups = el('div');
+    groups.id = 'fleet-groups';
+    box.append(el('h3', '', 'Fleet incidents'), groups);
+    if (f.groups.length === 0) groups.append(el('p', 'muted', 'No fleet incidents remembered.'));
+    for (const g of f.groups) {
+      const worst = g.alerts.some((a) => a.firing && a.severity === 'critical') ? 'critical' : 'warning';
+      const row = el('div', `incident fleet-group ${g.status === 'firing' ? `${worst} open` : ''}`);
+      const head = el('div', 'head');
+      head.append(el('span', `sev ${g.status === 'firing' ? worst : ''}`, g.status), el('span', 'identity', g.title));
+      head.append(el('span', 'muted', ` since ${when(g.since)} · ${g.hosts.length} host${g.hosts.length === 1 ? '' : 's'}: ${g.hosts.join(', ')}`));
+      row.append(head);
+      const lines = g.alerts.map((a) => `${a.host} · ${a.identity} · ${a.severity}${a.firing ? '' : ' (resolved)'}${a.summary ? ` — ${a.summary}` : ''}`);
+      if (g.alertsLeftOut) lines.push(`… and ${g.alertsLeftOut} more`);
+      const ul = el('ul', 'acts');
+      for (const l of lines) ul.append(el('li', '', l));
+      row.append(ul, el('div', 'acts', g.beadId ? `bead ${g.beadId}` : 'no bead yet'));
+      groups.append(row);
+    }
+  }
+
   interface ChartSpec {
     id: string;
     title: string;
@@ -234,6 +288,7 @@ export function dashboardClient(): void {
   function render(): void {
     renderHeader();
     renderNow();
+    renderFleet();
     renderCharts();
     renderTimeline();
   }

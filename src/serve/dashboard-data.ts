@@ -2,6 +2,7 @@
 // Host text (unit names, mounts, descriptions) travels as JSON strings and is put on the page with textContent only.
 import { statSync } from 'node:fs';
 import type { StatePaths } from '../config/load.js';
+import { readFleetView, type FleetView } from '../fleet/view.js';
 import { readHistory, type HistorySeries } from './history.js';
 import { incidentsInWindow, type IncidentSpan, type IncidentWindow } from './incidents.js';
 import { readServeState } from './state.js';
@@ -25,6 +26,8 @@ export interface DashboardData {
   series: HistorySeries;
   incidents: IncidentSpan[];
   recurring: Array<{ identity: string; opened: number }>;
+  /** The fleet receiver's view (hosts, fleet incidents, host links), or null on a host that runs no receiver. */
+  fleet: FleetView | null;
 }
 
 /** The snapshot reduced to what the page shows (no command lines, no process lists). */
@@ -100,5 +103,6 @@ export async function dashboardData(paths: StatePaths, intervalSec: number, rang
     // is not open: its span ends at its last record.
     incidents: window.incidents.map((i) => (i.resolvedAt === null && !openNow.has(i.identity) ? { ...i, resolvedAt: i.lastSeenAt } : i)),
     recurring: window.recurring,
+    fleet: readFleetView(paths.fleetGroups, paths.fleetHosts),
   };
 }

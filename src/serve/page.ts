@@ -68,6 +68,7 @@ li.down .dot{background:var(--bad)}.muted{color:var(--muted)}
 .incident.critical{border-color:var(--bad)}.incident.warning{border-color:var(--warn)}.incident.open{box-shadow:0 0 0 1px var(--bad) inset}
 .sev{font-size:.75rem;text-transform:uppercase;font-weight:700;margin-right:.4rem}.sev.critical{color:var(--bad)}.sev.warning{color:var(--warn)}
 .identity{font-weight:600}.acts{color:var(--muted);font-size:.85rem}footer{color:var(--muted);font-size:.8rem;margin-top:1.5rem}
+.fleet-error{color:var(--bad);font-weight:600;overflow-wrap:anywhere}.fleet-group ul{margin:.2rem 0;padding-left:1.1rem}.card a{color:inherit}
 .uplot{font-family:inherit}.u-legend{font-size:.8rem}`;
 
 /** The whole page. `mode: 'static'` holds 30 days, shows `range` first and never calls a server. */
@@ -89,6 +90,7 @@ ${STYLE}</style>
 <nav id="ranges"><button type="button" data-range="24h">24 h</button> <button type="button" data-range="7d">7 d</button> <button type="button" data-range="30d">30 d</button></nav></header>
 <main>
 <section id="now" class="cards" aria-label="Health now"></section>
+<section id="fleet" aria-label="Fleet" hidden></section>
 <h2>Trends</h2>
 <section id="charts"></section>
 <h2>Incidents</h2>

@@ -10,7 +10,10 @@ import { describeInventory } from '../../host/inventory.js';
 import { SelfHealthSchema } from '../../orchestrator/self-health.js';
 import { readFixedRecord } from '../../state/fixed-record.js';
 import { activeSilences } from '../../orchestrator/silences.js';
-import { EXIT, type Command } from '../command.js';
+import type { StatePaths } from '../../config/load.js';
+import { readFleetView } from '../../fleet/view.js';
+import { fleetStatusLines, NO_FLEET } from '../../fleet/view-text.js';
+import { EXIT, type Command, type CommandIO } from '../command.js';
 import { loadOrExplain, parseFlags } from '../common.js';
 import { renderHealth } from '../report.js';
 import { terminalLines } from '../../model/escape.js';
@@ -20,12 +23,13 @@ const IncidentsFileSchema = z.looseObject({ incidents: z.record(z.string(), Inci
 type IncidentsFile = { incidents: Record<string, z.infer<typeof IncidentLooseSchema>> };
 
 const status: Command = async (argv, io) => {
-  const flags = parseFlags(argv, { json: { type: 'boolean' }, check: { type: 'boolean' } }, io);
+  const flags = parseFlags(argv, { json: { type: 'boolean' }, check: { type: 'boolean' }, fleet: { type: 'boolean' } }, io);
   if (!flags) return EXIT.USAGE;
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;
   const { paths } = loaded;
   const now = new Date();
+  if (flags.values.fleet) return fleetStatus(paths, flags.values.json === true, now, io);
   const snapshot = readJsonState(paths.snapshot, SnapshotSchema.nullable(), () => null);
   const incidentsFile: IncidentsFile = readJsonState<IncidentsFile>(paths.incidents, IncidentsFileSchema, () => ({ incidents: {} }));
   const incidents = Object.entries(incidentsFile.incidents).map(([identity, i]) => ({ ...i, identity: i.identity ?? identity }));
@@ -67,4 +71,19 @@ const status: Command = async (argv, io) => {
   io.stdout(terminalLines(out).join('\n') + '\n');
   return EXIT.OK;
 };
+/** `--fleet`: what the fleet receiver knows; exit 2 when the hosts file is bad (naming the key), else 0. */
+function fleetStatus(paths: StatePaths, json: boolean, now: Date, io: CommandIO): number {
+  const view = readFleetView(paths.fleetGroups, paths.fleetHosts);
+  if (view?.hostsFile?.error) {
+    io.stderr(`argus: ${terminalLines([view.hostsFile.error]).join('')}\n`);
+    return EXIT.USAGE;
+  }
+  if (json) {
+    io.stdout(`${JSON.stringify(view ? { fleet: view } : { fleet: null, reason: NO_FLEET }, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  io.stdout(`${view ? terminalLines(fleetStatusLines(view, paths.fleetGroups, now)).join('\n') : NO_FLEET}\n`);
+  return EXIT.OK;
+}
+
 export default status;

@@ -122,6 +122,25 @@ export function dashboardClient(): void {
     box.append(card('Argus', data.freshness.verdict.toUpperCase(), `last cycle ${age(data.freshness.ageSec)} ago · every ${age(data.intervalSec)}`, data.freshness.verdict !== 'ok'));
   }
 
+  /** The Solicitor's requests waiting for an answer. Answered in Telegram only: nothing on this page acts. */
+  function renderApprovals(): void {
+    const box = $('approvals');
+    box.replaceChildren();
+    const list = data.approvals ?? [];
+    box.hidden = list.length === 0;
+    if (list.length === 0) return;
+    box.append(el('h2', '', `Waiting for a person (${list.length})`));
+    box.append(el('p', 'muted', 'Approve or reject in Telegram; a request nobody answers expires and nothing is done.'));
+    for (const a of list) {
+      const row = el('div', 'incident warning open approval');
+      const head = el('div', 'head');
+      head.append(el('span', 'sev warning', a.kind.replace(/_/g, ' ')), el('span', 'identity', a.identity ?? ''));
+      head.append(el('span', 'muted', ` asked ${when(a.createdAt)} by ${a.requestedBy} · expires ${when(a.expiresAt)}`));
+      row.append(head, el('div', 'acts', a.summary));
+      box.append(row);
+    }
+  }
+
   /** The fleet receiver's view: hosts heard of (with links to their dashboards), fleet incidents. Absent without one. */
   function renderFleet(): void {
     const box = $('fleet');
@@ -288,6 +307,7 @@ export function dashboardClient(): void {
   function render(): void {
     renderHeader();
     renderNow();
+    renderApprovals();
     renderFleet();
     renderCharts();
     renderTimeline();

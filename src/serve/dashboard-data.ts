@@ -3,6 +3,7 @@
 import { statSync } from 'node:fs';
 import type { StatePaths } from '../config/load.js';
 import { readFleetView, type FleetView } from '../fleet/view.js';
+import { ApprovalStore, approvalsDir } from '../state/approvals.js';
 import { readHistory, type HistorySeries } from './history.js';
 import { incidentsInWindow, type IncidentSpan, type IncidentWindow } from './incidents.js';
 import { readServeState } from './state.js';
@@ -28,6 +29,25 @@ export interface DashboardData {
   recurring: Array<{ identity: string; opened: number }>;
   /** The fleet receiver's view (hosts, fleet incidents, host links), or null on a host that runs no receiver. */
   fleet: FleetView | null;
+  /** Requests waiting for a person's answer in Telegram (the Solicitor), oldest first; the page only shows them. */
+  approvals: PendingApproval[];
+}
+
+export interface PendingApproval {
+  kind: string;
+  summary: string;
+  identity: string | null;
+  requestedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** The Solicitor's requests still waiting for an answer (pending and not expired). Nothing when it never asked. */
+export function pendingApprovals(stateDir: string, now: Date): PendingApproval[] {
+  return new ApprovalStore(approvalsDir(stateDir))
+    .list()
+    .filter((a) => a.status === 'pending' && Date.parse(a.expiresAt) > now.getTime())
+    .map((a) => ({ kind: a.kind, summary: a.summary, identity: a.identity, requestedBy: a.requestedBy, createdAt: a.createdAt, expiresAt: a.expiresAt }));
 }
 
 /** The snapshot reduced to what the page shows (no command lines, no process lists). */
@@ -104,5 +124,6 @@ export async function dashboardData(paths: StatePaths, intervalSec: number, rang
     incidents: window.incidents.map((i) => (i.resolvedAt === null && !openNow.has(i.identity) ? { ...i, resolvedAt: i.lastSeenAt } : i)),
     recurring: window.recurring,
     fleet: readFleetView(paths.fleetGroups, paths.fleetHosts),
+    approvals: pendingApprovals(paths.stateDir, now),
   };
 }

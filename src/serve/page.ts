@@ -90,6 +90,7 @@ ${STYLE}</style>
 <nav id="ranges"><button type="button" data-range="24h">24 h</button> <button type="button" data-range="7d">7 d</button> <button type="button" data-range="30d">30 d</button></nav></header>
 <main>
 <section id="now" class="cards" aria-label="Health now"></section>
+<section id="approvals" aria-label="Waiting for a person" hidden></section>
 <section id="fleet" aria-label="Fleet" hidden></section>
 <h2>Trends</h2>
 <section id="charts"></section>

@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientProbe } from '../../src/serve/client.js';
+import { ApprovalStore, approvalsDir } from '../../src/state/approvals.js';
 import { makeTmp } from '../support/tmp.js';
 import { HOSTILE_UNIT, STEP_MS, writeStateDir, type StateFixture } from './fixture.js';
 import { BUILT, CLI, ROOT, baseEnv, http, startServe, type Served } from './harness.js';
@@ -145,6 +146,34 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     await page.screenshot({ path: join(SHOTS, 'dashboard-stale.png') });
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('shows the requests waiting for a person (the Solicitor), as text, and nothing once none waits', async () => {
+    const fx = state({ days: 1 });
+    const store = new ApprovalStore(approvalsDir(fx.dir));
+    const summary = 'Kill node (PID 4100)? <img src=x onerror=alert(1)> RSS 11.2 GiB, 93 % of its cgroup limit';
+    store.create({ kind: 'kill_process', action: 'kill_pid', input: { pid: 4100 }, facts: {}, summary, identity: 'memory:host', incidentId: null, requestedBy: 'rule' }, new Date(), 3_600_000);
+    served = await startServe(fx.dir);
+    const origin = served.url.replace(/\/$/, '');
+    const { page, errors } = await watchedPage(origin);
+    await page.goto(`${origin}/`);
+    await ready(page);
+    expect(await page.$eval('#approvals', (e) => (e as HTMLElement).hidden)).toBe(false);
+    const text = await page.$eval('#approvals', (e) => e.textContent);
+    expect(text).toContain('Waiting for a person (1)');
+    expect(text).toContain(summary);
+    expect(text).toContain('kill process');
+    expect(await page.$$('#approvals img')).toHaveLength(0);
+    expect(errors).toEqual([]);
+    await page.close();
+    const none = writeStateDir(join(tmp!.dir, 'no-approvals'), { days: 1 });
+    await served.stop();
+    served = await startServe(none.dir);
+    const quiet = await watchedPage(served.url.replace(/\/$/, ''));
+    await quiet.page.goto(served.url);
+    await ready(quiet.page);
+    expect(await quiet.page.$eval('#approvals', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await quiet.page.close();
   });
 
   it('refreshes itself from /api/dashboard without reloading; fits a phone', async () => {

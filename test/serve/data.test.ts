@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { statePaths } from '../../src/config/load.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { dashboardData } from '../../src/serve/dashboard-data.js';
+import { renderPage } from '../../src/serve/page.js';
+import { ApprovalStore, approvalsDir } from '../../src/state/approvals.js';
 import { readHistory } from '../../src/serve/history.js';
 import { incidentsInWindow } from '../../src/serve/incidents.js';
 import { rec } from '../support/registry-gen.js';
@@ -88,5 +90,28 @@ describe('dashboardData', () => {
     expect(memory.resolvedAt).toBe(memory.lastSeenAt);
     expect(Date.parse(memory.resolvedAt!)).toBe(fx.now - 40 * 60_000 + 60_000);
     expect(gone.series.t).toHaveLength(fx.points['24h']);
+  });
+
+  it('pending approvals: the Solicitor\'s requests still waiting, oldest first; answered or expired ones are not shown', async () => {
+    tmp = makeTmp();
+    const fx = writeStateDir(join(tmp.dir, 'state'), { days: 1 });
+    const paths = statePaths(ConfigSchema.parse({ stateDir: fx.dir }));
+    const now = new Date(fx.now);
+    expect((await dashboardData(paths, 300, '24h', now)).approvals).toEqual([]);
+    const store = new ApprovalStore(approvalsDir(fx.dir));
+    const ask = (summary: string, minutesAgo: number, ttlMin: number) =>
+      store.create({ kind: 'kill_process', action: 'kill_pid', input: { pid: 4100 }, facts: {}, summary, identity: 'memory:host', incidentId: null, requestedBy: 'rule' }, new Date(fx.now - minutesAgo * 60_000), ttlMin * 60_000);
+    ask('Kill node (PID 4100) <b>93 %</b>?', 10, 60);
+    ask('an older one', 30, 60);
+    ask('expired', 120, 60);
+    const answered = ask('answered', 5, 60);
+    store.write({ ...answered, status: 'rejected' });
+    const data = await dashboardData(paths, 300, '24h', now);
+    expect(data.approvals.map((a) => a.summary)).toEqual(['an older one', 'Kill node (PID 4100) <b>93 %</b>?']);
+    expect(data.approvals[0]).toMatchObject({ kind: 'kill_process', identity: 'memory:host', requestedBy: 'rule' });
+    // Into the page as JSON data (shown with textContent): the summary's markup is never HTML of the page.
+    const html = renderPage(data, 'served');
+    expect(html).toContain('id="approvals"');
+    expect(html).not.toContain('<b>93 %</b>');
   });
 });

@@ -16,7 +16,7 @@ export const ALERTMANAGER_PATH = '/alertmanager';
 /** Alertmanager sends every alert of a group (max_alerts unset): a few hundred alerts are well under this. */
 const BODY_LIMIT = '2mb';
 
-/** What the receiver needs of the composition root (receiver-compose.ts). */
+/** What the receiver needs of the composition root (src/orchestrator/fleet-receiver.ts). */
 export interface ReceiverPorts {
   /** One allowlisted action through the gate, with source `alertmanager`; never throws for a refusal. */
   run(action: 'alert' | 'create_bead', input: Record<string, unknown>, meta: { identity: string; incidentId: string; audit: Record<string, unknown> }): Promise<ActionResult>;

@@ -1,5 +1,6 @@
 // The model client behind a narrow port. The Anthropic SDK is imported lazily, on the first call only.
 // No runtime imports here on purpose: loading this module must cost nothing on a healthy cycle.
+import type { ModelToolParam } from '../tools/anthropic.js';
 
 export interface ModelTextBlock {
   type: 'text';
@@ -24,11 +25,7 @@ export interface ModelMessageParam {
   content: string | ModelContentBlock[];
 }
 
-export interface ModelToolParam {
-  name: string;
-  description: string;
-  input_schema: Record<string, unknown>;
-}
+export type { ModelToolParam };
 
 export interface ModelRequest {
   system: string;

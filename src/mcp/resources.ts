@@ -1,9 +1,9 @@
 // The chronicler's runbooks and post-mortems as MCP resources (argus://runbooks/<name>.md, argus://postmortems/<name>.md):
 // `resources/list` names each with the title of its first heading, `resources/read` returns its markdown. Only the
-// chronicler's own files: the one rule of src/serve/doc-files.ts (names checked, no traversal, symlinks not followed).
+// chronicler's own files: the one rule of src/state/doc-files.ts (names checked, no traversal, symlinks not followed).
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { DOC_FOLDERS, docTitle, listDocs, readDoc, type DocFolder } from '../serve/doc-files.js';
+import { DOC_FOLDERS, docTitle, listDocs, readDoc, type DocFolder } from '../state/doc-files.js';
 
 const MIME = 'text/markdown';
 /** Most documents listed per folder (the newest names sort last: post-mortems start with their date). */

@@ -1,7 +1,13 @@
 // One HTTP request to the Bot API, for every caller (sendMessage in send.ts, the Solicitor's methods in
 // telegram-api.ts): POST JSON, a bounded wait, the JSON answer or the network failure in words. The token travels in
 // the URL: no text this returns contains it.
-import type { TelegramTarget } from './send.js';
+
+/** A Telegram chat as Argus reaches it: the bot's token, the chat and the API base (config/api-base.ts). */
+export interface TelegramTarget {
+  botToken: string;
+  chatId: string;
+  apiBase: string;
+}
 
 export interface BotPayload {
   ok?: boolean;

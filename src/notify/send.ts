@@ -2,14 +2,10 @@
 // retried within the time budget; HTML Telegram cannot parse is resent as plain text; every other answer classified.
 // The one sendMessage client: the cycle's delivery (telegram.ts) and direct self-alerts (direct.ts) both use it.
 import type { Chunk } from './format.js';
-import { postBot, redactToken } from './bot-http.js';
+import { postBot, redactToken, type TelegramTarget } from './bot-http.js';
 import { NoTurnError, type TelegramPacer } from './pace.js';
 
-export interface TelegramTarget {
-  botToken: string;
-  chatId: string;
-  apiBase: string;
-}
+export type { TelegramTarget } from './bot-http.js';
 
 export interface SendContext {
   fetch: typeof fetch;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { TelegramPacer } from './pace.js';
 import { postBot, redactToken } from './bot-http.js';
-import type { TelegramTarget } from './send.js';
+import type { TelegramTarget } from './bot-http.js';
 
 export type BotResult<T> =
   | { ok: true; result: T }

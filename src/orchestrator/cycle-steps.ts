@@ -16,10 +16,19 @@ import type { HistoryPoint } from '../model/history.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
 import { appendJsonl } from '../state/jsonl.js';
-import type { ActionSummary } from './cycle.js';
 import type { CycleState } from './cycle-state.js';
 import type { Runtime } from './runtime.js';
 import type { Thinker } from './think.js';
+
+/** One action of a cycle as its report shows it. */
+export interface ActionSummary {
+  identity: string | null;
+  action: string;
+  result: ActionResult['result'];
+  reason: string;
+  /** For an alert: its severity and first line (what a person gets, or would get in a dry run). */
+  message?: { severity: string; firstLine: string };
+}
 
 export type Warn = (reason: string) => void;
 export type Target = { identity: string; incidentId: string } | null;

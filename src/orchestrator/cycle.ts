@@ -4,12 +4,11 @@ import { collect } from '../agents/collector/collect.js';
 import { evaluate, seenIdentities } from '../agents/evaluator/evaluate.js';
 import { handleIncidents } from '../agents/incident/handle.js';
 import { route, type ResolvedIncident } from '../agents/router/route.js';
-import type { ActionResult } from '../model/action.js';
 import type { Decision, Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { DeliveryReport } from '../notify/notifier.js';
 import { readCycleState } from './cycle-state.js';
-import { afterIncidents, cycleGate, loadStored, persist, publishFleet, withModelFindings } from './cycle-steps.js';
+import { afterIncidents, cycleGate, loadStored, persist, publishFleet, withModelFindings, type ActionSummary } from './cycle-steps.js';
 import { historyPoint, recordBase, routingRecords } from './records.js';
 import { readSilences } from './silences.js';
 import { solicitorConfigured } from '../solicitor/policy.js';
@@ -20,14 +19,7 @@ export interface CycleOptions {
   dryRun?: boolean;
 }
 
-export interface ActionSummary {
-  identity: string | null;
-  action: string;
-  result: ActionResult['result'];
-  reason: string;
-  /** For an alert: its severity and first line (what a person gets, or would get in a dry run). */
-  message?: { severity: string; firstLine: string };
-}
+export type { ActionSummary } from './cycle-steps.js';
 
 export interface CycleReport {
   cycleId: string;

@@ -2,12 +2,12 @@
 // one. They live where the chronicle writes them (ARGUS_DOCS_DIR, else `<state>/docs`). Names are
 // checked (no path, no traversal) and symlinks are not followed: only the chronicler's own files are served.
 import express, { type Request, type Response } from 'express';
-import { DOC_FOLDERS, docTitle, listDocs, readDoc } from './doc-files.js';
+import { DOC_FOLDERS, docTitle, listDocs, readDoc } from '../state/doc-files.js';
 import { renderMarkdown } from './markdown.js';
 import { sendText } from './send.js';
 
 // The file-name rule and the no-symlink read are shared with the MCP resources (src/mcp/resources.ts).
-export { DOC_FOLDERS, DOC_NAME, isDocName, readDoc } from './doc-files.js';
+export { DOC_FOLDERS, DOC_NAME, isDocName, readDoc } from '../state/doc-files.js';
 /** No script at all; the page's one small stylesheet inline. */
 export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 

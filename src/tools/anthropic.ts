@@ -1,7 +1,13 @@
 // The Anthropic face of the tool registry: a ToolDef becomes a tool param (name, description, JSON Schema).
 import { z } from 'zod';
-import type { ModelToolParam } from '../llm/client.js';
 import type { ToolDef, ToolRegistry } from './tool.js';
+
+/** A tool as the Messages API takes it. */
+export interface ModelToolParam {
+  name: string;
+  description: string;
+  input_schema: Record<string, unknown>;
+}
 
 export function toAnthropicTool(def: ToolDef): ModelToolParam {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(def.input, { io: 'input', unrepresentable: 'any' }) as Record<

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { statePaths } from '../../src/config/load.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { fleetGroupsPath } from '../../src/fleet/group-state.js';
-import { composeReceiverPorts } from '../../src/fleet/receiver-compose.js';
+import { composeReceiverPorts } from '../../src/orchestrator/fleet-receiver.js';
 import { createAlertmanagerReceiver, type AlertmanagerReceiver } from '../../src/fleet/receiver.js';
 import { execFile } from '../../src/host/exec.js';
 import { createLinuxHost } from '../../src/host/linux.js';

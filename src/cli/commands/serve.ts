@@ -50,7 +50,7 @@ const serve: Command = async (argv, io) => {
   const alertmanager = createAlertmanagerReceiver({
     statePath: fleetGroupsPath(loaded.paths.stateDir),
     readOnly,
-    ports: async () => (await import('../../fleet/receiver-compose.js')).composeReceiverPorts(loaded.config, loaded.paths, { log }),
+    ports: async () => (await import('../../orchestrator/fleet-receiver.js')).composeReceiverPorts(loaded.config, loaded.paths, { log }),
     now: () => new Date(),
     log,
   });

@@ -3,8 +3,8 @@
 import type { ActionContext } from '../agents/executor/action.js';
 import type { StatePaths } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createNotifier, createRuntime, type RuntimeOptions } from '../orchestrator/compose.js';
-import type { ReceiverPorts } from './receiver.js';
+import { createNotifier, createRuntime, type RuntimeOptions } from './compose.js';
+import type { ReceiverPorts } from '../fleet/receiver.js';
 
 export async function composeReceiverPorts(config: Config, paths: StatePaths, options: RuntimeOptions): Promise<ReceiverPorts> {
   const rt = await createRuntime(config, paths, options);

@@ -32,7 +32,7 @@ export function runNode(args: string[], env: Record<string, string>, cwd: string
   return { wallMs, cpuMs: (u.userUs + u.systemUs) / 1000, peakRssMb: u.maxRssKb / 1024 };
 }
 
-export function summarise(costs: ProcessCost[]): ProcessCost {
+export function summarize(costs: ProcessCost[]): ProcessCost {
   return { wallMs: median(costs.map((c) => c.wallMs)), cpuMs: median(costs.map((c) => c.cpuMs)), peakRssMb: median(costs.map((c) => c.peakRssMb)) };
 }
 

@@ -8,7 +8,8 @@ import { ConfigSchema } from '../src/config/schema.js';
 import { createLinuxHost } from '../src/host/linux.js';
 import { makeProcTree } from '../test/support/proc-tree.js';
 import { chronicleMillion, manyCycles, pressureDay } from './extra.js';
-import { ROOT, runNode, summarise, timeMedian, type ProcessCost } from './measure.js';
+import { fleetReceiver } from './fleet.js';
+import { ROOT, runNode, summarize, timeMedian, type ProcessCost } from './measure.js';
 import { serveDashboard } from './serve.js';
 import { serveSoak } from './serve-soak.js';
 
@@ -35,8 +36,8 @@ async function healthyOnce(rows: Row[], results: Record<string, unknown>): Promi
     argus.push(runNode([CLI, 'once'], env, dir));
   }
   rmSync(dir, { recursive: true, force: true });
-  const b = summarise(base);
-  const a = summarise(argus);
+  const b = summarize(base);
+  const a = summarize(argus);
   results.healthyOnce = { runs: RUNS, baseline: b, argus: a, ratios: { wall: a.wallMs / b.wallMs, cpu: a.cpuMs / b.cpuMs } };
   rows.push({ figure: 'healthy `argus once`: wall', value: `${a.wallMs.toFixed(0)} ms`, baseline: `${b.wallMs.toFixed(0)} ms`, ratio: `${(a.wallMs / b.wallMs).toFixed(2)}×`, target: '—' });
   rows.push({ figure: 'healthy `argus once`: CPU', value: `${a.cpuMs.toFixed(0)} ms`, baseline: `${b.cpuMs.toFixed(0)} ms`, ratio: `${(a.cpuMs / b.cpuMs).toFixed(2)}×`, target: '≤ 1.6×' });
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   await serveDashboard(rows, results);
   if (process.env.BENCH_SKIP_SOAK !== '1') await serveSoak(rows, results);
   if (process.env.BENCH_SKIP_CYCLES !== '1') await manyCycles(rows, results);
+  if (process.env.BENCH_SKIP_FLEET !== '1') await fleetReceiver(rows, results);
   // A run never touches tracked files: results go to the ignored .cache/bench/; `npm run bench:publish` copies them
   // to bench/results.json and docs/benchmarks.md, as an explicit step.
   const out = join(ROOT, '.cache/bench');

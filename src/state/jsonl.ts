@@ -1,8 +1,9 @@
 // Append-only JSONL files that stay valid at every instant: one write per batch, torn tails repaired on start.
-import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { NODE_WRITER_FS, writeAll, type WriterFs } from './atomic.js';
+import { lineBlocks } from './line-reader.js';
 
 /**
  * Append records as whole lines in a single write(2) on an O_APPEND descriptor, so a crash leaves at most
@@ -93,16 +94,43 @@ function isWholeRecord(text: string): boolean {
   }
 }
 
-/** Stream the lines of a JSONL file as parsed values, skipping lines that are not valid JSON. */
+/**
+ * Stream the lines of a JSONL file as parsed values, skipping lines that are not valid JSON. Lines end at `\n`, `\r\n`
+ * or a lone `\r` and the last line needs no newline (as `readline` splits them); read in large chunks as bytes.
+ */
 export async function* readJsonl(path: string): AsyncGenerator<unknown> {
   if (!existsSync(path)) return;
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (!line) continue;
-    try {
-      yield JSON.parse(line);
-    } catch {
-      // A torn line not yet repaired: skip it.
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    for await (const block of lineBlocks(handle, { from: 0, to: size, tail: true })) {
+      for (let start = 0; start < block.length; ) {
+        let end = block.indexOf(0x0a, start);
+        if (end < 0) end = block.length;
+        const text = end > start ? block.toString('utf8', start, end) : '';
+        start = end + 1;
+        if (!text) continue;
+        if (!text.includes('\r')) {
+          const value = parseLine(text);
+          if (value !== undefined) yield value;
+          continue;
+        }
+        for (const part of text.split('\r')) {
+          const value = part ? parseLine(part) : undefined;
+          if (value !== undefined) yield value;
+        }
+      }
     }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A line's JSON value, or undefined for a torn line not yet repaired (JSON has no undefined). */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
   }
 }

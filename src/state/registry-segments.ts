@@ -3,9 +3,9 @@
 // Readers see one registry: `segmentsFor` lists the files whose month can hold records of a window, oldest first.
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { leadingTsMs, TS_HEAD_LENGTH } from './record-check.js';
 
 const SEGMENT = /^(.+)-(\d{4})-(\d{2})\.jsonl$/;
-const TS_PREFIX = '{"ts":"';
 
 /** `problems.jsonl` + a month → `problems-2026-11.jsonl`. */
 export function segmentName(path: string, year: number, month: number): string {
@@ -51,8 +51,9 @@ export function segmentsFor(path: string, fromMs: number): string[] {
   return [...listSegments(path).filter((s) => s.endMs >= fromMs).map((s) => s.path), path];
 }
 
-const tsOf = (line: string): number | null => {
-  const ms = line.startsWith(TS_PREFIX) ? Date.parse(line.slice(TS_PREFIX.length, TS_PREFIX.length + 24)) : NaN;
+/** The leading ts of the line `t[start, end)`, ms, or null when it has none. */
+const tsOf = (t: string, start?: number, end?: number): number | null => {
+  const ms = leadingTsMs(t, start, end);
   return Number.isFinite(ms) ? ms : null;
 };
 
@@ -68,10 +69,15 @@ function lastTs(path: string): number | null {
     const size = fstatSync(fd).size;
     const length = Math.min(size, 65_536);
     const buf = Buffer.alloc(length);
-    const lines = buf.subarray(0, readSync(fd, buf, 0, length, size - length)).toString('utf8').split('\n');
-    for (let i = lines.length - 2; i >= (size > length ? 1 : 0); i--) {
-      const ms = tsOf(lines[i]!);
+    // latin1: one character a byte, so a ts reads the same and nothing is cut inside a character.
+    const text = buf.toString('latin1', 0, readSync(fd, buf, 0, length, size - length));
+    // Whole lines only, newest first: after the last newline is a torn write; before the first, maybe half a line.
+    for (let end = text.lastIndexOf('\n'); end > 0; ) {
+      const nl = text.lastIndexOf('\n', end - 1);
+      if (nl < 0 && size > length) break;
+      const ms = tsOf(text, nl + 1, end);
       if (ms !== null) return ms;
+      end = nl;
     }
     return null;
   } finally {
@@ -88,8 +94,8 @@ function firstTs(path: string): number | null {
     return null;
   }
   try {
-    const head = Buffer.alloc(TS_PREFIX.length + 24);
-    return tsOf(head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1'));
+    const head = Buffer.alloc(TS_HEAD_LENGTH);
+    return tsOf(head.toString('latin1', 0, readSync(fd, head, 0, head.length, 0)));
   } finally {
     closeSync(fd);
   }

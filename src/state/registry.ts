@@ -2,7 +2,7 @@
 import type { ProblemRecord } from '../model/record.js';
 import { globRegExp } from '../model/glob.js';
 import { appendJsonl, repairJsonl, type RepairResult } from './jsonl.js';
-import { recordsInWindow } from './registry-window.js';
+import { pickInWindow } from './registry-window.js';
 
 export interface RegistryFilter {
   sinceMs?: number;
@@ -23,14 +23,14 @@ export class Registry {
   }
 
   /** Stream records matching the filter, oldest first; invalid lines are skipped (see registry-window.ts). */
-  async *query(filter: RegistryFilter = {}): AsyncGenerator<ProblemRecord> {
+  query(filter: RegistryFilter = {}): AsyncGenerator<ProblemRecord> {
     const identity = filter.identity ? globRegExp(filter.identity) : null;
-    for await (const { r } of recordsInWindow(this.path, filter.sinceMs ?? -Infinity)) {
-      if (filter.type && r.type !== filter.type) continue;
-      if (identity && !(r.identity !== null && identity.test(r.identity))) continue;
-      if (filter.kind && r.kind !== filter.kind) continue;
-      yield r;
-    }
+    return pickInWindow(this.path, filter.sinceMs ?? -Infinity, Infinity, (r) => {
+      if (filter.type && r.type !== filter.type) return null;
+      if (identity && !(r.identity !== null && identity.test(r.identity))) return null;
+      if (filter.kind && r.kind !== filter.kind) return null;
+      return r;
+    });
   }
 
   async list(filter: RegistryFilter = {}): Promise<ProblemRecord[]> {

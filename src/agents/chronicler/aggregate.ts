@@ -1,12 +1,13 @@
 // One streaming pass over problems.jsonl and history.jsonl → Analysis (patterns, outcomes, summaries); memory stays bounded.
 import { HistoryPointSchema } from '../../model/history.js';
 import { readJsonl } from '../../state/jsonl.js';
+import { forEachRecordInWindow } from '../../state/registry-window.js';
 import { AggregateOptionsSchema, type AggregateOptions, type Analysis, type Pattern } from './analysis.js';
 import { IncidentTracker } from './incidents.js';
 import { OutcomeAccumulator, hotspots } from './outcomes.js';
 import { ProblemAccumulator } from './problems.js';
 import { TrendAccumulator } from './trends.js';
-import { cmp, recordsInWindow } from './util.js';
+import { cmp } from './util.js';
 
 export interface AggregateInput {
   registryPath: string;
@@ -42,21 +43,21 @@ export async function aggregate(input: AggregateInput): Promise<Analysis> {
   const incidents = new IncidentTracker(options);
   const outcomes = new OutcomeAccumulator(options);
   const trends = new TrendAccumulator(options, from);
-  let records = 0;
+  let read = 0;
 
-  for await (const { r, ms } of recordsInWindow(input.registryPath, from, to)) {
-    records++;
-    if (records % PROGRESS_EVERY === 0) input.onRecords?.(records);
+  const records = await forEachRecordInWindow(input.registryPath, from, to, (r, ms) => {
+    if (++read % PROGRESS_EVERY === 0) input.onRecords?.(read);
     problems.add(r, ms);
     incidents.add(r, ms);
     outcomes.add(r);
-  }
+  });
   for await (const value of readJsonl(input.historyPath)) {
-    const parsed = HistoryPointSchema.safeParse(value);
-    if (!parsed.success) continue;
-    const ms = Date.parse(parsed.data.ts);
+    // The window first: a point outside it is not validated (a point without a string ts fails the schema anyway).
+    const ts = typeof value === 'object' && value !== null ? (value as { ts?: unknown }).ts : undefined;
+    const ms = typeof ts === 'string' ? Date.parse(ts) : NaN;
     if (!(ms >= from && ms < to)) continue;
-    trends.add(parsed.data, ms);
+    const parsed = HistoryPointSchema.safeParse(value);
+    if (parsed.success) trends.add(parsed.data, ms);
   }
 
   const patterns = [...problems.patterns(), ...incidents.clusters(), ...trends.patterns(), ...outcomes.patterns()].sort(

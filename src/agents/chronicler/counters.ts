@@ -6,12 +6,12 @@
 // until the process restarts, which Prometheus sees as a counter reset.
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { lineBlocks } from '../../state/line-reader.js';
 import { listSegments } from '../../state/registry-segments.js';
 import { parseAction } from './util.js';
 
 /** Distinct label sets kept per counter family (memory stays bounded on any registry). */
 const MAX_KEYS = 2_000;
-const CHUNK = 1 << 20;
 
 export interface RegistryCounters {
   records: number;
@@ -93,23 +93,12 @@ export class RegistryTail {
     if (from >= size) return from;
     const handle = await open(file, 'r');
     try {
-      const buf = Buffer.alloc(CHUNK);
-      let pos = from;
-      let rest = Buffer.alloc(0);
-      while (pos < size) {
-        const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK, size - pos), pos);
-        if (bytesRead <= 0) break;
-        pos += bytesRead;
-        const data = Buffer.concat([rest, buf.subarray(0, bytesRead)]);
-        const last = data.lastIndexOf(0x0a);
-        if (last < 0) {
-          rest = data;
-          continue;
-        }
-        for (const line of data.subarray(0, last).toString('utf8').split('\n')) if (line) countLine(this.counters, line);
-        rest = Buffer.from(data.subarray(last + 1));
+      let consumed = from;
+      for await (const block of lineBlocks(handle, { from, to: size })) {
+        consumed += block.length;
+        for (const line of block.toString('utf8', 0, block.length - 1).split('\n')) if (line) countLine(this.counters, line);
       }
-      return pos - rest.length;
+      return consumed;
     } finally {
       await handle.close();
     }

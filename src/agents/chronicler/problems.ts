@@ -1,7 +1,7 @@
 // Per-identity accumulation: runbook summaries, recurring-per-day and time-of-day / weekday correlation.
 import type { ProblemRecord } from '../../model/record.js';
 import { RCA_MAX, type AggregateOptions, type DayRow, type KnownFacts, type Pattern, type ProblemSummary, type RcaNote } from './analysis.js';
-import { BoundedMap, EvidenceBuffer, FoldedEvidence, WEEKDAYS, cmp, dayKey, hourOf, increment, parseAction, sortedRecord, subjectOf } from './util.js';
+import { BoundedMap, EvidenceBuffer, FoldedEvidence, TimeKeys, WEEKDAYS, cmp, hourOf, increment, parseAction, sortedRecord, subjectOf, weekdayOf } from './util.js';
 import { rcaNote } from './words.js';
 
 interface DayAcc extends DayRow {
@@ -35,6 +35,7 @@ const MAX_DETAIL_KEYS = 30;
 
 export class ProblemAccumulator {
   private readonly problems: BoundedMap<string, ProblemAcc>;
+  private readonly keys = new TimeKeys();
   constructor(private readonly options: AggregateOptions) {
     this.problems = new BoundedMap(options.maxKeys);
   }
@@ -49,7 +50,7 @@ export class ProblemAccumulator {
     if (!p) return;
     if (r.ts < p.first) p.first = r.ts;
     if (r.ts >= p.last) p.last = r.ts;
-    const day = dayKey(ms);
+    const day = this.keys.day(ms);
     const row = dayRow(p, day);
     const transition = typeof r.details.transition === 'string' ? r.details.transition : null;
     if (r.kind === 'detection') {
@@ -89,7 +90,7 @@ export class ProblemAccumulator {
     let hs = p.hours.get(h);
     if (!hs) p.hours.set(h, (hs = new Set()));
     hs.add(day);
-    const w = new Date(ms).getUTCDay();
+    const w = weekdayOf(ms);
     let ws = p.weekdays.get(w);
     if (!ws) p.weekdays.set(w, (ws = new Set()));
     ws.add(day);

@@ -1,6 +1,7 @@
 // Registry statistics for dashboards (ARG-009): counts by type, severity, action and result; rates; hourly and daily buckets.
 import { z } from 'zod';
-import { BoundedMap, cmp, dayKey, increment, parseAction, recordsInWindow, round, sortedRecord } from './util.js';
+import { forEachRecordInWindow } from '../../state/registry-window.js';
+import { BoundedMap, TimeKeys, cmp, increment, parseAction, round, sortedRecord } from './util.js';
 
 const BucketSchema = z.object({ key: z.string(), detections: z.number().int(), incidents: z.number().int(), actions: z.number().int() });
 export type Bucket = z.infer<typeof BucketSchema>;
@@ -44,14 +45,22 @@ export async function stats(input: StatsInput): Promise<Stats> {
   const actions = new BoundedMap<string, number>(max);
   const hourly = new BoundedMap<string, Bucket>(max);
   const daily = new BoundedMap<string, Bucket>(max);
-  let records = 0;
+  const keys = new TimeKeys();
   let detections = 0;
   let incidents = 0;
 
-  for await (const { r, ms } of recordsInWindow(input.registryPath, from, to)) {
-    records++;
-    const iso = new Date(ms).toISOString();
-    const buckets = [hourly.upsert(iso.slice(0, 13), () => bucket(iso.slice(0, 13))), daily.upsert(dayKey(ms), () => bucket(dayKey(ms)))];
+  // The buckets of the previous record's hour and day: records come in time order, so nearly always these again.
+  let hourKey = '';
+  let dayKey = '';
+  let buckets: Array<Bucket | undefined> = [];
+
+  const records = await forEachRecordInWindow(input.registryPath, from, to, (r, ms) => {
+    const hour = keys.hour(ms);
+    const day = keys.day(ms);
+    if (hour !== hourKey || day !== dayKey) {
+      [hourKey, dayKey] = [hour, day];
+      buckets = [hourly.upsert(hour, () => bucket(hour)), daily.upsert(day, () => bucket(day))];
+    }
     if (r.kind === 'detection') {
       detections++;
       increment(byType, r.type);
@@ -70,7 +79,7 @@ export async function stats(input: StatsInput): Promise<Stats> {
       if (n !== undefined) actions.map.set(key, n + 1);
       for (const b of buckets) if (b) b.actions++;
     }
-  }
+  });
 
   const actionRows = [...actions.map.entries()]
     .map(([k, count]) => {

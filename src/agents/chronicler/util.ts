@@ -63,14 +63,54 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const mod = (a: number, n: number): number => ((a % n) + n) % n;
+
 /** `YYYY-MM-DD` (UTC) of an epoch ms. */
 export function dayKey(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Hour of day 0–23 (UTC). */
+/** Hour of day 0–23 (UTC); UTC has no leap seconds in epoch ms, so this is Date's getUTCHours without a Date. */
 export function hourOf(ms: number): number {
-  return new Date(ms).getUTCHours();
+  return mod(Math.floor(ms / HOUR_MS), 24);
+}
+
+/** Day of the week 0–6 (UTC, Sunday 0): Date's getUTCDay without a Date (1970-01-01 was a Thursday). */
+export function weekdayOf(ms: number): number {
+  return mod(Math.floor(ms / DAY_MS) + 4, 7);
+}
+
+/**
+ * Day and hour keys of times that mostly arrive in order: a record's key is nearly always the previous record's, so
+ * it is formatted once per day or hour rather than once per record (and every record of that day shares one string).
+ */
+export class TimeKeys {
+  private dayN = NaN;
+  private dayText = '';
+  private hourN = NaN;
+  private hourText = '';
+
+  /** `YYYY-MM-DD` (UTC), as dayKey. */
+  day(ms: number): string {
+    const n = Math.floor(ms / DAY_MS);
+    if (n !== this.dayN) {
+      this.dayN = n;
+      this.dayText = dayKey(ms);
+    }
+    return this.dayText;
+  }
+
+  /** `YYYY-MM-DDTHH` (UTC). */
+  hour(ms: number): string {
+    const n = Math.floor(ms / HOUR_MS);
+    if (n !== this.hourN) {
+      this.hourN = n;
+      this.hourText = new Date(ms).toISOString().slice(0, 13);
+    }
+    return this.hourText;
+  }
 }
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;

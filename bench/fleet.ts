@@ -28,9 +28,12 @@ function vmRssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 function send(port: number, method: string, path: string, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-      res.resume().on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method, headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        res.resume().on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -47,14 +50,29 @@ function webhook(g: number, n: number, status: 'firing' | 'resolved'): string {
   const groupLabels = { alertname: 'ArgusIncident', identity };
   const alerts = Array.from({ length: n }, (_, h) => ({
     status,
-    labels: { ...groupLabels, host: `host-${String(h).padStart(2, '0')}.fleet.example`, severity: h % 3 === 0 ? 'critical' : 'warning' },
+    labels: {
+      ...groupLabels,
+      host: `host-${String(h).padStart(2, '0')}.fleet.example`,
+      severity: h % 3 === 0 ? 'critical' : 'warning',
+    },
     annotations: { summary: `Disk /srv/group-${g} is ${90 + (h % 10)} % full on host-${h}` },
     startsAt: '2026-01-01T08:00:00Z',
     endsAt: status === 'resolved' ? '2026-01-01T09:00:00Z' : '0001-01-01T00:00:00Z',
     generatorURL: '',
     fingerprint: `g${g}h${h}`.padEnd(16, '0'),
   }));
-  return JSON.stringify({ version: '4', groupKey: `{}:{alertname="ArgusIncident", identity="${identity}"}`, truncatedAlerts: 0, status, receiver: 'argus-fleet', groupLabels, commonLabels: groupLabels, commonAnnotations: {}, externalURL: 'http://127.0.0.1:9093', alerts });
+  return JSON.stringify({
+    version: '4',
+    groupKey: `{}:{alertname="ArgusIncident", identity="${identity}"}`,
+    truncatedAlerts: 0,
+    status,
+    receiver: 'argus-fleet',
+    groupLabels,
+    commonLabels: groupLabels,
+    commonAnnotations: {},
+    externalURL: 'http://127.0.0.1:9093',
+    alerts,
+  });
 }
 
 /** Wait until `probe` holds, polling every 5 ms. */
@@ -104,7 +122,8 @@ export async function fleetReceiver(rows: Row[], results: Record<string, unknown
     for (const [g, n, status] of notifications) {
       const seen = telegram.requests.length;
       const previous = telegram.requests.at(-1)?.at;
-      if (previous !== undefined) await new Promise((r) => setTimeout(r, Math.max(0, previous + SPACING_MS - performance.now())));
+      if (previous !== undefined)
+        await new Promise((r) => setTimeout(r, Math.max(0, previous + SPACING_MS - performance.now())));
       const body = webhook(g, n, status);
       const t = performance.now();
       const code = await send(port, 'POST', '/alertmanager', body);
@@ -141,8 +160,20 @@ export async function fleetReceiver(rows: Row[], results: Record<string, unknown
       peakRssMb: peakMb,
       fleetGroupsBytes: groupsBytes,
     };
-    rows.push({ figure: `fleet receiver: webhook → Telegram message at the API, ${HOSTS} hosts in ${GROUPS} groups (${latencies.length} notifications ≥ 1 s apart, median / p95)`, value: `${med.toFixed(1)} / ${p95.toFixed(1)} ms`, baseline: `${base.toFixed(2)} ms (/healthz round trip)`, ratio: `${(med / base).toFixed(1)}× / ${(p95 / base).toFixed(1)}×`, target: '—' });
-    rows.push({ figure: `fleet receiver: RSS after ${latencies.length} notifications from ${HOSTS} hosts (fleet_groups.json ${(groupsBytes / 1024).toFixed(0)} KB)`, value: `${loadedMb.toFixed(0)} MB (peak ${peakMb.toFixed(0)} MB)`, baseline: `${idleMb.toFixed(0)} MB idle`, ratio: `${(loadedMb / idleMb).toFixed(2)}×`, target: '—' });
+    rows.push({
+      figure: `fleet receiver: webhook → Telegram message at the API, ${HOSTS} hosts in ${GROUPS} groups (${latencies.length} notifications ≥ 1 s apart, median / p95)`,
+      value: `${med.toFixed(1)} / ${p95.toFixed(1)} ms`,
+      baseline: `${base.toFixed(2)} ms (/healthz round trip)`,
+      ratio: `${(med / base).toFixed(1)}× / ${(p95 / base).toFixed(1)}×`,
+      target: '—',
+    });
+    rows.push({
+      figure: `fleet receiver: RSS after ${latencies.length} notifications from ${HOSTS} hosts (fleet_groups.json ${(groupsBytes / 1024).toFixed(0)} KB)`,
+      value: `${loadedMb.toFixed(0)} MB (peak ${peakMb.toFixed(0)} MB)`,
+      baseline: `${idleMb.toFixed(0)} MB idle`,
+      ratio: `${(loadedMb / idleMb).toFixed(2)}×`,
+      target: '—',
+    });
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

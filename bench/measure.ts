@@ -24,7 +24,11 @@ export function runNode(args: string[], env: Record<string, string>, cwd: string
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-'));
   const out = join(dir, 'rusage.json');
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', HOOK, ...args], { cwd, env: { ...process.env, ...env, ARGUS_BENCH_RUSAGE: out }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', HOOK, ...args], {
+    cwd,
+    env: { ...process.env, ...env, ARGUS_BENCH_RUSAGE: out },
+    encoding: 'utf8',
+  });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const u = JSON.parse(readFileSync(out, 'utf8')) as { userUs: number; systemUs: number; maxRssKb: number };
@@ -33,7 +37,11 @@ export function runNode(args: string[], env: Record<string, string>, cwd: string
 }
 
 export function summarize(costs: ProcessCost[]): ProcessCost {
-  return { wallMs: median(costs.map((c) => c.wallMs)), cpuMs: median(costs.map((c) => c.cpuMs)), peakRssMb: median(costs.map((c) => c.peakRssMb)) };
+  return {
+    wallMs: median(costs.map((c) => c.wallMs)),
+    cpuMs: median(costs.map((c) => c.cpuMs)),
+    peakRssMb: median(costs.map((c) => c.peakRssMb)),
+  };
 }
 
 export async function timeMedian(runs: number, fn: () => Promise<unknown>): Promise<number> {

@@ -38,10 +38,33 @@ async function healthyOnce(rows: Row[], results: Record<string, unknown>): Promi
   rmSync(dir, { recursive: true, force: true });
   const b = summarize(base);
   const a = summarize(argus);
-  results.healthyOnce = { runs: RUNS, baseline: b, argus: a, ratios: { wall: a.wallMs / b.wallMs, cpu: a.cpuMs / b.cpuMs } };
-  rows.push({ figure: 'healthy `argus once`: wall', value: `${a.wallMs.toFixed(0)} ms`, baseline: `${b.wallMs.toFixed(0)} ms`, ratio: `${(a.wallMs / b.wallMs).toFixed(2)}×`, target: '—' });
-  rows.push({ figure: 'healthy `argus once`: CPU', value: `${a.cpuMs.toFixed(0)} ms`, baseline: `${b.cpuMs.toFixed(0)} ms`, ratio: `${(a.cpuMs / b.cpuMs).toFixed(2)}×`, target: '≤ 1.6×' });
-  rows.push({ figure: 'healthy `argus once`: peak RSS', value: `${a.peakRssMb.toFixed(1)} MB`, baseline: `${b.peakRssMb.toFixed(1)} MB`, ratio: `${(a.peakRssMb / b.peakRssMb).toFixed(2)}×`, target: '≤ 70 MB' });
+  results.healthyOnce = {
+    runs: RUNS,
+    baseline: b,
+    argus: a,
+    ratios: { wall: a.wallMs / b.wallMs, cpu: a.cpuMs / b.cpuMs },
+  };
+  rows.push({
+    figure: 'healthy `argus once`: wall',
+    value: `${a.wallMs.toFixed(0)} ms`,
+    baseline: `${b.wallMs.toFixed(0)} ms`,
+    ratio: `${(a.wallMs / b.wallMs).toFixed(2)}×`,
+    target: '—',
+  });
+  rows.push({
+    figure: 'healthy `argus once`: CPU',
+    value: `${a.cpuMs.toFixed(0)} ms`,
+    baseline: `${b.cpuMs.toFixed(0)} ms`,
+    ratio: `${(a.cpuMs / b.cpuMs).toFixed(2)}×`,
+    target: '≤ 1.6×',
+  });
+  rows.push({
+    figure: 'healthy `argus once`: peak RSS',
+    value: `${a.peakRssMb.toFixed(1)} MB`,
+    baseline: `${b.peakRssMb.toFixed(1)} MB`,
+    ratio: `${(a.peakRssMb / b.peakRssMb).toFixed(2)}×`,
+    target: '≤ 70 MB',
+  });
 }
 
 async function collectInProcess(rows: Row[], results: Record<string, unknown>): Promise<void> {
@@ -57,7 +80,19 @@ async function collectInProcess(rows: Row[], results: Record<string, unknown>): 
   const fake = join(dir, 'root');
   mkdirSync(fake, { recursive: true });
   makeProcTree(fake, { processes: 1000 });
-  const fakeHost = createLinuxHost({ root: fake, exec: async () => ({ exitCode: 1, signal: null, stdout: '', stderr: 'no tmux server', timedOut: false, durationMs: 0, failed: true, spawnError: null }) });
+  const fakeHost = createLinuxHost({
+    root: fake,
+    exec: async () => ({
+      exitCode: 1,
+      signal: null,
+      stdout: '',
+      stderr: 'no tmux server',
+      timedOut: false,
+      durationMs: 0,
+      failed: true,
+      spawnError: null,
+    }),
+  });
   let prevFake: Samples | null = null;
   const thousand = await timeMedian(31, async () => {
     const r = await collect({ host: fakeHost, config, previous: prevFake, stateDir: dir, consecutiveFailures: 0 });
@@ -69,8 +104,20 @@ async function collectInProcess(rows: Row[], results: Record<string, unknown>): 
   });
   rmSync(dir, { recursive: true, force: true });
   results.collect = { liveMs: live, thousandProcessesMs: thousand, readMeminfoMs: readMeminfo };
-  rows.push({ figure: 'collect, in process, this machine', value: `${live.toFixed(1)} ms`, baseline: `${readMeminfo.toFixed(2)} ms (one /proc/meminfo read)`, ratio: `${(live / readMeminfo).toFixed(0)}×`, target: '≤ 15 ms' });
-  rows.push({ figure: 'collect, simulated /proc with 1,000 processes', value: `${thousand.toFixed(1)} ms`, baseline: `${live.toFixed(1)} ms (this machine)`, ratio: `${(thousand / live).toFixed(2)}×`, target: '—' });
+  rows.push({
+    figure: 'collect, in process, this machine',
+    value: `${live.toFixed(1)} ms`,
+    baseline: `${readMeminfo.toFixed(2)} ms (one /proc/meminfo read)`,
+    ratio: `${(live / readMeminfo).toFixed(0)}×`,
+    target: '≤ 15 ms',
+  });
+  rows.push({
+    figure: 'collect, simulated /proc with 1,000 processes',
+    value: `${thousand.toFixed(1)} ms`,
+    baseline: `${live.toFixed(1)} ms (this machine)`,
+    ratio: `${(thousand / live).toFixed(2)}×`,
+    target: '—',
+  });
 }
 
 function table(rows: Row[]): string {
@@ -108,7 +155,9 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   writeFileSync(join(out, 'benchmarks.md'), md);
-  process.stdout.write(`${table(rows)}\n\nWritten to ${out}/ (results.json, benchmarks.md); \`npm run bench:publish\` copies them into the tree.\n`);
+  process.stdout.write(
+    `${table(rows)}\n\nWritten to ${out}/ (results.json, benchmarks.md); \`npm run bench:publish\` copies them into the tree.\n`,
+  );
 }
 
 void main();

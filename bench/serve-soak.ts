@@ -11,7 +11,12 @@ import { spawnServe, unitNodeFlags } from './serve.js';
 const REQUESTS = Number(process.env.BENCH_SOAK_REQUESTS ?? 100_000);
 const CONCURRENCY = 4;
 const TOKEN = 'bench-token-0123456789abcdef';
-const MCP_CALL = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_status', arguments: {} } });
+const MCP_CALL = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'get_status', arguments: {} },
+});
 /** One round of the mix: what a scraper, a health check, a dashboard tab and an MCP client do between them. */
 const MIX: ReadonlyArray<{ path: string; body?: string }> = [
   { path: '/healthz' },
@@ -32,10 +37,14 @@ function rssMb(pid: number): number {
 function send(agent: Agent, port: number, item: { path: string; body?: string }): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
-    if (item.body) Object.assign(headers, { 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
-    const req = request({ host: '127.0.0.1', port, path: item.path, method: item.body ? 'POST' : 'GET', headers, agent }, (res) => {
-      res.resume().on('end', () => resolve(res.statusCode ?? 0));
-    });
+    if (item.body)
+      Object.assign(headers, { 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+    const req = request(
+      { host: '127.0.0.1', port, path: item.path, method: item.body ? 'POST' : 'GET', headers, agent },
+      (res) => {
+        res.resume().on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(item.body);
   });
@@ -45,7 +54,12 @@ export async function serveSoak(rows: Row[], results: Record<string, unknown>): 
   const dir = mkdtempSync(join(tmpdir(), 'argus-bench-soak-'));
   const fx = writeStateDir(join(dir, 'state'), { days: 30 });
   // As the unit runs it (its node flags), with MCP on; dry run: a get_status changes nothing anyway.
-  const { child, port } = await spawnServe(unitNodeFlags(), { HOME: dir, ARGUS_STATE_DIR: fx.dir, ARGUS_MCP_TOKEN: TOKEN, ARGUS_DRY_RUN: '1' });
+  const { child, port } = await spawnServe(unitNodeFlags(), {
+    HOME: dir,
+    ARGUS_STATE_DIR: fx.dir,
+    ARGUS_MCP_TOKEN: TOKEN,
+    ARGUS_DRY_RUN: '1',
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {
     const pid = child.pid!;
@@ -69,7 +83,14 @@ export async function serveSoak(rows: Row[], results: Record<string, unknown>): 
     const warm = checkpoints[1]!;
     const last = checkpoints.at(-1)!;
     const peak = Math.max(...checkpoints.slice(1).map((c) => c.rssMb));
-    results.serveSoak = { requests: REQUESTS, mix: MIX.map((m) => m.path), concurrency: CONCURRENCY, seconds, failed, checkpoints };
+    results.serveSoak = {
+      requests: REQUESTS,
+      mix: MIX.map((m) => m.path),
+      concurrency: CONCURRENCY,
+      seconds,
+      failed,
+      checkpoints,
+    };
     rows.push({
       figure: `\`argus serve\` over ${REQUESTS.toLocaleString('en-US')} mixed requests (healthz, metrics, dashboard data, MCP get_status; ${CONCURRENCY} at a time): RSS at the end${failed ? ` — ${failed} requests failed` : ''}`,
       value: `${last.rssMb.toFixed(0)} MB (peak after warm-up ${peak.toFixed(0)} MB; ${(REQUESTS / seconds).toFixed(0)} requests/s)`,

@@ -27,10 +27,13 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 function get(port: number, path: string, gzip = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
-      let n = 0;
-      res.on('data', (c: Buffer) => (n += c.length)).on('end', () => resolve(n));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: gzip ? { 'accept-encoding': 'gzip' } : {} },
+      (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => (n += c.length)).on('end', () => resolve(n));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -49,7 +52,10 @@ async function cost(pid: number, port: number, path: string, runs: number): Prom
 }
 
 /** Start `dist/cli.js serve` on a free loopback port with these node flags and environment; resolves once it listens. */
-export async function spawnServe(nodeFlags: readonly string[], env: Record<string, string>): Promise<{ child: ChildProcessWithoutNullStreams; port: number }> {
+export async function spawnServe(
+  nodeFlags: readonly string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcessWithoutNullStreams; port: number }> {
   const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'dist/cli.js'), 'serve', '--port', '0'], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ARGUS_LOG_LEVEL: 'warn', ...env },
     stdio: 'pipe',
@@ -88,7 +94,10 @@ export async function serveDashboard(rows: Row[], results: Record<string, unknow
     const render: number[] = [];
     if (CHROMIUM) {
       const puppeteer = await import('puppeteer-core');
-      const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new', '--disable-gpu'] });
+      const browser = await puppeteer.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--headless=new', '--disable-gpu'],
+      });
       try {
         for (let i = 0; i < 7; i++) {
           const tab = await browser.newPage();
@@ -104,16 +113,63 @@ export async function serveDashboard(rows: Row[], results: Record<string, unknow
     }
     const servingMb = rssMb(pid, 'VmRSS');
     const peakMb = rssMb(pid, 'VmHWM');
-    results.serve = { nodeFlags: flags, points30d: fx.points['30d'], idleRssMb: idleMb, servingRssMb: servingMb, peakRssMb: peakMb, page30dGzipBytes: pageBytes, page30d: page, page24h: day, scrape, renderMs: render };
-    rows.push({ figure: `\`argus serve\` as the unit runs it (${flags.join(' ') || 'no node flags'}): RSS serving 30 days after 40 page views, 50 scrapes, 7 browser loads`, value: `${servingMb.toFixed(0)} MB (peak ${peakMb.toFixed(0)} MB)`, baseline: `${idleMb.toFixed(0)} MB idle`, ratio: `${(servingMb / idleMb).toFixed(2)}×`, target: '≤ 80 MB' });
-    rows.push({ figure: 'dashboard, 30 days of 5-minute points: size on the wire (gzip)', value: `${(pageBytes / 1024).toFixed(0)} KB`, baseline: '250 KB budget', ratio: `${(pageBytes / 1024 / 250).toFixed(2)}×`, target: '≤ 250 KB' });
-    rows.push({ figure: 'dashboard page view, 30 days: server time and CPU', value: `${page.wallMs.toFixed(0)} ms, ${page.cpuMs.toFixed(0)} ms CPU`, baseline: `${day.wallMs.toFixed(0)} ms, ${day.cpuMs.toFixed(0)} ms CPU (24 h)`, ratio: `${(page.wallMs / day.wallMs).toFixed(1)}×`, target: '—' });
-    rows.push({ figure: '/metrics scrape: server time and CPU', value: `${scrape.wallMs.toFixed(1)} ms, ${scrape.cpuMs.toFixed(1)} ms CPU`, baseline: `${day.wallMs.toFixed(0)} ms (a 24 h page view)`, ratio: `${(scrape.wallMs / day.wallMs).toFixed(2)}×`, target: '—' });
+    results.serve = {
+      nodeFlags: flags,
+      points30d: fx.points['30d'],
+      idleRssMb: idleMb,
+      servingRssMb: servingMb,
+      peakRssMb: peakMb,
+      page30dGzipBytes: pageBytes,
+      page30d: page,
+      page24h: day,
+      scrape,
+      renderMs: render,
+    };
+    rows.push({
+      figure: `\`argus serve\` as the unit runs it (${flags.join(' ') || 'no node flags'}): RSS serving 30 days after 40 page views, 50 scrapes, 7 browser loads`,
+      value: `${servingMb.toFixed(0)} MB (peak ${peakMb.toFixed(0)} MB)`,
+      baseline: `${idleMb.toFixed(0)} MB idle`,
+      ratio: `${(servingMb / idleMb).toFixed(2)}×`,
+      target: '≤ 80 MB',
+    });
+    rows.push({
+      figure: 'dashboard, 30 days of 5-minute points: size on the wire (gzip)',
+      value: `${(pageBytes / 1024).toFixed(0)} KB`,
+      baseline: '250 KB budget',
+      ratio: `${(pageBytes / 1024 / 250).toFixed(2)}×`,
+      target: '≤ 250 KB',
+    });
+    rows.push({
+      figure: 'dashboard page view, 30 days: server time and CPU',
+      value: `${page.wallMs.toFixed(0)} ms, ${page.cpuMs.toFixed(0)} ms CPU`,
+      baseline: `${day.wallMs.toFixed(0)} ms, ${day.cpuMs.toFixed(0)} ms CPU (24 h)`,
+      ratio: `${(page.wallMs / day.wallMs).toFixed(1)}×`,
+      target: '—',
+    });
+    rows.push({
+      figure: '/metrics scrape: server time and CPU',
+      value: `${scrape.wallMs.toFixed(1)} ms, ${scrape.cpuMs.toFixed(1)} ms CPU`,
+      baseline: `${day.wallMs.toFixed(0)} ms (a 24 h page view)`,
+      ratio: `${(scrape.wallMs / day.wallMs).toFixed(2)}×`,
+      target: '—',
+    });
     if (render.length) {
       const r = median(render);
-      rows.push({ figure: 'dashboard first render, 30 days (headless chromium, navigation start → charts painted)', value: `${r.toFixed(0)} ms`, baseline: '1 s budget', ratio: `${(r / 1000).toFixed(2)}×`, target: '≤ 1 s' });
+      rows.push({
+        figure: 'dashboard first render, 30 days (headless chromium, navigation start → charts painted)',
+        value: `${r.toFixed(0)} ms`,
+        baseline: '1 s budget',
+        ratio: `${(r / 1000).toFixed(2)}×`,
+        target: '≤ 1 s',
+      });
     } else {
-      rows.push({ figure: 'dashboard first render (headless chromium)', value: 'not measured: chromium is not installed', baseline: '—', ratio: '—', target: '≤ 1 s' });
+      rows.push({
+        figure: 'dashboard first render (headless chromium)',
+        value: 'not measured: chromium is not installed',
+        baseline: '—',
+        ratio: '—',
+        target: '≤ 1 s',
+      });
     }
   } finally {
     child.kill('SIGTERM');

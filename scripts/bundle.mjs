@@ -36,6 +36,10 @@ chmodSync('dist/cli.js', 0o755);
 // Warm the cache on the paths that run most: a dry cycle in a throwaway state dir (it acts on nothing), and help.
 const state = mkdtempSync(join(tmpdir(), 'argus-warm-'));
 for (const args of [['--help'], ['once', '--dry-run']]) {
-  spawnSync(process.execPath, ['dist/cli.js', ...args], { env: { PATH: process.env.PATH, ARGUS_STATE_DIR: state, HOME: state }, stdio: 'ignore', timeout: 60_000 });
+  spawnSync(process.execPath, ['dist/cli.js', ...args], {
+    env: { PATH: process.env.PATH, ARGUS_STATE_DIR: state, HOME: state },
+    stdio: 'ignore',
+    timeout: 60_000,
+  });
 }
 rmSync(state, { recursive: true, force: true });

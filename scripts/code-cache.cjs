@@ -17,7 +17,8 @@ function install(distDir) {
   const pending = [];
   const compile = Module.prototype._compile;
   Module.prototype._compile = function compileWithCache(content, filename) {
-    if (!filename.startsWith(distDir + path.sep) || !filename.endsWith('.cjs')) return compile.call(this, content, filename);
+    if (!filename.startsWith(distDir + path.sep) || !filename.endsWith('.cjs'))
+      return compile.call(this, content, filename);
     const key = path.join(cacheDir, `${path.relative(distDir, filename).replace(/[\\/]/g, '_')}.v8`);
     let cachedData;
     try {

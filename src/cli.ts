@@ -81,7 +81,10 @@ const io: CommandIO = {
 };
 
 // --no-color is global: taken out before the command parses its own flags.
-main(argv.filter((a) => a !== '--no-color'), io).then(
+main(
+  argv.filter((a) => a !== '--no-color'),
+  io,
+).then(
   (code) => {
     process.exitCode = code;
   },

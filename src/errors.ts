@@ -22,7 +22,10 @@ export class ConfigError extends ArgusError {
     /** Words in place of the value: where a file is not JSON, never what it says (it may hold a token). */
     options: { shown?: string } = {},
   ) {
-    super('config_invalid', `invalid configuration: ${key} = ${SECRET_KEY.test(key) ? '(hidden: a secret)' : (options.shown ?? describeValue(value))}; expected ${expected}`);
+    super(
+      'config_invalid',
+      `invalid configuration: ${key} = ${SECRET_KEY.test(key) ? '(hidden: a secret)' : (options.shown ?? describeValue(value))}; expected ${expected}`,
+    );
     this.name = 'ConfigError';
   }
 }

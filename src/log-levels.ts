@@ -2,4 +2,5 @@
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const isLogLevel = (l: string | undefined): l is LogLevel => l !== undefined && (LOG_LEVELS as readonly string[]).includes(l);
+export const isLogLevel = (l: string | undefined): l is LogLevel =>
+  l !== undefined && (LOG_LEVELS as readonly string[]).includes(l);

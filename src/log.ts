@@ -64,8 +64,14 @@ export interface LogOptions {
   quiet?: boolean;
 }
 
-
-const LEVEL_WORD: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warning', 50: 'error', 60: 'fatal' };
+const LEVEL_WORD: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warning',
+  50: 'error',
+  60: 'fatal',
+};
 const NOT_SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'app', 'msg', 'v']);
 
 /**
@@ -91,7 +97,9 @@ export function createLog(options: LogOptions = {}): Log {
   const level = isLogLevel(wanted) ? wanted : 'info';
   const stderrLevel = isLogLevel(options.stderrLevel) ? options.stderrLevel : process.stderr.isTTY ? 'warn' : level;
   const streams: pino.StreamEntry[] = [];
-  const stderr = process.stderr.isTTY ? { write: (line: string) => void process.stderr.write(humanLine(line)) } : pino.destination({ dest: 2, sync: true });
+  const stderr = process.stderr.isTTY
+    ? { write: (line: string) => void process.stderr.write(humanLine(line)) }
+    : pino.destination({ dest: 2, sync: true });
   if (!options.quiet) streams.push({ level: stderrLevel as pino.Level, stream: stderr });
   if (options.logDir) {
     try {

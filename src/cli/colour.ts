@@ -9,7 +9,11 @@ const green = paint('32');
 const dim = paint('2');
 
 /** Whether this run may colour its standard output. */
-export function colourWanted(isTTY: boolean, env: Record<string, string | undefined>, argv: readonly string[]): boolean {
+export function colourWanted(
+  isTTY: boolean,
+  env: Record<string, string | undefined>,
+  argv: readonly string[],
+): boolean {
   if (!isTTY || env.TERM === 'dumb' || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
   return !argv.includes('--no-color') && !argv.includes('--json');
 }

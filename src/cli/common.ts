@@ -11,7 +11,12 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 /** Parse flags; on a usage error print it and return null (the caller exits 2). */
 export function parseFlags<O extends Options>(argv: string[], options: O, io: CommandIO, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: { ...options, config: { type: 'string' } }, allowPositionals, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, config: { type: 'string' } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (error) {
     io.stderr(`argus: ${(error as Error).message}\n`);
     return null;
@@ -42,12 +47,19 @@ function resolveEnv(io: CommandIO): { env: CommandIO['env']; stateFrom: string }
   if (io.env.ARGUS_STATE_DIR) return { env: io.env, stateFrom: 'ARGUS_STATE_DIR' };
   const service = serviceEnvironment();
   if (!service) return { env: io.env, stateFrom: 'the default (./state: no installed service)' };
-  for (const path of service.unreadable) io.stderr(`argus: ${path} (the service's settings) is not readable: run as root to see the service's configuration\n`);
+  for (const path of service.unreadable)
+    io.stderr(
+      `argus: ${path} (the service's settings) is not readable: run as root to see the service's configuration\n`,
+    );
   return { env: { ...service.env, ...io.env }, stateFrom: `the installed service (${service.unit})` };
 }
 
 /** Load and validate the configuration; on error print one clear message and return the exit code 2. */
-export function loadOrExplain(io: CommandIO, configPath: string | undefined, overrides: Record<string, unknown> = {}): Loaded | number {
+export function loadOrExplain(
+  io: CommandIO,
+  configPath: string | undefined,
+  overrides: Record<string, unknown> = {},
+): Loaded | number {
   try {
     const { env, stateFrom } = commandEnv(io);
     const loaded = loadConfig({ env, cwd: io.cwd, configPath, overrides });

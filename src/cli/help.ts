@@ -21,7 +21,11 @@ export interface CommandHelp {
 
 const json: FlagHelp = { name: 'json', text: 'print JSON instead of text' };
 const dryRun = (what: string): FlagHelp => ({ name: 'dry-run', text: what });
-const since = (d: string): FlagHelp => ({ name: 'since', value: 'WHEN', text: `from when: 30m, 24h, 7d or an ISO date (default ${d})` });
+const since = (d: string): FlagHelp => ({
+  name: 'since',
+  value: 'WHEN',
+  text: `from when: 30m, 24h, 7d or an ISO date (default ${d})`,
+});
 
 export const COMMAND_HELP: Record<string, CommandHelp> = {
   once: {
@@ -31,25 +35,40 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       json,
       { name: 'fail-on', value: 'warning|critical', text: 'exit 4 when a finding at or above this severity is active' },
     ],
-    notes: ['Exit codes: 0 done, 1 the cycle failed, 2 bad configuration, 3 another cycle holds the lock, 4 --fail-on.'],
+    notes: [
+      'Exit codes: 0 done, 1 the cycle failed, 2 bad configuration, 3 another cycle holds the lock, 4 --fail-on.',
+    ],
   },
   run: {
     summary: 'run a cycle every ARGUS_INTERVAL seconds until SIGTERM/SIGINT (which let the current cycle finish)',
-    flags: [dryRun('record what would be done and change nothing'), { name: 'cycles', value: 'N', text: 'stop after N cycles' }],
+    flags: [
+      dryRun('record what would be done and change nothing'),
+      { name: 'cycles', value: 'N', text: 'stop after N cycles' },
+    ],
   },
   status: {
     summary: 'the age of the last cycle (STALE when old), its health, the latest snapshot, open incidents, silences',
     flags: [
       json,
-      { name: 'check', text: "one line; exit 1 unless the last cycle is recent and worked (a dead-man's switch for Monit, cron, Nagios)" },
-      { name: 'fleet', text: "the fleet receiver's view instead: hosts heard of, fleet incidents (exit 2 when ARGUS_FLEET_HOSTS is bad)" },
+      {
+        name: 'check',
+        text: "one line; exit 1 unless the last cycle is recent and worked (a dead-man's switch for Monit, cron, Nagios)",
+      },
+      {
+        name: 'fleet',
+        text: "the fleet receiver's view instead: hosts heard of, fleet incidents (exit 2 when ARGUS_FLEET_HOSTS is bad)",
+      },
     ],
   },
   problems: {
     summary: 'query the registry (problems.jsonl)',
     flags: [
       since('24h'),
-      { name: 'type', value: 'TYPE', text: 'disk, memory, swap, cpu, service, process, probe, tmux, athena, self, action' },
+      {
+        name: 'type',
+        value: 'TYPE',
+        text: 'disk, memory, swap, cpu, service, process, probe, tmux, athena, self, action',
+      },
       { name: 'identity', value: 'ID', text: 'an identity or a glob: service:*, disk:/var*' },
       { name: 'kind', value: 'KIND', text: 'detection, decision, transition, action, rca, llm, self' },
       { name: 'limit', value: 'N', text: 'at most N records, the newest (default 200)' },
@@ -88,8 +107,15 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     flags: [
       since('7d'),
       json,
-      { name: 'prometheus', text: 'the Prometheus metrics, as `argus serve` /metrics (counters over the whole registry: --since does not apply)' },
-      { name: 'textfile-dir', value: 'DIR', text: "write those metrics to DIR/argus.prom for node_exporter's textfile collector" },
+      {
+        name: 'prometheus',
+        text: 'the Prometheus metrics, as `argus serve` /metrics (counters over the whole registry: --since does not apply)',
+      },
+      {
+        name: 'textfile-dir',
+        value: 'DIR',
+        text: "write those metrics to DIR/argus.prom for node_exporter's textfile collector",
+      },
     ],
   },
   mcp: {
@@ -103,13 +129,21 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
   },
   serve: {
-    summary: 'one HTTP server: the dashboard (/), Prometheus metrics (/metrics), /healthz, MCP (/mcp) and the fleet receiver (POST /alertmanager), loopback by default',
+    summary:
+      'one HTTP server: the dashboard (/), Prometheus metrics (/metrics), /healthz, MCP (/mcp) and the fleet receiver (POST /alertmanager), loopback by default',
     flags: [
-      { name: 'host', value: 'ADDR', text: 'address (default 127.0.0.1); any other needs ARGUS_MCP_TOKEN for every path' },
+      {
+        name: 'host',
+        value: 'ADDR',
+        text: 'address (default 127.0.0.1); any other needs ARGUS_MCP_TOKEN for every path',
+      },
       { name: 'port', value: 'PORT', text: 'port (default 8787)' },
       { name: 'allowed-host', value: 'NAME', text: 'a Host header to accept besides loopback names (repeatable)' },
       dryRun('actions called over /mcp are recorded, not done'),
-      { name: 'read-only', text: '/mcp offers only the tools that change nothing and POST /alertmanager is refused (argus-serve.service: its state dir is read-only)' },
+      {
+        name: 'read-only',
+        text: '/mcp offers only the tools that change nothing and POST /alertmanager is refused (argus-serve.service: its state dir is read-only)',
+      },
     ],
     notes: [
       '/mcp is on when ARGUS_MCP_TOKEN is set (bearer token). Off loopback, browsers open /?token=TOKEN once (kept as a cookie).',
@@ -117,12 +151,15 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     ],
   },
   solicit: {
-    summary: 'the Telegram listener: approval buttons and chat commands (/status /incidents /ack /silence …) until SIGTERM',
+    summary:
+      'the Telegram listener: approval buttons and chat commands (/status /incidents /ack /silence …) until SIGTERM',
     flags: [
       dryRun('approved actions are recorded, not done'),
       { name: 'poll-timeout', value: 'SECONDS', text: 'long-poll timeout of getUpdates, 1–50 (default 25)' },
     ],
-    notes: ['Needs TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID and telegram.approvers (or TELEGRAM_APPROVERS). Run by argus-solicitor.service.'],
+    notes: [
+      'Needs TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID and telegram.approvers (or TELEGRAM_APPROVERS). Run by argus-solicitor.service.',
+    ],
   },
   dashboard: {
     summary: 'write the dashboard as one self-contained HTML file (no server, no network)',
@@ -145,12 +182,23 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     summary: 'install the systemd units and the env file template; idempotent',
     flags: [
       dryRun('show what would be written (with the unit files) and change nothing'),
-      { name: 'mode', value: 'timer|run', text: 'a timer-driven cycle (default) or the long-running argus-run.service' },
+      {
+        name: 'mode',
+        value: 'timer|run',
+        text: 'a timer-driven cycle (default) or the long-running argus-run.service',
+      },
       { name: 'prefix', value: 'DIR', text: 'where Argus is installed (default: this package)' },
       { name: 'node', value: 'PATH', text: 'the node binary the units run (default: this one)' },
-      { name: 'root', value: 'DIR', text: 'install into an image or a test root (systemctl works offline; nothing is started)' },
+      {
+        name: 'root',
+        value: 'DIR',
+        text: 'install into an image or a test root (systemctl works offline; nothing is started)',
+      },
       { name: 'no-start', text: 'enable the timers but do not start them now' },
-      { name: 'serve', text: 'also enable argus-serve.service: the dashboard, /metrics and /healthz on 127.0.0.1:8787' },
+      {
+        name: 'serve',
+        text: 'also enable argus-serve.service: the dashboard, /metrics and /healthz on 127.0.0.1:8787',
+      },
     ],
   },
   uninstall: {

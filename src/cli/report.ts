@@ -33,7 +33,9 @@ export function renderHealth(s: Snapshot): string[] {
       'memory',
       m
         ? `${m.usedPct.toFixed(0)}% used (${bytes(m.totalBytes - m.availableBytes)} of ${bytes(m.totalBytes)})` +
-            (m.cgroup ? `; cgroup v${m.cgroup.version} ${m.cgroup.usedPct.toFixed(0)}% of ${bytes(m.cgroup.limitBytes)} limit` : '')
+            (m.cgroup
+              ? `; cgroup v${m.cgroup.version} ${m.cgroup.usedPct.toFixed(0)}% of ${bytes(m.cgroup.limitBytes)} limit`
+              : '')
         : `unknown (${gap('memory') ?? 'not collected'})`,
     ),
   );
@@ -45,14 +47,21 @@ export function renderHealth(s: Snapshot): string[] {
         ? sw.totalBytes === 0
           ? 'none configured'
           : `${sw.usedPct.toFixed(0)}% used (${bytes(sw.usedBytes)} of ${bytes(sw.totalBytes)})` +
-            (sw.inBytesPerSec === null ? '; rates from the next cycle' : `; in ${bytes(sw.inBytesPerSec ?? 0)}/s, out ${bytes(sw.outBytesPerSec ?? 0)}/s`)
+            (sw.inBytesPerSec === null
+              ? '; rates from the next cycle'
+              : `; in ${bytes(sw.inBytesPerSec ?? 0)}/s, out ${bytes(sw.outBytesPerSec ?? 0)}/s`)
         : `unknown (${gap('swap') ?? 'not collected'})`,
     ),
   );
   if (s.disks) {
     if (s.disks.length === 0) lines.push(row('disks', 'no filesystems found'));
     s.disks.forEach((d, i) =>
-      lines.push(row(i === 0 ? 'disks' : '', `${d.mount} ${d.usedPct}% used, ${bytes(d.availBytes)} free, inodes ${d.inodesPct}% (${d.fstype} ${d.device})`)),
+      lines.push(
+        row(
+          i === 0 ? 'disks' : '',
+          `${d.mount} ${d.usedPct}% used, ${bytes(d.availBytes)} free, inodes ${d.inodesPct}% (${d.fstype} ${d.device})`,
+        ),
+      ),
     );
   } else lines.push(row('disks', `unknown (${gap('disks') ?? 'not collected'})`));
   const c = s.cpu;
@@ -65,22 +74,67 @@ export function renderHealth(s: Snapshot): string[] {
     ),
   );
   if (s.services === null) lines.push(row('services', `unknown (${gap('services') ?? 'not collected'})`));
-  else if (s.services.length === 0) lines.push(row('services', 'none configured (services in argus.json or ARGUS_SERVICES)'));
-  else s.services.forEach((u, i) => lines.push(row(i === 0 ? 'services' : '', `${u.unit} ${u.activeState}/${u.subState} (result ${u.result}, restarts ${u.nRestarts})`)));
+  else if (s.services.length === 0)
+    lines.push(row('services', 'none configured (services in argus.json or ARGUS_SERVICES)'));
+  else
+    s.services.forEach((u, i) =>
+      lines.push(
+        row(
+          i === 0 ? 'services' : '',
+          `${u.unit} ${u.activeState}/${u.subState} (result ${u.result}, restarts ${u.nRestarts})`,
+        ),
+      ),
+    );
   const p = s.processes;
   if (p) {
-    const top = p.topByRss.slice(0, 3).map((x) => `${x.comm} (PID ${x.pid}) ${bytes(x.rssBytes)}`).join(', ');
+    const top = p.topByRss
+      .slice(0, 3)
+      .map((x) => `${x.comm} (PID ${x.pid}) ${bytes(x.rssBytes)}`)
+      .join(', ');
     lines.push(row('processes', `${p.total} running; top RSS: ${top || 'none'}`));
-    lines.push(row('', p.orphans.length ? `orphans: ${p.orphans.map((o) => `PID ${o.pid} ${o.comm} ${age(o.ageSec)}`).join(', ')}` : 'orphans: none'));
+    lines.push(
+      row(
+        '',
+        p.orphans.length
+          ? `orphans: ${p.orphans.map((o) => `PID ${o.pid} ${o.comm} ${age(o.ageSec)}`).join(', ')}`
+          : 'orphans: none',
+      ),
+    );
   } else lines.push(row('processes', `unknown (${gap('processes') ?? 'not collected'})`));
   if (s.tmux === null) lines.push(row('tmux', `unknown (${gap('tmux') ?? 'not collected'})`));
-  else lines.push(row('tmux', s.tmux.length ? `${s.tmux.length} sessions: ${s.tmux.map((t) => `${t.name}${t.socket === 'default' ? '' : `@${t.socket}`}${t.attached ? ' (attached)' : ''}`).join(', ')}` : 'no sessions'));
+  else
+    lines.push(
+      row(
+        'tmux',
+        s.tmux.length
+          ? `${s.tmux.length} sessions: ${s.tmux.map((t) => `${t.name}${t.socket === 'default' ? '' : `@${t.socket}`}${t.attached ? ' (attached)' : ''}`).join(', ')}`
+          : 'no sessions',
+      ),
+    );
   if (s.probes === null) lines.push(row('probes', `unknown (${gap('probes') ?? 'not collected'})`));
   else if (s.probes.length === 0) lines.push(row('probes', 'none configured'));
-  else s.probes.forEach((pr, i) => lines.push(row(i === 0 ? 'probes' : '', `${pr.name} ${pr.ok ? 'ok' : 'FAILING'} (${pr.status ?? pr.error ?? '?'}, ${pr.latencyMs} ms) ${pr.url}`)));
+  else
+    s.probes.forEach((pr, i) =>
+      lines.push(
+        row(
+          i === 0 ? 'probes' : '',
+          `${pr.name} ${pr.ok ? 'ok' : 'FAILING'} (${pr.status ?? pr.error ?? '?'}, ${pr.latencyMs} ms) ${pr.url}`,
+        ),
+      ),
+    );
   const a = s.athena;
-  lines.push(row('athena', a ? (a.exists ? `memory dir last active ${a.ageSec === null ? 'never' : `${age(a.ageSec)} ago`}` : `memory dir ${a.dir} missing`) : 'not configured (ARGUS_MEMORY_DIR)'));
-  if (s.self.stateFreeBytes !== null) lines.push(row('argus', `state ${s.self.stateDir}, ${bytes(s.self.stateFreeBytes)} free`));
+  lines.push(
+    row(
+      'athena',
+      a
+        ? a.exists
+          ? `memory dir last active ${a.ageSec === null ? 'never' : `${age(a.ageSec)} ago`}`
+          : `memory dir ${a.dir} missing`
+        : 'not configured (ARGUS_MEMORY_DIR)',
+    ),
+  );
+  if (s.self.stateFreeBytes !== null)
+    lines.push(row('argus', `state ${s.self.stateDir}, ${bytes(s.self.stateFreeBytes)} free`));
   for (const g of s.gaps) lines.push(row('gap', `${g.collector}: ${g.error}`));
   return terminalLines(lines);
 }
@@ -94,12 +148,18 @@ function actionText(a: CycleReport['actions'][number]): string {
 
 export function renderCycle(r: CycleReport): string {
   const out: string[] = [];
-  out.push(`Argus cycle ${r.cycleId} on ${r.snapshot.host}${r.dryRun ? ' (dry run: nothing changed)' : ''} — collected in ${r.snapshot.collectMs} ms, cycle ${r.durationMs} ms`);
+  out.push(
+    `Argus cycle ${r.cycleId} on ${r.snapshot.host}${r.dryRun ? ' (dry run: nothing changed)' : ''} — collected in ${r.snapshot.collectMs} ms, cycle ${r.durationMs} ms`,
+  );
   out.push('', 'Health', ...renderHealth(r.snapshot));
   out.push('', r.findings.length ? `Findings (${r.findings.length})` : 'Findings: none — all healthy');
   for (const d of r.decisions) {
     const f = d.finding;
-    const tags = [d.kind, d.transition, d.silencedBy ? `silenced by ${d.silencedBy}` : d.notify ? 'notify' : 'no notification'].join(', ');
+    const tags = [
+      d.kind,
+      d.transition,
+      d.silencedBy ? `silenced by ${d.silencedBy}` : d.notify ? 'notify' : 'no notification',
+    ].join(', ');
     out.push(`  ${f.severity.toUpperCase().padEnd(8)} ${f.identity} — ${f.description} [${tags}]`);
   }
   for (const x of r.resolved) out.push(`  RESOLVED ${x.identity} after ${age(x.durationSec)}`);
@@ -107,7 +167,9 @@ export function renderCycle(r: CycleReport): string {
     out.push('', r.dryRun ? 'What would be done' : 'Actions');
     for (const a of r.actions) out.push(`  ${a.action.padEnd(15)} ${a.result.padEnd(8)} ${actionText(a)}`);
   } else out.push('', 'Actions: none needed');
-  const alerts = r.actions.filter((a) => a.action === 'alert' && (a.result === 'success' || a.result === 'dry_run')).length;
+  const alerts = r.actions.filter(
+    (a) => a.action === 'alert' && (a.result === 'success' || a.result === 'dry_run'),
+  ).length;
   if (r.dryRun) out.push('', alerts ? `Alerts: none sent (dry run); ${alerts} would be sent` : 'Alerts: none to send');
   else if (r.delivery) out.push('', `Alerts: ${r.delivery.status} — ${r.delivery.detail}`);
   if (r.minimal) out.push('', 'Minimal cycle: the state filesystem is nearly full.');

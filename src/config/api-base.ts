@@ -17,4 +17,5 @@ export function isSafeApiBase(text: string): boolean {
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 
-export const API_BASE_FORM = 'an https:// URL (http:// only on loopback: 127.0.0.0/8, ::1 or localhost), without ? or #';
+export const API_BASE_FORM =
+  'an https:// URL (http:// only on loopback: 127.0.0.0/8, ::1 or localhost), without ? or #';

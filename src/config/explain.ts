@@ -24,7 +24,12 @@ function schemaAt(schema: unknown, path: readonly PropertyKey[]): unknown {
   let node = unwrap(schema);
   for (const key of path) {
     const def = defOf(node);
-    const next = def.type === 'object' ? (def.shape as Record<string, unknown>)[String(key)] : def.type === 'array' ? def.element : undefined;
+    const next =
+      def.type === 'object'
+        ? (def.shape as Record<string, unknown>)[String(key)]
+        : def.type === 'array'
+          ? def.element
+          : undefined;
     if (next === undefined) return undefined;
     node = unwrap(next);
   }
@@ -49,13 +54,17 @@ function numberForm(def: Def): string {
   }
   const kind = int ? 'a whole number' : 'a number';
   if (low?.inclusive && high?.inclusive) return `${kind} from ${String(low.value)} to ${String(high.value)}`;
-  const bounds = [low && `${low.inclusive ? 'at least' : 'above'} ${String(low.value)}`, high && `${high.inclusive ? 'at most' : 'below'} ${String(high.value)}`];
+  const bounds = [
+    low && `${low.inclusive ? 'at least' : 'above'} ${String(low.value)}`,
+    high && `${high.inclusive ? 'at most' : 'below'} ${String(high.value)}`,
+  ];
   const range = bounds.filter(Boolean).join(' and ');
   return range ? `${kind} ${range}` : kind;
 }
 
 function stringForm(def: Def): string {
-  if (def.format === 'url') return (def.protocol as RegExp | undefined)?.source === '^https?$' ? 'an http:// or https:// URL' : 'a URL';
+  if (def.format === 'url')
+    return (def.protocol as RegExp | undefined)?.source === '^https?$' ? 'an http:// or https:// URL' : 'a URL';
   for (const check of checksOf(def)) {
     const message = ownMessage(check);
     if (message) return message;
@@ -75,7 +84,9 @@ function describe(schema: unknown): string {
     case 'boolean':
       return 'true or false';
     case 'enum':
-      return `one of ${Object.values(def.entries as Record<string, unknown>).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `one of ${Object.values(def.entries as Record<string, unknown>)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}`;
     case 'array':
       return `a JSON array, each ${describe(unwrap(def.element))}`;
     case 'object': {
@@ -101,7 +112,8 @@ function expectedFor(issue: z.core.$ZodIssue, node: unknown, missing: boolean): 
     case 'too_small': {
       if (numeric) return describe(node);
       const unit = issue.origin === 'string' ? 'characters' : 'items';
-      if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) return 'a non-empty text';
+      if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1)
+        return 'a non-empty text';
       return `${issue.code === 'too_big' ? 'at most' : 'at least'} ${String(issue.code === 'too_big' ? issue.maximum : issue.minimum)} ${unit}`;
     }
     case 'invalid_value':
@@ -123,7 +135,12 @@ function distance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(
+        row[j]! + 1,
+        next[j - 1]! + 1,
+        row[j - 1]! + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
     row = next;
   }
   return row[b.length]!;
@@ -133,7 +150,9 @@ function suggest(node: unknown, key: string): string {
   const def = node === undefined ? undefined : defOf(node);
   const known = def?.type === 'object' ? Object.keys(def.shape as object) : [];
   const best = known.map((k) => [k, distance(key, k)] as const).sort((a, b) => a[1] - b[1])[0];
-  return best && best[1] <= Math.max(2, Math.floor(key.length / 3)) ? `: did you mean "${best[0]}"?` : " (see the README's configuration section)";
+  return best && best[1] <= Math.max(2, Math.floor(key.length / 3))
+    ? `: did you mean "${best[0]}"?`
+    : " (see the README's configuration section)";
 }
 
 /** Could the value at `path` be, or hold, a secret (telegram, telegram.botToken, anthropic.apiKey …)? */
@@ -158,14 +177,22 @@ function getPath(source: unknown, path: ReadonlyArray<PropertyKey>): unknown {
  * `origin` maps a dotted key to the variable or flag that set it (and the variable's text: the value is shown as typed,
  * not as parsed); otherwise the key is named in the file.
  */
-export function explainIssue(schema: unknown, error: z.ZodError, raw: unknown, origin: ReadonlyMap<string, { from: string; text?: string }>, configPath: string | null): ConfigError {
+export function explainIssue(
+  schema: unknown,
+  error: z.ZodError,
+  raw: unknown,
+  origin: ReadonlyMap<string, { from: string; text?: string }>,
+  configPath: string | null,
+): ConfigError {
   const issue = error.issues[0]!;
   const path = issue.path;
   const dotted = path.map(String).join('.') || '(root)';
   const inFile = configPath ? ` in ${configPath}` : '';
   if (issue.code === 'unrecognized_keys') {
     const key = `${issue.keys.join(', ')}${dotted === '(root)' ? '' : ` under ${dotted}`}${inFile}`;
-    return new ConfigError(key, undefined, `a key Argus knows${suggest(schemaAt(schema, path), issue.keys[0]!)}`, { shown: '(unknown key)' });
+    return new ConfigError(key, undefined, `a key Argus knows${suggest(schemaAt(schema, path), issue.keys[0]!)}`, {
+      shown: '(unknown key)',
+    });
   }
   let key = `${dotted}${inFile}`;
   let value = getPath(raw, path);
@@ -179,5 +206,10 @@ export function explainIssue(schema: unknown, error: z.ZodError, raw: unknown, o
   }
   const node = schemaAt(schema, path);
   const expected = expectedFor(issue, node, value === undefined);
-  return new ConfigError(key, value, expected, value !== undefined && holdsSecret(node, path) ? { shown: '(hidden: it may hold a secret)' } : {});
+  return new ConfigError(
+    key,
+    value,
+    expected,
+    value !== undefined && holdsSecret(node, path) ? { shown: '(hidden: it may hold a secret)' } : {},
+  );
 }

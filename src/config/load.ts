@@ -60,7 +60,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   // An empty --config is a mistake (a variable that expanded to nothing), not "no file"; an empty ARGUS_CONFIG is unset.
   if (options.configPath === '') throw new ConfigError('--config', '', 'a path to a JSON file');
   const explicit = options.configPath || env.ARGUS_CONFIG;
-  const configPath = explicit ? resolve(cwd, explicit) : existsSync(resolve(cwd, 'argus.json')) ? resolve(cwd, 'argus.json') : null;
+  const configPath = explicit
+    ? resolve(cwd, explicit)
+    : existsSync(resolve(cwd, 'argus.json'))
+      ? resolve(cwd, 'argus.json')
+      : null;
   const named = options.configPath ? '--config' : explicit ? 'ARGUS_CONFIG' : 'argus.json';
 
   let raw: Record<string, unknown> = {};
@@ -115,10 +119,14 @@ function readConfigFile(path: string, named: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, '')); // an editor's byte-order mark is not an error
   } catch (error) {
-    throw new ConfigError(path, undefined, 'a JSON object', { shown: `not JSON (${whereJsonBreaks(text, (error as Error).message)})` });
+    throw new ConfigError(path, undefined, 'a JSON object', {
+      shown: `not JSON (${whereJsonBreaks(text, (error as Error).message)})`,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(path, undefined, 'a JSON object', { shown: `a JSON ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed}` });
+    throw new ConfigError(path, undefined, 'a JSON object', {
+      shown: `a JSON ${Array.isArray(parsed) ? 'array' : parsed === null ? 'null' : typeof parsed}`,
+    });
   }
   return parsed as Record<string, unknown>;
 }
@@ -136,7 +144,12 @@ function whereJsonBreaks(text: string, message: string): string {
   return `line ${line}, column ${before.length - before.lastIndexOf('\n')}: ${reason}`;
 }
 
-function fromEnv(name: string, text: string, kind: 'int' | 'number' | 'string' | 'bool' | 'list', path: string[]): unknown {
+function fromEnv(
+  name: string,
+  text: string,
+  kind: 'int' | 'number' | 'string' | 'bool' | 'list',
+  path: string[],
+): unknown {
   switch (kind) {
     case 'string':
       return text;

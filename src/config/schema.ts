@@ -11,7 +11,11 @@ const pct = z.number().min(1).max(100);
 function pair(key: string, level: z.ZodNumber) {
   return z.strictObject({ fire: level, clear: level }).superRefine((b, ctx) => {
     if (b.clear > b.fire) {
-      ctx.addIssue({ code: 'custom', path: ['clear'], message: `a number at most thresholds.${key}.fire (${b.fire}): a condition fires at fire and clears below clear` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clear'],
+        message: `a number at most thresholds.${key}.fire (${b.fire}): a condition fires at fire and clears below clear`,
+      });
     }
   });
 }
@@ -20,9 +24,7 @@ const band = (key: string, fire: number, clear: number) => pair(key, pct).defaul
 /** Consecutive cycles: a day of 5-minute cycles is plenty. */
 const CYCLES_MAX = 288;
 
-const unitName = z
-  .string()
-  .regex(/^[A-Za-z0-9:_.@-]{1,200}$/, 'a systemd unit name like "nginx" or "nginx.service"');
+const unitName = z.string().regex(/^[A-Za-z0-9:_.@-]{1,200}$/, 'a systemd unit name like "nginx" or "nginx.service"');
 
 export const ProbeConfigSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a short name of letters, digits, _ . -'),
@@ -45,7 +47,12 @@ export const ConfigSchema = z.strictObject({
    * First reminder of an ongoing incident after this many seconds (ARGUS_DEDUP_WINDOW); later reminders wait 3× and
    * 6× as long (4 h → 12 h → daily by default; src/agents/router/reminders.ts).
    */
-  dedupWindowSec: z.number().int().min(0).max(7 * 86_400).default(14_400),
+  dedupWindowSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(14_400),
   /** Athena's memory directory (ARGUS_MEMORY_DIR); its latest activity is reported. */
   memoryDir: z.string().optional(),
   /** Observations file for the `log` action (ARGUS_OBSERVATIONS_FILE); default `<stateDir>/observations.md`. */
@@ -56,7 +63,10 @@ export const ConfigSchema = z.strictObject({
   hostname: z
     .string()
     .max(253)
-    .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, 'a host name: letters, digits, - and . (labels of at most 63 characters)')
+    .regex(
+      /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+      'a host name: letters, digits, - and . (labels of at most 63 characters)',
+    )
     .optional(),
   /**
    * Dead-man's switch (ARGUS_HEARTBEAT_URL): a push-monitor URL (healthchecks.io, Uptime Kuma) pinged with a GET after
@@ -91,11 +101,18 @@ export const ConfigSchema = z.strictObject({
   /** tmux sockets to list besides the default one (paths). */
   tmuxSockets: z.array(z.string().min(1).max(4096)).max(50).default([]),
   /** Command names (whole names, not substrings) that kill_pid may signal. */
-  killPatterns: z.array(z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'a command name')).default(['node', 'claude', 'codex']),
+  killPatterns: z
+    .array(z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'a command name'))
+    .default(['node', 'claude', 'codex']),
   /** Command-line prefix marking an orphan candidate (seed: `node --test`). */
   orphanPattern: z.string().min(1).max(200).default('node --test'),
   /** An orphan must be at least this old before it counts, seconds. */
-  orphanMinAgeSec: z.number().int().min(0).max(30 * 86_400).default(300),
+  orphanMinAgeSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(300),
   /** Kill memory hogs automatically when they match killPatterns (off by default: alert only). */
   killMemoryHogs: z.boolean().default(false),
 
@@ -138,7 +155,10 @@ export const ConfigSchema = z.strictObject({
       /** The token travels in the URL's path: only the characters @BotFather uses. */
       botToken: z
         .string()
-        .regex(/^\d{1,20}:[A-Za-z0-9_-]{1,200}$/, 'a bot token as @BotFather gives it (digits, a colon, then letters, digits, _ and -)')
+        .regex(
+          /^\d{1,20}:[A-Za-z0-9_-]{1,200}$/,
+          'a bot token as @BotFather gives it (digits, a colon, then letters, digits, _ and -)',
+        )
         .optional(),
       chatId: z
         .string()
@@ -160,16 +180,26 @@ export const ConfigSchema = z.strictObject({
     .superRefine((t, ctx) => {
       // Half a Telegram configuration sends nothing and says nothing: refuse it.
       if (t.botToken !== undefined && t.chatId === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['chatId'], message: 'a chat id too: telegram.botToken (TELEGRAM_BOT_TOKEN) is set, and the two go together' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chatId'],
+          message: 'a chat id too: telegram.botToken (TELEGRAM_BOT_TOKEN) is set, and the two go together',
+        });
       } else if (t.chatId !== undefined && t.botToken === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['botToken'], message: 'a bot token too: telegram.chatId (TELEGRAM_CHAT_ID) is set, and the two go together' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['botToken'],
+          message: 'a bot token too: telegram.chatId (TELEGRAM_CHAT_ID) is set, and the two go together',
+        });
       }
     })
     .prefault({}),
   /** What a person may approve from Telegram (src/solicitor/policy.ts); hard limits are never approvable. */
   approval: z
     .strictObject({
-      actions: z.array(z.enum(['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk'])).default(['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk']),
+      actions: z
+        .array(z.enum(['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk']))
+        .default(['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk']),
       /** Minutes an approval request stays answerable. */
       ttlMinutes: z.number().int().min(1).max(1440).default(30),
     })
@@ -196,7 +226,12 @@ export const ConfigSchema = z.strictObject({
       /** Daily cost cap for model calls, USD (ARGUS_LLM_DAILY_USD); reached → no more calls that day. */
       dailyUsd: z.number().min(0).default(1),
       /** Run the evaluator's trend analysis on healthy cycles at most this often, minutes (0 = only when there are findings). */
-      analysisEveryMin: z.number().int().min(0).max(7 * 1440).default(0),
+      analysisEveryMin: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 1440)
+        .default(0),
     })
     .prefault({}),
 });

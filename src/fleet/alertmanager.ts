@@ -53,7 +53,10 @@ export function resolvedAlerts(resolved: readonly ResolvedIncident[], host: stri
     .filter((r) => r.lastFinding.severity !== 'info')
     .map((r) => ({
       labels: labelsOf(host, r.identity, r.lastFinding.severity, r.incidentId),
-      annotations: { summary: `resolved after ${r.durationSec}s: ${r.lastFinding.description}`.slice(0, 1000), opened: r.openedAt },
+      annotations: {
+        summary: `resolved after ${r.durationSec}s: ${r.lastFinding.description}`.slice(0, 1000),
+        opened: r.openedAt,
+      },
       startsAt: r.openedAt,
       endsAt: r.resolvedAt,
     }));
@@ -74,7 +77,11 @@ export interface PublishResult {
 }
 
 /** Post the open alerts and the resolutions (with those left from earlier cycles) in one request. */
-export async function publishToAlertmanager(open: PostableAlert[], resolved: PostableAlert[], options: PublishOptions): Promise<PublishResult> {
+export async function publishToAlertmanager(
+  open: PostableAlert[],
+  resolved: PostableAlert[],
+  options: PublishOptions,
+): Promise<PublishResult> {
   const outbox = readJsonState(options.outboxPath, OutboxSchema, () => ({ resolved: [] }));
   const pendingResolved = [...outbox.resolved, ...resolved].slice(-1000);
   const body = [...open, ...pendingResolved];

@@ -62,9 +62,15 @@ export function writeGroups(path: string, file: GroupFile): void {
 /** Forget resolved groups older than `keepMs`; past `max`, the least recently updated go first (resolved before firing). */
 export function pruneGroups(file: GroupFile, now: Date, keepMs = RESOLVED_KEEP_MS, max = MAX_GROUPS): GroupFile {
   const cutoff = now.getTime() - keepMs;
-  const kept = Object.entries(file.groups).filter(([, g]) => g.status === 'firing' || Date.parse(g.resolvedAt ?? g.updatedAt) > cutoff);
+  const kept = Object.entries(file.groups).filter(
+    ([, g]) => g.status === 'firing' || Date.parse(g.resolvedAt ?? g.updatedAt) > cutoff,
+  );
   if (kept.length > max) {
-    kept.sort(([, a], [, b]) => Number(a.status === 'firing') - Number(b.status === 'firing') || Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    kept.sort(
+      ([, a], [, b]) =>
+        Number(a.status === 'firing') - Number(b.status === 'firing') ||
+        Date.parse(a.updatedAt) - Date.parse(b.updatedAt),
+    );
     kept.splice(0, kept.length - max);
   }
   return { groups: Object.fromEntries(kept) };

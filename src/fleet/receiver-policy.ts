@@ -36,10 +36,16 @@ export function groupIdentity(groupKey: string): string {
 export function notificationFacts(w: Pick<Webhook, 'groupKey' | 'status' | 'alerts'>): NotificationFacts {
   const members = w.alerts.map((a) => `${a.fingerprint}:${a.status}`).sort();
   const firing = [...new Set(w.alerts.filter((a) => a.status === 'firing').map((a) => a.fingerprint))].sort();
-  return { groupKey: w.groupKey, status: w.status, key: sha(JSON.stringify([w.groupKey, w.status, [...new Set(members)]])), firing };
+  return {
+    groupKey: w.groupKey,
+    status: w.status,
+    key: sha(JSON.stringify([w.groupKey, w.status, [...new Set(members)]])),
+    firing,
+  };
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function planNotification(prev: GroupRecord | undefined, n: NotificationFacts, now: Date): ReceiverPlan {
   const at = now.toISOString();
@@ -48,7 +54,13 @@ export function planNotification(prev: GroupRecord | undefined, n: NotificationF
   const base = { groupKey: n.groupKey, identity, firing: n.firing, lastKey: n.key, updatedAt: at };
   if (n.status === 'firing') {
     if (!prev || prev.status === 'resolved') {
-      const group: GroupRecord = { ...base, incidentId: `${identity}#${at}`, status: 'firing', openedAt: at, resolvedAt: null };
+      const group: GroupRecord = {
+        ...base,
+        incidentId: `${identity}#${at}`,
+        status: 'firing',
+        openedAt: at,
+        resolvedAt: null,
+      };
       return { verdict: 'act', message: true, bead: 'open', group };
     }
     const group: GroupRecord = { ...prev, ...base };
@@ -57,6 +69,12 @@ export function planNotification(prev: GroupRecord | undefined, n: NotificationF
   }
   if (prev?.status === 'resolved') return { verdict: 'quiet', message: false, bead: null, group: { ...prev, ...base } };
   // Resolved: also when the receiver never saw it fire (its memory was pruned): the bead keeper finds the bead by identity.
-  const group: GroupRecord = { ...base, incidentId: prev?.incidentId ?? `${identity}#${at}`, status: 'resolved', openedAt: prev?.openedAt ?? at, resolvedAt: at };
+  const group: GroupRecord = {
+    ...base,
+    incidentId: prev?.incidentId ?? `${identity}#${at}`,
+    status: 'resolved',
+    openedAt: prev?.openedAt ?? at,
+    resolvedAt: at,
+  };
   return { verdict: 'act', message: true, bead: 'close', group };
 }

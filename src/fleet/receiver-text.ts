@@ -43,7 +43,10 @@ export function groupSeverity(w: Pick<Webhook, 'status' | 'alerts'>): Severity {
 const hostsOf = (lines: readonly AlertLine[]): string[] => [...new Set(lines.map((l) => l.host))].sort();
 /** Hosts named in a headline: the first ten, then a count. */
 const HOSTS_NAMED = 10;
-const hostList = (hosts: readonly string[]): string => (hosts.length <= HOSTS_NAMED ? hosts.join(', ') : `${hosts.slice(0, HOSTS_NAMED).join(', ')} +${hosts.length - HOSTS_NAMED} more`);
+const hostList = (hosts: readonly string[]): string =>
+  hosts.length <= HOSTS_NAMED
+    ? hosts.join(', ')
+    : `${hosts.slice(0, HOSTS_NAMED).join(', ')} +${hosts.length - HOSTS_NAMED} more`;
 const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** The group's labels in one line: `ArgusIncident disk:/` (values only, in Alertmanager's order). */
@@ -99,7 +102,11 @@ export function groupMessage(w: Webhook, group: GroupRecord, now: Date): string 
   const tail = link ? [`Alertmanager: ${link}`] : [];
   if (w.status === 'resolved') {
     const hosts = hostsOf(lines);
-    return [`${ICON.info} RESOLVED fleet: ${groupTitle(w)} on ${plural(hosts.length, 'host')} (${hostList(hosts)}) after ${lasted(w, group, now)}`, ...alertList(w), ...tail].join('\n');
+    return [
+      `${ICON.info} RESOLVED fleet: ${groupTitle(w)} on ${plural(hosts.length, 'host')} (${hostList(hosts)}) after ${lasted(w, group, now)}`,
+      ...alertList(w),
+      ...tail,
+    ].join('\n');
   }
   const firing = lines.filter((l) => l.firing);
   const hosts = hostsOf(firing);
@@ -111,10 +118,17 @@ export function groupMessage(w: Webhook, group: GroupRecord, now: Date): string 
 }
 
 /** create_bead's title and description: a new bead when the group starts firing, a comment when what fires changed. */
-export function beadRequest(w: Webhook, group: GroupRecord, step: 'open' | 'comment'): { title: string; description: string } {
+export function beadRequest(
+  w: Webhook,
+  group: GroupRecord,
+  step: 'open' | 'comment',
+): { title: string; description: string } {
   const firing = w.alerts.filter((a) => a.status === 'firing').map((a) => alertLine(a));
   const hosts = hostsOf(firing);
-  const title = step === 'open' ? `${groupTitle(w)} firing on ${plural(hosts.length, 'host')}` : `Now ${plural(firing.length, 'alert')} firing on ${plural(hosts.length, 'host')} (${hostList(hosts)})`;
+  const title =
+    step === 'open'
+      ? `${groupTitle(w)} firing on ${plural(hosts.length, 'host')}`
+      : `Now ${plural(firing.length, 'alert')} firing on ${plural(hosts.length, 'host')} (${hostList(hosts)})`;
   const link = alertmanagerLink(w);
   const description = [
     `Fleet incident ${group.incidentId}, from Alertmanager (receiver ${field(w.receiver, 80)}).`,

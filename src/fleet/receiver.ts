@@ -19,7 +19,11 @@ const BODY_LIMIT = '2mb';
 /** What the receiver needs of the composition root (src/orchestrator/fleet-receiver.ts). */
 export interface ReceiverPorts {
   /** One allowlisted action through the gate, with source `alertmanager`; never throws for a refusal. */
-  run(action: 'alert' | 'create_bead', input: Record<string, unknown>, meta: { identity: string; incidentId: string; audit: Record<string, unknown> }): Promise<ActionResult>;
+  run(
+    action: 'alert' | 'create_bead',
+    input: Record<string, unknown>,
+    meta: { identity: string; incidentId: string; audit: Record<string, unknown> },
+  ): Promise<ActionResult>;
   /** Close the open bead of an identity (the bead keeper's resolve, as the incident phase does); the closed bead id. */
   closeBead(identity: string, reason: string): Promise<string | null>;
   /** Append one record to the registry. */
@@ -49,7 +53,10 @@ export interface AlertmanagerReceiver {
 function rememberAlerts(w: Webhook): Pick<GroupRecord, 'alerts' | 'alertsLeftOut'> {
   const all = w.alerts.map((a) => ({ fingerprint: a.fingerprint, ...alertLine(a, w.commonAnnotations) }));
   const ordered = [...all.filter((a) => a.firing), ...all.filter((a) => !a.firing)];
-  return { alerts: ordered.slice(0, REMEMBERED_ALERTS), alertsLeftOut: Math.max(0, ordered.length - REMEMBERED_ALERTS) + w.truncatedAlerts };
+  return {
+    alerts: ordered.slice(0, REMEMBERED_ALERTS),
+    alertsLeftOut: Math.max(0, ordered.length - REMEMBERED_ALERTS) + w.truncatedAlerts,
+  };
 }
 
 export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerReceiver {
@@ -81,13 +88,22 @@ export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerRece
     const meta = {
       identity: group.identity,
       incidentId: group.incidentId,
-      audit: { alertmanager: { receiver: w.receiver, groupKey: w.groupKey.slice(0, 300), status: w.status, alerts: w.alerts.length, fingerprints: group.firing.slice(0, 50) } },
+      audit: {
+        alertmanager: {
+          receiver: w.receiver,
+          groupKey: w.groupKey.slice(0, 300),
+          status: w.status,
+          alerts: w.alerts.length,
+          fingerprints: group.firing.slice(0, 50),
+        },
+      },
     };
     const severity = groupSeverity(w);
     if (plan.message) await p.run('alert', { message: groupMessage(w, group, now), severity }, meta);
     if (plan.bead === 'open' || plan.bead === 'comment') {
       const filed = await p.run('create_bead', { ...beadRequest(w, group, plan.bead), type: 'fleet', severity }, meta);
-      if (typeof filed.details.beadId === 'string') rememberBead(group.identity, group.incidentId, filed.details.beadId);
+      if (typeof filed.details.beadId === 'string')
+        rememberBead(group.identity, group.incidentId, filed.details.beadId);
     }
     if (plan.bead === 'close') {
       const closed = await p.closeBead(group.identity, closeReason(w, group, now));
@@ -142,9 +158,16 @@ export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerRece
       res.status(503).json({ error: 'could not record the notification in the state dir; Alertmanager will retry' });
       return;
     }
-    log.info({ group: id, status: w.status, alerts: w.alerts.length, verdict: plan.verdict, bead: plan.bead }, 'fleet receiver: notification');
+    log.info(
+      { group: id, status: w.status, alerts: w.alerts.length, verdict: plan.verdict, bead: plan.bead },
+      'fleet receiver: notification',
+    );
     if (plan.verdict === 'act') {
-      void queue.add(() => act(w, plan, now)).catch((error: unknown) => log.error({ err: (error as Error).message, group: id }, 'fleet receiver: acting on a notification failed'));
+      void queue
+        .add(() => act(w, plan, now))
+        .catch((error: unknown) =>
+          log.error({ err: (error as Error).message, group: id }, 'fleet receiver: acting on a notification failed'),
+        );
     }
     res.status(200).json({ status: plan.verdict, group: id, message: plan.message, bead: plan.bead });
   };
@@ -154,7 +177,10 @@ export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerRece
     ALERTMANAGER_PATH,
     (_req: Request, res: Response, next: NextFunction) => {
       if (!o.readOnly) return next();
-      res.status(403).json({ error: 'argus serve runs with --read-only (its state dir is read-only): the fleet receiver is off; run the receiver as an argus serve without --read-only' });
+      res.status(403).json({
+        error:
+          'argus serve runs with --read-only (its state dir is read-only): the fleet receiver is off; run the receiver as an argus serve without --read-only',
+      });
     },
     express.json({ limit: BODY_LIMIT, type: () => true }),
     receive,
@@ -163,11 +189,17 @@ export function createAlertmanagerReceiver(o: ReceiverOptions): AlertmanagerRece
     res.setHeader('Allow', 'POST');
     res.status(405).json({ error: 'the fleet receiver takes POST only (Alertmanager webhook_config)' });
   });
-  router.use(ALERTMANAGER_PATH, (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.too.large') return void res.status(413).json({ error: `body larger than ${BODY_LIMIT}` });
-    if (error.type === 'entity.parse.failed') return void res.status(400).json({ error: 'not an Alertmanager webhook: the body is not JSON' });
-    if (error.status && error.status < 500) return void res.status(400).json({ error: 'not an Alertmanager webhook: the body could not be read' });
-    next(error);
-  });
+  router.use(
+    ALERTMANAGER_PATH,
+    (error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (error.type === 'entity.too.large')
+        return void res.status(413).json({ error: `body larger than ${BODY_LIMIT}` });
+      if (error.type === 'entity.parse.failed')
+        return void res.status(400).json({ error: 'not an Alertmanager webhook: the body is not JSON' });
+      if (error.status && error.status < 500)
+        return void res.status(400).json({ error: 'not an Alertmanager webhook: the body could not be read' });
+      next(error);
+    },
+  );
   return { router, idle: () => queue.onIdle() };
 }

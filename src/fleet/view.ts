@@ -28,7 +28,10 @@ export type HostsFileResult = { hosts: FleetHosts['hosts']; error: null } | { ho
 /** The hosts file checked: its hosts, or one line naming the file and the key that is wrong. Never throws. */
 export function readFleetHosts(path: string | null): HostsFileResult {
   if (path === null) return { hosts: [], error: null };
-  const bad = (why: string): HostsFileResult => ({ hosts: [], error: `fleet hosts file ${path} (ARGUS_FLEET_HOSTS): ${why}` });
+  const bad = (why: string): HostsFileResult => ({
+    hosts: [],
+    error: `fleet hosts file ${path} (ARGUS_FLEET_HOSTS): ${why}`,
+  });
   let text: string;
   try {
     const fd = openSync(path, 'r');
@@ -53,7 +56,9 @@ export function readFleetHosts(path: string | null): HostsFileResult {
   const parsed = FleetHostsSchema.safeParse(raw);
   if (parsed.success) return { hosts: parsed.data.hosts, error: null };
   const issue = parsed.error.issues[0]!;
-  const key = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') || '(the whole file)';
+  const key =
+    issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('') ||
+    '(the whole file)';
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : '';
   return bad(`${key}: ${issue.message}${more}`);
 }
@@ -100,7 +105,8 @@ export interface FleetView {
 }
 
 /** The model's severity rank; a label outside it (Alertmanager alerts of other rules) ranks below info, nothing below that. */
-const rank = (s: string | null): number => (s === null ? -2 : Object.hasOwn(SEVERITY_RANK, s) ? SEVERITY_RANK[s as Severity] : -1);
+const rank = (s: string | null): number =>
+  s === null ? -2 : Object.hasOwn(SEVERITY_RANK, s) ? SEVERITY_RANK[s as Severity] : -1;
 /** Alerts listed per group (the rest counted): the page stays light with a large fleet. */
 const ALERTS_SHOWN = 20;
 const MAX_GROUPS_SHOWN = 200;
@@ -109,7 +115,12 @@ function groupView(g: GroupRecord): FleetGroupView {
   const alerts = g.alerts ?? [];
   const live = g.status === 'firing' ? alerts.filter((a) => a.firing) : alerts;
   const identities = [...new Set(live.map((a) => a.identity))];
-  const title = identities.length === 0 ? '(alerts not recorded)' : identities.length <= 3 ? identities.join(', ') : `${identities.slice(0, 3).join(', ')} +${identities.length - 3} more`;
+  const title =
+    identities.length === 0
+      ? '(alerts not recorded)'
+      : identities.length <= 3
+        ? identities.join(', ')
+        : `${identities.slice(0, 3).join(', ')} +${identities.length - 3} more`;
   return {
     id: g.identity,
     status: g.status,
@@ -137,7 +148,11 @@ export function readFleetView(groupsPath: string, hostsPath: string | null): Fle
 }
 
 /** Pure: the view of remembered groups and configured hosts. */
-export function fleetView(groups: readonly GroupRecord[], configured: FleetHosts['hosts'], hostsFile: FleetView['hostsFile']): FleetView {
+export function fleetView(
+  groups: readonly GroupRecord[],
+  configured: FleetHosts['hosts'],
+  hostsFile: FleetView['hostsFile'],
+): FleetView {
   const hosts = new Map<string, FleetHostView>();
   const hostOf = (name: string): FleetHostView => {
     let h = hosts.get(name);
@@ -155,9 +170,20 @@ export function fleetView(groups: readonly GroupRecord[], configured: FleetHosts
   }
   for (const c of configured) hostOf(c.name).url = c.url;
   for (const h of hosts.values()) h.firing.sort();
-  const views = groups.map(groupView).sort((a, b) => Number(b.status === 'firing') - Number(a.status === 'firing') || (a.since < b.since ? 1 : a.since > b.since ? -1 : 0));
+  const views = groups
+    .map(groupView)
+    .sort(
+      (a, b) =>
+        Number(b.status === 'firing') - Number(a.status === 'firing') ||
+        (a.since < b.since ? 1 : a.since > b.since ? -1 : 0),
+    );
   return {
-    hosts: [...hosts.values()].sort((a, b) => rank(b.worst) - rank(a.worst) || b.firing.length - a.firing.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    hosts: [...hosts.values()].sort(
+      (a, b) =>
+        rank(b.worst) - rank(a.worst) ||
+        b.firing.length - a.firing.length ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    ),
     groups: views.slice(0, MAX_GROUPS_SHOWN),
     firingGroups: views.filter((g) => g.status === 'firing').length,
     hostsFile,

@@ -36,7 +36,12 @@ export type Webhook = z.infer<typeof WebhookSchema>;
 
 /** Why a body is not a webhook, in one line naming the fields: `alerts.0.fingerprint: expected string, got undefined`. */
 export function webhookProblem(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`);
+  const parts = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || 'body'}: ${issue.message}`);
   if (error.issues.length > 3) parts.push(`and ${error.issues.length - 3} more problems`);
-  return parts.join('; ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 600);
+  return parts
+    .join('; ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .slice(0, 600);
 }

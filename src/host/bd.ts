@@ -63,7 +63,12 @@ export function createBd(options: BdOptions): Bd {
     const result = await options.exec(bin, args, { timeoutMs, env });
     return interpret(result);
   }
-  const badId = (id: string): BdResult<never> => ({ ok: false, error: `not a bead id: ${JSON.stringify(id)}`, code: 'invalid_id', missing: false });
+  const badId = (id: string): BdResult<never> => ({
+    ok: false,
+    error: `not a bead id: ${JSON.stringify(id)}`,
+    code: 'invalid_id',
+    missing: false,
+  });
 
   return {
     init: (prefix) => run(['init', '--quiet', '--stealth', '--prefix', prefix]),
@@ -96,7 +101,8 @@ export function createBd(options: BdOptions): Bd {
       return Array.isArray(out.value) ? { ok: true, value: out.value.filter(isIssue) } : shapeError('list');
     },
     comment: (id, text) => (ID.test(id) ? run(['comment', id, text, '--json']) : Promise.resolve(badId(id))),
-    close: (id, reason) => (ID.test(id) ? run(['close', id, '--reason', reason, '--json']) : Promise.resolve(badId(id))),
+    close: (id, reason) =>
+      ID.test(id) ? run(['close', id, '--reason', reason, '--json']) : Promise.resolve(badId(id)),
   };
 }
 
@@ -104,7 +110,12 @@ export function createBd(options: BdOptions): Bd {
 export function interpret(result: ExecResult): BdResult<unknown> {
   if (result.spawnError) {
     const missing = result.spawnError === 'ENOENT';
-    return { ok: false, error: missing ? 'bd is not installed (not found on PATH)' : `bd could not start: ${result.spawnError}`, code: missing ? 'not_found' : 'spawn_failed', missing };
+    return {
+      ok: false,
+      error: missing ? 'bd is not installed (not found on PATH)' : `bd could not start: ${result.spawnError}`,
+      code: missing ? 'not_found' : 'spawn_failed',
+      missing,
+    };
   }
   if (result.timedOut) return { ok: false, error: 'bd timed out', code: 'timeout', missing: false };
   if (result.failed) {
@@ -127,7 +138,13 @@ export function interpret(result: ExecResult): BdResult<unknown> {
 }
 
 function unwrap(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'schema_version' in value && 'data' in value) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    'schema_version' in value &&
+    'data' in value
+  ) {
     return (value as { data: unknown }).data;
   }
   return value;
@@ -136,7 +153,8 @@ function unwrap(value: unknown): unknown {
 function parseError(text: string): { error: string; code: string } | null {
   try {
     const value = unwrap(JSON.parse(text.trim())) as { error?: unknown; code?: unknown } | null;
-    if (value && typeof value.error === 'string') return { error: value.error, code: typeof value.code === 'string' ? value.code : 'error' };
+    if (value && typeof value.error === 'string')
+      return { error: value.error, code: typeof value.code === 'string' ? value.code : 'error' };
   } catch {
     // not JSON
   }

@@ -41,7 +41,8 @@ export async function openDir(path: string | Buffer): Promise<DirHandle> {
     const st = await handle.stat({ bigint: true });
     const at = `/proc/self/fd/${handle.fd}`;
     const mountId = parseFdinfoMountId(await readFile(`/proc/self/fdinfo/${handle.fd}`, 'utf8'));
-    if (mountId === null) throw Object.assign(new Error(`no mnt_id in /proc/self/fdinfo/${handle.fd}`), { code: 'EMOUNTID' });
+    if (mountId === null)
+      throw Object.assign(new Error(`no mnt_id in /proc/self/fdinfo/${handle.fd}`), { code: 'EMOUNTID' });
     const prefix = Buffer.from(`${at}/`);
     return {
       fd: handle.fd,

@@ -8,7 +8,9 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export const CHILD_ENV_DROPPED = ['TELEGRAM_BOT_TOKEN', 'ANTHROPIC_API_KEY', 'ARGUS_MCP_TOKEN'] as const;
 
 /** The environment a child gets: the given one (or this process's), without Argus's secrets. */
-export function childEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+export function childEnv(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env };
   for (const name of CHILD_ENV_DROPPED) delete out[name];
   return out;
@@ -37,7 +39,16 @@ export function execFile(file: string, args: readonly string[], options: ExecOpt
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
     } catch (error) {
-      resolve({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0, failed: true, spawnError: String((error as Error).message) });
+      resolve({
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        timedOut: false,
+        durationMs: 0,
+        failed: true,
+        spawnError: String((error as Error).message),
+      });
       return;
     }
     const timer = setTimeout(() => {

@@ -16,7 +16,13 @@ export type Inventory = z.infer<typeof InventorySchema>;
 
 export async function gatherInventory(now: Date): Promise<Inventory> {
   const si = (await import('systeminformation')).default;
-  const [os, cpu, mem, system, devices] = await Promise.all([si.osInfo(), si.cpu(), si.mem(), si.system(), si.blockDevices()]);
+  const [os, cpu, mem, system, devices] = await Promise.all([
+    si.osInfo(),
+    si.cpu(),
+    si.mem(),
+    si.system(),
+    si.blockDevices(),
+  ]);
   const virt = system.virtual ? system.virtualHost || system.model || 'virtual' : null;
   return {
     gatheredAt: now.toISOString(),
@@ -24,7 +30,9 @@ export async function gatherInventory(now: Date): Promise<Inventory> {
     virtualization: virt,
     cpu: { model: [cpu.manufacturer, cpu.brand].filter(Boolean).join(' ').trim() || 'unknown', cores: cpu.cores },
     memoryBytes: mem.total,
-    disks: devices.filter((d) => d.type === 'disk' && d.size > 0).map((d) => ({ name: d.name, sizeBytes: d.size, model: d.model ?? '' })),
+    disks: devices
+      .filter((d) => d.type === 'disk' && d.size > 0)
+      .map((d) => ({ name: d.name, sizeBytes: d.size, model: d.model ?? '' })),
   };
 }
 

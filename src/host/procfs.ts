@@ -30,7 +30,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).trim().split(' ');
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   // rest[0] is field 3 (state): field N is rest[N - 3].
   const pid = Number(text.slice(0, open).trim());
   const state = rest[0];
@@ -39,6 +42,7 @@ export function parseProcStat(text: string): ProcStat | null {
   const ticks = Number(rest[11]) + Number(rest[12]);
   const startTicks = Number(rest[19]);
   const rssPages = Number(rest[21]);
-  if (!state || !Number.isInteger(pid) || ![ppid, flags, ticks, startTicks, rssPages].every(Number.isFinite)) return null;
+  if (!state || !Number.isInteger(pid) || ![ppid, flags, ticks, startTicks, rssPages].every(Number.isFinite))
+    return null;
   return { pid, comm: text.slice(open + 1, close), state, ppid, flags, ticks, startTicks, rssPages };
 }

@@ -45,7 +45,11 @@ export async function applyPlan(steps: readonly Step[], exec: Host['exec']): Pro
       }
       reports.push({ step, ok: true, line: what });
     } catch (error) {
-      reports.push({ step, ok: false, line: `${what}: failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+      reports.push({
+        step,
+        ok: false,
+        line: `${what}: failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      });
     }
   }
   return reports;

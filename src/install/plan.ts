@@ -123,11 +123,23 @@ export function planInstall(options: InstallOptions): Step[] {
   const envFile = at(root, ENV_FILE);
   if (!existsSync(envDir)) steps.push({ kind: 'mkdir', path: envDir, mode: 0o700 });
   if (!existsSync(envFile)) {
-    steps.push({ kind: 'write', path: envFile, mode: 0o600, text: readTemplate('argus.env.example', options.sourceDir), change: 'create' });
+    steps.push({
+      kind: 'write',
+      path: envFile,
+      mode: 0o600,
+      text: readTemplate('argus.env.example', options.sourceDir),
+      change: 'create',
+    });
   } else {
     steps.push({ kind: 'keep', path: envFile, why: 'exists; never overwritten' });
     const mode = statSync(envFile).mode & 0o777;
-    if (mode & 0o077) steps.push({ kind: 'chmod', path: envFile, mode: 0o600, why: `was ${mode.toString(8).padStart(4, '0')}: it holds secrets` });
+    if (mode & 0o077)
+      steps.push({
+        kind: 'chmod',
+        path: envFile,
+        mode: 0o600,
+        why: `was ${mode.toString(8).padStart(4, '0')}: it holds secrets`,
+      });
   }
 
   // Recovery in seconds (timer mode): argus-run.service conflicts with argus.service, so run mode gets no drop-ins.
@@ -136,7 +148,11 @@ export function planInstall(options: InstallOptions): Step[] {
   changed ||= dropIns.changed;
 
   if (root === '/' && changed) steps.push({ kind: 'systemctl', args: ['daemon-reload'] });
-  const enable = [...(options.mode === 'timer' ? [...TIMER_UNITS] : ['argus-run.service', 'argus-chronicle.timer']), ...(options.serve ? ['argus-serve.service'] : []), ...(options.solicitor ? ['argus-solicitor.service'] : [])];
+  const enable = [
+    ...(options.mode === 'timer' ? [...TIMER_UNITS] : ['argus-run.service', 'argus-chronicle.timer']),
+    ...(options.serve ? ['argus-serve.service'] : []),
+    ...(options.solicitor ? ['argus-solicitor.service'] : []),
+  ];
   if (options.mode === 'run') steps.push(systemctl(root, 'disable', ['argus.timer'], options.start));
   steps.push(systemctl(root, 'enable', enable, options.start));
   return steps;
@@ -148,9 +164,13 @@ export function planUninstall(options: { root: string; start?: boolean }): Step[
   const unitDir = at(root, UNIT_DIR);
   const present = UNIT_NAMES.filter((name) => existsSync(join(unitDir, name)));
   const ours = present.filter((name) => readIfExists(join(unitDir, name))?.includes(INSTALL_MARKER));
-  const enabled = ours.filter((name) => name.endsWith('.timer') || ['argus-run.service', 'argus-serve.service', 'argus-solicitor.service'].includes(name));
+  const enabled = ours.filter(
+    (name) =>
+      name.endsWith('.timer') || ['argus-run.service', 'argus-serve.service', 'argus-solicitor.service'].includes(name),
+  );
   if (enabled.length) steps.push(systemctl(root, 'disable', enabled, options.start ?? true));
-  if (root === '/' && ours.includes('argus.service')) steps.push({ kind: 'systemctl', args: ['stop', '--', 'argus.service', 'argus-chronicle.service'] });
+  if (root === '/' && ours.includes('argus.service'))
+    steps.push({ kind: 'systemctl', args: ['stop', '--', 'argus.service', 'argus-chronicle.service'] });
   for (const name of present) {
     const path = join(unitDir, name);
     if (ours.includes(name)) steps.push({ kind: 'remove', path });
@@ -160,7 +180,8 @@ export function planUninstall(options: { root: string; start?: boolean }): Step[
   for (const path of dropIns) steps.push({ kind: 'remove', path });
   if (root === '/' && (ours.length || dropIns.length)) steps.push({ kind: 'systemctl', args: ['daemon-reload'] });
   const envFile = at(root, ENV_FILE);
-  if (existsSync(envFile)) steps.push({ kind: 'keep', path: envFile, why: 'configuration and secrets are kept; remove by hand' });
+  if (existsSync(envFile))
+    steps.push({ kind: 'keep', path: envFile, why: 'configuration and secrets are kept; remove by hand' });
   return steps;
 }
 

@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 /** The package root (holds dist/cli.js and systemd/), from src/install or dist/install alike. */
 export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const SERVICE_UNITS = ['argus.service', 'argus-chronicle.service', 'argus-run.service', 'argus-failure@.service', 'argus-serve.service', 'argus-solicitor.service'] as const;
+export const SERVICE_UNITS = [
+  'argus.service',
+  'argus-chronicle.service',
+  'argus-run.service',
+  'argus-failure@.service',
+  'argus-serve.service',
+  'argus-solicitor.service',
+] as const;
 export const TIMER_UNITS = ['argus.timer', 'argus-chronicle.timer'] as const;
 export const UNIT_NAMES = [...SERVICE_UNITS, ...TIMER_UNITS] as const;
 export type UnitName = (typeof UNIT_NAMES)[number];
@@ -24,7 +31,8 @@ export interface UnitVars {
 /** Paths go into ExecStart= unquoted: refuse anything systemd would split or expand. */
 export function checkUnitPath(path: string): string | null {
   if (!path.startsWith('/')) return `${path} is not an absolute path`;
-  if (!/^[A-Za-z0-9/_.+@-]+$/.test(path)) return `${path} has characters a unit file cannot take unquoted (spaces, %, $, quotes…)`;
+  if (!/^[A-Za-z0-9/_.+@-]+$/.test(path))
+    return `${path} has characters a unit file cannot take unquoted (spaces, %, $, quotes…)`;
   return null;
 }
 
@@ -33,7 +41,10 @@ export function renderUnit(template: string, vars: UnitVars): string {
 }
 
 /** Read one shipped unit (or argus.env.example) from the package's systemd/ directory. */
-export function readTemplate(name: UnitName | 'argus.env.example', sourceDir = resolve(PACKAGE_DIR, 'systemd')): string {
+export function readTemplate(
+  name: UnitName | 'argus.env.example',
+  sourceDir = resolve(PACKAGE_DIR, 'systemd'),
+): string {
   return readFileSync(resolve(sourceDir, name), 'utf8');
 }
 

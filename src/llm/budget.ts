@@ -104,8 +104,11 @@ export function createLlmBudget(options: LlmBudgetOptions): LlmBudget {
   const minFree = options.minFreeBytes ?? MIN_FREE_BYTES;
 
   const read = (now: Date): LlmState => {
-    const state = readJsonState(options.path, LlmStateSchema, () => fresh(now), (reason) =>
-      options.log?.warn({ reason }, 'llm_state.json unreadable; starting fresh'),
+    const state = readJsonState(
+      options.path,
+      LlmStateSchema,
+      () => fresh(now),
+      (reason) => options.log?.warn({ reason }, 'llm_state.json unreadable; starting fresh'),
     );
     if (state.day !== dayOf(now)) {
       return { ...state, day: dayOf(now), day_cost_usd: 0, day_input_tokens: 0, day_output_tokens: 0, day_calls: 0 };
@@ -124,7 +127,11 @@ export function createLlmBudget(options: LlmBudgetOptions): LlmBudget {
     canCall(now, freeBytes) {
       if (freeBytes !== undefined && freeBytes !== null && freeBytes < minFree) {
         const mb = (n: number) => `${Math.floor(n / 1024 / 1024)} MB`;
-        return { ok: false, reason: 'low_disk', detail: `only ${mb(freeBytes)} free on the state filesystem (< ${mb(minFree)}): model skipped` };
+        return {
+          ok: false,
+          reason: 'low_disk',
+          detail: `only ${mb(freeBytes)} free on the state filesystem (< ${mb(minFree)}): model skipped`,
+        };
       }
       const state = read(now);
       if (state.day_cost_usd >= dailyUsd) {
@@ -135,7 +142,9 @@ export function createLlmBudget(options: LlmBudgetOptions): LlmBudget {
         };
       }
       if (state.backoff_until && Date.parse(state.backoff_until) > now.getTime()) {
-        const why = state.last_failure ? ` after ${state.last_failure.kind}${state.last_failure.status ? ` (${state.last_failure.status})` : ''}` : '';
+        const why = state.last_failure
+          ? ` after ${state.last_failure.kind}${state.last_failure.status ? ` (${state.last_failure.status})` : ''}`
+          : '';
         return { ok: false, reason: 'backoff', detail: `backing off${why} until ${state.backoff_until}` };
       }
       return { ok: true };
@@ -166,7 +175,12 @@ export function createLlmBudget(options: LlmBudgetOptions): LlmBudget {
           ...s,
           backoff_level: level,
           backoff_until: new Date(now.getTime() + ms).toISOString(),
-          last_failure: { ts: now.toISOString(), kind: failure.kind, status: failure.status, detail: failure.detail.slice(0, 500) },
+          last_failure: {
+            ts: now.toISOString(),
+            kind: failure.kind,
+            status: failure.status,
+            detail: failure.detail.slice(0, 500),
+          },
         };
       });
       return new Date(next.backoff_until!);

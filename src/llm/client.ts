@@ -35,15 +35,7 @@ export interface ModelRequest {
 }
 
 export type ModelFailureKind =
-  | 'rate_limit'
-  | 'overloaded'
-  | 'server'
-  | 'timeout'
-  | 'aborted'
-  | 'connection'
-  | 'auth'
-  | 'client'
-  | 'malformed';
+  'rate_limit' | 'overloaded' | 'server' | 'timeout' | 'aborted' | 'connection' | 'auth' | 'client' | 'malformed';
 
 export interface ModelFailure {
   kind: ModelFailureKind;
@@ -112,7 +104,9 @@ export function createModelClient(options: ModelClientOptions): ModelClient {
         const l = await load();
         sdk = l.sdk;
         const { tools, ...rest } = request;
-        const params = { model, ...rest, ...(tools.length ? { tools } : {}) } as unknown as Parameters<typeof l.client.messages.create>[0];
+        const params = { model, ...rest, ...(tools.length ? { tools } : {}) } as unknown as Parameters<
+          typeof l.client.messages.create
+        >[0];
         const message: unknown = await l.client.messages.create(
           { ...params, stream: false },
           callOptions.signal ? { signal: callOptions.signal } : {},

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { ModelTextBlock, ModelToolUseBlock } from './client.js';
 
 const TextBlockSchema = z.object({ type: z.literal('text'), text: z.string() });
-const ToolUseBlockSchema = z.object({ type: z.literal('tool_use'), id: z.string().min(1), name: z.string(), input: z.unknown() });
+const ToolUseBlockSchema = z.object({
+  type: z.literal('tool_use'),
+  id: z.string().min(1),
+  name: z.string(),
+  input: z.unknown(),
+});
 
 export const ModelMessageSchema = z.object({
   content: z.array(z.looseObject({ type: z.string() })),
@@ -21,7 +26,8 @@ export interface ParsedReply {
 /** Null with a reason when the body is not a Messages API reply. Unknown block types (thinking, …) are dropped. */
 export function parseReply(body: unknown): { ok: true; reply: ParsedReply } | { ok: false; detail: string } {
   const parsed = ModelMessageSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, detail: `malformed response: ${z.prettifyError(parsed.error).slice(0, 300)}` };
+  if (!parsed.success)
+    return { ok: false, detail: `malformed response: ${z.prettifyError(parsed.error).slice(0, 300)}` };
   const text: ModelTextBlock[] = [];
   const toolUses: ModelToolUseBlock[] = [];
   for (const block of parsed.data.content) {
@@ -36,7 +42,10 @@ export function parseReply(body: unknown): { ok: true; reply: ParsedReply } | { 
     }
   }
   const { input_tokens, output_tokens } = parsed.data.usage;
-  return { ok: true, reply: { text, toolUses, stopReason: parsed.data.stop_reason ?? null, usage: { input_tokens, output_tokens } } };
+  return {
+    ok: true,
+    reply: { text, toolUses, stopReason: parsed.data.stop_reason ?? null, usage: { input_tokens, output_tokens } },
+  };
 }
 
 /** The final answer: the last text block as JSON (a ```json fence allowed, or a preface before the object). */

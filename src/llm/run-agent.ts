@@ -12,14 +12,7 @@ import { runToolTurn, type ToolCallBudget, type ToolCallRecord, type TurnState }
 export type { ToolCallRecord, ToolCallBudget } from './tool-turn.js';
 
 export type AgentFailureReason =
-  | 'no_key'
-  | 'budget'
-  | 'api_error'
-  | 'timeout'
-  | 'invalid_answer'
-  | 'max_iterations'
-  | 'backoff'
-  | 'low_disk';
+  'no_key' | 'budget' | 'api_error' | 'timeout' | 'invalid_answer' | 'max_iterations' | 'backoff' | 'low_disk';
 
 export interface AgentUsage {
   input_tokens: number;
@@ -75,7 +68,9 @@ export async function runAgent<T>(options: RunAgentOptions<T>): Promise<RunAgent
   const signals = [AbortSignal.timeout(timeoutMs), ...(options.ctx.signal ? [options.ctx.signal] : [])];
   const signal = AbortSignal.any(signals);
   const tools = toAnthropicTools(options.tools);
-  const messages: ModelMessageParam[] = [{ role: 'user', content: options.userBlocks.map((text) => ({ type: 'text', text })) }];
+  const messages: ModelMessageParam[] = [
+    { role: 'user', content: options.userBlocks.map((text) => ({ type: 'text', text })) },
+  ];
   const turnState: TurnState = { executed: 0 };
   let allowed = maxIterations;
   let retried = false;
@@ -93,7 +88,10 @@ export async function runAgent<T>(options: RunAgentOptions<T>): Promise<RunAgent
       if (verdict && !verdict.ok) return fail(verdict.reason, verdict.detail);
     }
     if (signal.aborted) return fail('timeout', `the agent exceeded ${timeoutMs} ms`);
-    const response = await client.create({ system: options.system, messages, tools, max_tokens: options.maxTokens ?? 2048 }, { signal });
+    const response = await client.create(
+      { system: options.system, messages, tools, max_tokens: options.maxTokens ?? 2048 },
+      { signal },
+    );
     if (!response.ok) return failure(response.failure, `${response.failure.kind}: ${response.failure.detail}`);
     const parsed = parseReply(response.message);
     if (!parsed.ok) {
@@ -113,7 +111,15 @@ export async function runAgent<T>(options: RunAgentOptions<T>): Promise<RunAgent
       messages.push({ role: 'assistant', content: [...reply.text, ...reply.toolUses.map(boundedToolUse)] });
       if (turn >= allowed) {
         for (const use of reply.toolUses) {
-          toolCalls.push({ turn, name: use.name, input: use.input, isError: true, resultRef: null, result: null, error: 'iteration limit reached; not run' });
+          toolCalls.push({
+            turn,
+            name: use.name,
+            input: use.input,
+            isError: true,
+            resultRef: null,
+            result: null,
+            error: 'iteration limit reached; not run',
+          });
         }
         return fail('max_iterations', `still calling tools after ${turn} model calls (limit ${maxIterations})`);
       }
@@ -135,7 +141,10 @@ export async function runAgent<T>(options: RunAgentOptions<T>): Promise<RunAgent
     if (retried) return fail('invalid_answer', checked.detail);
     retried = true;
     allowed = Math.max(allowed, turn + 1);
-    messages.push({ role: 'assistant', content: reply.text.length > 0 ? reply.text : [{ type: 'text', text: '(no text)' }] });
+    messages.push({
+      role: 'assistant',
+      content: reply.text.length > 0 ? reply.text : [{ type: 'text', text: '(no text)' }],
+    });
     messages.push({
       role: 'user',
       content: [
@@ -157,7 +166,9 @@ export const MAX_REPLAYED_INPUT_CHARS = 2000;
  */
 function boundedToolUse<U extends { input: unknown }>(use: U): U {
   const size = (JSON.stringify(use.input) ?? '').length;
-  return size <= MAX_REPLAYED_INPUT_CHARS ? use : { ...use, input: { omitted: `input of ${size} characters, not replayed` } };
+  return size <= MAX_REPLAYED_INPUT_CHARS
+    ? use
+    : { ...use, input: { omitted: `input of ${size} characters, not replayed` } };
 }
 
 function checkFinal<T>(

@@ -61,12 +61,17 @@ export async function runToolTurn(
     }
     const def = options.tools.find((t) => t.name === use.name);
     if (!def) {
-      refuse(use, `no such tool: ${JSON.stringify(use.name.slice(0, 80))}. Available: ${options.tools.map((t) => t.name).join(', ') || '(none)'}`);
+      refuse(
+        use,
+        `no such tool: ${JSON.stringify(use.name.slice(0, 80))}. Available: ${options.tools.map((t) => t.name).join(', ') || '(none)'}`,
+      );
       continue;
     }
     // Action tools validate raw input in the gate, which records every refusal: a malformed proposal from the model
     // must land in the registry (source llm) like any other refused action, so it is passed through unparsed.
-    const parsed = def.validatesInput ? ({ success: true, data: use.input as Record<string, unknown> } as const) : def.input.safeParse(use.input);
+    const parsed = def.validatesInput
+      ? ({ success: true, data: use.input as Record<string, unknown> } as const)
+      : def.input.safeParse(use.input);
     if (!parsed.success) {
       refuse(use, `invalid input for ${def.name}: ${z.prettifyError(parsed.error).slice(0, 1000)}`);
       continue;
@@ -100,14 +105,34 @@ export async function runToolTurn(
         content: `ref: ${ref}\n${hostJson(ref, result)}`,
         ...(refused ? { is_error: true } : {}),
       });
-      calls.push({ turn, name: def.name, input: parsed.data, isError: refused, resultRef: ref, result, error: refused ? String(result.reason ?? 'refused') : null });
+      calls.push({
+        turn,
+        name: def.name,
+        input: parsed.data,
+        isError: refused,
+        resultRef: ref,
+        result,
+        error: refused ? String(result.reason ?? 'refused') : null,
+      });
       if (result.result === 'refused') (state.refused ??= new Map()).set(key, String(result.reason ?? 'refused'));
     } catch (error) {
-      const message = redactSecrets(error instanceof ToolError ? error.message : `${def.name} failed: ${(error as Error)?.message ?? String(error)}`);
+      const message = redactSecrets(
+        error instanceof ToolError
+          ? error.message
+          : `${def.name} failed: ${(error as Error)?.message ?? String(error)}`,
+      );
       if (!(error instanceof ToolError)) options.log.warn({ tool: def.name, err: error }, 'tool failed');
       const structured = error instanceof ToolError ? (error.structured ?? null) : null;
       results.push({ type: 'tool_result', tool_use_id: use.id, content: `ref: ${ref}\n${message}`, is_error: true });
-      calls.push({ turn, name: def.name, input: parsed.data, isError: true, resultRef: ref, result: structured, error: message });
+      calls.push({
+        turn,
+        name: def.name,
+        input: parsed.data,
+        isError: true,
+        resultRef: ref,
+        result: structured,
+        error: message,
+      });
       if (structured?.result === 'refused') (state.refused ??= new Map()).set(key, message);
     }
   }

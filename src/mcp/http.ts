@@ -47,18 +47,24 @@ const MAX_BODY = '1mb';
 /** Refuse a configuration that would leave the endpoint open or guessable. Throws ArgusError with what to do. */
 export function checkHttpOptions(options: Pick<HttpServerOptions, 'host' | 'token' | 'allowedHosts'>): void {
   if (options.token.trim().length < 16 || /\s/.test(options.token))
-    throw new ArgusError('mcp_token_missing', 'ARGUS_MCP_TOKEN must be set to a secret of at least 16 characters, without spaces');
+    throw new ArgusError(
+      'mcp_token_missing',
+      'ARGUS_MCP_TOKEN must be set to a secret of at least 16 characters, without spaces',
+    );
   checkAllowedHosts(options.allowedHosts ?? []);
 }
 
 /** Refuse an empty, blank or path-like `--allowed-host` (an empty name must never widen what is accepted). */
 export function checkAllowedHosts(hosts: readonly string[]): void {
   const blank = hosts.filter((h) => h.trim() === '' || /[\s/]/.test(h));
-  if (blank.length) throw new ArgusError('mcp_host_invalid', `--allowed-host needs a host name, not ${JSON.stringify(blank[0])}`);
+  if (blank.length)
+    throw new ArgusError('mcp_host_invalid', `--allowed-host needs a host name, not ${JSON.stringify(blank[0])}`);
 }
 
 /** What the /mcp routes need: the bearer token and a fresh server per request. */
-export type McpRouteOptions = Pick<HttpServerOptions, 'token' | 'log'> & { makeServer: () => McpServer | Promise<McpServer> };
+export type McpRouteOptions = Pick<HttpServerOptions, 'token' | 'log'> & {
+  makeServer: () => McpServer | Promise<McpServer>;
+};
 
 /**
  * The MCP endpoint as routes another app can mount (`argus serve` mounts them at /mcp; `argus mcp --http` serves only
@@ -100,7 +106,8 @@ export function mcpRouter(options: McpRouteOptions, path = '/'): express.Router 
       if (!res.headersSent) rpcError(res, 500, 'internal error');
     }
   });
-  const notAllowed = (_req: Request, res: Response): void => rpcError(res, 405, 'method not allowed (stateless server: POST only)');
+  const notAllowed = (_req: Request, res: Response): void =>
+    rpcError(res, 405, 'method not allowed (stateless server: POST only)');
   router.get(path, notAllowed);
   router.delete(path, notAllowed);
   router.use((_req: Request, res: Response) => rpcError(res, 404, `not found: the endpoint is ${MCP_PATH}`));
@@ -121,9 +128,20 @@ export function jsonRpcErrors(log: Log) {
 /** The Host header names to accept for a bind address (DNS-rebinding protection); throws when a wildcard has none. */
 export function allowedHostsFor(host: string, extra: readonly string[] = []): string[] {
   if (WILDCARD.has(host) && extra.length === 0) {
-    throw new ArgusError('mcp_host_unprotected', `binding ${host} needs --allowed-host NAME (the Host header names clients use)`);
+    throw new ArgusError(
+      'mcp_host_unprotected',
+      `binding ${host} needs --allowed-host NAME (the Host header names clients use)`,
+    );
   }
-  return [...new Set(['localhost', '127.0.0.1', '[::1]', ...extra, ...(WILDCARD.has(host) || LOOPBACK.has(host) ? [] : [host.includes(':') ? `[${host}]` : host])])];
+  return [
+    ...new Set([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+      ...extra,
+      ...(WILDCARD.has(host) || LOOPBACK.has(host) ? [] : [host.includes(':') ? `[${host}]` : host]),
+    ]),
+  ];
 }
 
 /** A loopback bind address: only this machine can connect. */

@@ -9,8 +9,15 @@ export function registerPrompts(server: McpServer): void {
     'investigate-incident',
     {
       title: 'Investigate an incident',
-      description: 'Walk through one incident: what Argus saw, what it tried, the likely cause, and what a person should do.',
-      argsSchema: { identity: z.string().min(3).max(300).describe('The incident identity, e.g. "service:nginx.service" or "memory:host"') },
+      description:
+        'Walk through one incident: what Argus saw, what it tried, the likely cause, and what a person should do.',
+      argsSchema: {
+        identity: z
+          .string()
+          .min(3)
+          .max(300)
+          .describe('The incident identity, e.g. "service:nginx.service" or "memory:host"'),
+      },
     },
     ({ identity }) =>
       user(
@@ -30,7 +37,8 @@ export function registerPrompts(server: McpServer): void {
     'daily-review',
     {
       title: 'Daily review',
-      description: 'What happened on this server over the last day, what recurs, and what deserves a person’s attention.',
+      description:
+        'What happened on this server over the last day, what recurs, and what deserves a person’s attention.',
       argsSchema: { since: z.string().max(40).optional().describe('Period, e.g. "24h" (default) or "7d"') },
     },
     ({ since }) =>

@@ -18,11 +18,21 @@ const INSTRUCTIONS =
 
 export function createServer(
   registry: ToolRegistry,
-  options: { source?: ToolCallContext['source']; log?: Log; onRefused?: (tool: string, reason: string) => void; docsDirs?: readonly string[] } = {},
+  options: {
+    source?: ToolCallContext['source'];
+    log?: Log;
+    onRefused?: (tool: string, reason: string) => void;
+    docsDirs?: readonly string[];
+  } = {},
 ): McpServer {
   const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
   registerPrompts(server);
   if (options.docsDirs) registerResources(server, options.docsDirs); // the chronicler's runbooks and post-mortems
-  registerTools(server, registry, { source: options.source ?? 'mcp', log: options.log, maxInputElements: MAX_TOOL_INPUT_ELEMENTS, onRefused: options.onRefused });
+  registerTools(server, registry, {
+    source: options.source ?? 'mcp',
+    log: options.log,
+    maxInputElements: MAX_TOOL_INPUT_ELEMENTS,
+    onRefused: options.onRefused,
+  });
   return server;
 }

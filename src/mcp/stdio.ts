@@ -45,4 +45,3 @@ function closeWhenDrained(transport: StdioServerTransport, close: () => void): v
     check();
   });
 }
-

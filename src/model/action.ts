@@ -6,13 +6,19 @@ const reason = z.string().min(1).max(2000).describe('Why this action is needed, 
 const dryRun = z.boolean().optional().describe('Record what would be done and do nothing.');
 
 export const RestartServiceInputSchema = z.strictObject({
-  service: z.string().min(1).max(256).describe('systemd unit name on the restart allowlist, e.g. "nginx" or "nginx.service".'),
+  service: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe('systemd unit name on the restart allowlist, e.g. "nginx" or "nginx.service".'),
   reason,
   failing_probe: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional()
-    .describe('Restart a unit that is running but whose configured health probe (probes[].name, tied by probes[].service) fails; without it a running unit is left alone.'),
+    .describe(
+      'Restart a unit that is running but whose configured health probe (probes[].name, tied by probes[].service) fails; without it a running unit is left alone.',
+    ),
   dry_run: dryRun,
 });
 export const KillPidInputSchema = z.strictObject({

@@ -26,7 +26,10 @@ export function terminalLines(lines: readonly string[]): string[] {
 
 /** Host text inside one line of our own making: line breaks folded to spaces, controls and bidi overrides dropped. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').replace(CONTROL, '').replace(BIDI, '');
+  return text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(CONTROL, '')
+    .replace(BIDI, '');
 }
 
 /**

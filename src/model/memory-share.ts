@@ -5,6 +5,7 @@ import type { ProcessInfo } from './snapshot.js';
 
 export function memoryShare(p: Pick<ProcessInfo, 'memPct' | 'cgroupMemory'>): string {
   const cg = p.cgroupMemory;
-  if (cg) return `${cg.usedPct.toFixed(1)}% of its cgroup limit (${fmtBytes(cg.usageBytes)} of ${fmtBytes(cg.limitBytes)})`;
+  if (cg)
+    return `${cg.usedPct.toFixed(1)}% of its cgroup limit (${fmtBytes(cg.usageBytes)} of ${fmtBytes(cg.limitBytes)})`;
   return `${p.memPct.toFixed(1)}% of memory`;
 }

@@ -27,14 +27,14 @@ const PATTERNS: ReadonlyArray<[RegExp, string | ((...m: string[]) => string)]> =
   // Telegram bot tokens: 123456789:AA… (35 chars).
   [/\b\d{5,12}:[A-Za-z0-9_-]{35}\b/g, REDACTED],
   // Authorization headers.
-  [/\b(Bearer|Basic|Token)(\s+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme = '', space = '') => `${scheme}${space}${REDACTED}`],
+  [
+    /\b(Bearer|Basic|Token)(\s+)(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{6,}/gi,
+    (_m, scheme = '', space = '') => `${scheme}${space}${REDACTED}`,
+  ],
   // Credentials in URLs: scheme://user:pass@host.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, (_m, head = '') => `${head}${REDACTED}@`],
   // JSON: "api_key": "value".
-  [
-    new RegExp(String.raw`("${SECRET_KEY}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi'),
-    (_m, head = '') => `${head}"${REDACTED}"`,
-  ],
+  [new RegExp(String.raw`("${SECRET_KEY}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi'), (_m, head = '') => `${head}"${REDACTED}"`],
   // key=value, key: value (value quoted or up to a separator).
   [
     new RegExp(String.raw`(\b${SECRET_KEY}\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;"']+)`, 'gi'),

@@ -31,16 +31,39 @@ export function summarizeSnapshot(s: Snapshot, options: SummaryOptions = {}): Re
     ts: s.ts,
     ...(options.now ? { ageSec: Math.round((options.now.getTime() - Date.parse(s.ts)) / 1000) } : {}),
     host: s.host,
-    memory: s.memory && { usedPct: s.memory.usedPct, effectivePct: s.memory.effectivePct, totalMB: Math.round(s.memory.totalBytes / MB), availableMB: Math.round(s.memory.availableBytes / MB), cgroup: s.memory.cgroup },
-    swap: s.swap && { usedPct: s.swap.usedPct, usedMB: Math.round(s.swap.usedBytes / MB), inBytesPerSec: s.swap.inBytesPerSec, outBytesPerSec: s.swap.outBytesPerSec },
+    memory: s.memory && {
+      usedPct: s.memory.usedPct,
+      effectivePct: s.memory.effectivePct,
+      totalMB: Math.round(s.memory.totalBytes / MB),
+      availableMB: Math.round(s.memory.availableBytes / MB),
+      cgroup: s.memory.cgroup,
+    },
+    swap: s.swap && {
+      usedPct: s.swap.usedPct,
+      usedMB: Math.round(s.swap.usedBytes / MB),
+      inBytesPerSec: s.swap.inBytesPerSec,
+      outBytesPerSec: s.swap.outBytesPerSec,
+    },
     cpu: s.cpu && { cores: s.cpu.cores, utilPct: s.cpu.utilPct, load1: s.cpu.load1, load1PerCore: s.cpu.load1PerCore },
-    disks: s.disks?.map((d) => ({ mount: d.mount, usedPct: d.usedPct, availMB: Math.round(d.availBytes / MB), inodesPct: d.inodesPct })) ?? null,
+    disks:
+      s.disks?.map((d) => ({
+        mount: d.mount,
+        usedPct: d.usedPct,
+        availMB: Math.round(d.availBytes / MB),
+        inodesPct: d.inodesPct,
+      })) ?? null,
     // Only what is not running: a healthy unit adds nothing a reader needs.
     services: s.services && {
       total: s.services.length,
       notActive: s.services
         .filter((u) => u.activeState !== 'active')
-        .map((u) => ({ unit: text(u.unit), activeState: u.activeState, subState: u.subState, result: u.result, nRestarts: u.nRestarts })),
+        .map((u) => ({
+          unit: text(u.unit),
+          activeState: u.activeState,
+          subState: u.subState,
+          result: u.result,
+          nRestarts: u.nRestarts,
+        })),
     },
     processes: s.processes && {
       total: s.processes.total,
@@ -50,7 +73,10 @@ export function summarizeSnapshot(s: Snapshot, options: SummaryOptions = {}): Re
       orphans: s.processes.orphans.slice(0, top).map(proc),
     },
     tmux: s.tmux?.map((t) => ({ name: text(t.name), windows: t.windows, attached: t.attached })) ?? null,
-    failingProbes: s.probes?.filter((p) => !p.ok).map((p) => ({ name: text(p.name), status: p.status, error: p.error === null ? null : text(p.error) })) ?? null,
+    failingProbes:
+      s.probes
+        ?.filter((p) => !p.ok)
+        .map((p) => ({ name: text(p.name), status: p.status, error: p.error === null ? null : text(p.error) })) ?? null,
     gaps: s.gaps,
   };
 }

@@ -1,6 +1,18 @@
 // systemd unit names: one rule for "nginx" → "nginx.service" everywhere (collector, evaluator, executor, silences).
 
-export const UNIT_TYPES = ['service', 'socket', 'target', 'timer', 'mount', 'automount', 'swap', 'path', 'slice', 'scope', 'device'] as const;
+export const UNIT_TYPES = [
+  'service',
+  'socket',
+  'target',
+  'timer',
+  'mount',
+  'automount',
+  'swap',
+  'path',
+  'slice',
+  'scope',
+  'device',
+] as const;
 
 /** `nginx` → `nginx.service`; a name that already ends in a unit type (`.timer`, `.service`, …) is kept as it is. */
 export function withUnitType(name: string): string {

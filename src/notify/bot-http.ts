@@ -16,14 +16,22 @@ export interface BotPayload {
   parameters?: { retry_after?: number };
 }
 
-export type BotHttp = { kind: 'answer'; status: number; httpOk: boolean; payload: BotPayload } | { kind: 'network'; detail: string };
+export type BotHttp =
+  { kind: 'answer'; status: number; httpOk: boolean; payload: BotPayload } | { kind: 'network'; detail: string };
 
 /** The bot token out of a text (an error message may quote the URL). */
 export function redactToken(target: Pick<TelegramTarget, 'botToken'>, value: string): string {
   return target.botToken ? value.split(target.botToken).join('[redacted]') : value;
 }
 
-export async function postBot(fetchFn: typeof fetch, target: TelegramTarget, method: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<BotHttp> {
+export async function postBot(
+  fetchFn: typeof fetch,
+  target: TelegramTarget,
+  method: string,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<BotHttp> {
   try {
     const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs))); // an integer, or it throws
     const response = await fetchFn(`${target.apiBase.replace(/\/+$/, '')}/bot${target.botToken}/${method}`, {
@@ -42,7 +50,10 @@ export async function postBot(fetchFn: typeof fetch, target: TelegramTarget, met
     return { kind: 'answer', status: response.status, httpOk: response.ok, payload };
   } catch (error) {
     const name = (error as Error).name;
-    const detail = name === 'TimeoutError' || name === 'AbortError' ? 'request timed out' : `network error: ${(error as Error).message}`;
+    const detail =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? 'request timed out'
+        : `network error: ${(error as Error).message}`;
     return { kind: 'network', detail: redactToken(target, detail) };
   }
 }

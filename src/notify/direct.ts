@@ -43,7 +43,12 @@ export async function sendDirect(options: DirectOptions, alert: AlertMessage): P
   const chunk = planMessages(options.hostname, [alert], options.now(), { maxMessages: 1 })[0];
   if (!chunk) return { status: 'failed', detail: 'nothing to send' };
   const result = await sendChunk(
-    { fetch: options.fetch, pacer: options.pacer ?? createTelegramPacer(), target: telegram, requestTimeoutMs: options.timeoutMs ?? 5000 },
+    {
+      fetch: options.fetch,
+      pacer: options.pacer ?? createTelegramPacer(),
+      target: telegram,
+      requestTimeoutMs: options.timeoutMs ?? 5000,
+    },
     chunk,
     startBudget(options.budgetMs ?? 10_000),
   );

@@ -63,7 +63,9 @@ const SHELL_SAFE = /^[A-Za-z0-9_.:/@%+=,-]+$/;
  */
 export function problemsCommand(identity: string | null): string {
   if (!identity) return 'argus problems --since 1h';
-  const chars = Array.from(identity.replace(/[\u0000-\u001f\u007f-\u009f\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g, '*'));
+  const chars = Array.from(
+    identity.replace(/[\u0000-\u001f\u007f-\u009f\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g, '*'),
+  );
   // A 10 KB process name must not make the hint itself overflow: a long identity becomes its prefix and `*`.
   const glob = chars.length > IDENTITY_HINT_LIMIT ? `${chars.slice(0, IDENTITY_HINT_LIMIT).join('')}*` : chars.join('');
   return `argus problems --identity ${SHELL_SAFE.test(glob) ? glob : `'${glob.replace(/'/g, `'\\''`)}'`}`;
@@ -79,7 +81,8 @@ export function capAlertText(text: string, identity: string | null, limit = ALER
   const lines = text.split('\n');
   const total = lines.reduce((sum, line) => sum + sentLength(line), lines.length - 1);
   if (total <= limit) return text;
-  const tail = (cut: number): string => `… ${cut.toLocaleString('en-US')} more characters: ${problemsCommand(identity)}`;
+  const tail = (cut: number): string =>
+    `… ${cut.toLocaleString('en-US')} more characters: ${problemsCommand(identity)}`;
   // The tail's own length depends on the count; the longest count (every character cut) bounds it.
   const room = Math.max(0, limit - sentLength(tail(text.length)) - 1);
   const kept: string[] = [];
@@ -115,7 +118,9 @@ export function renderAlerts(
   now: Date,
   total = alerts.length,
 ): Array<Line & { completes: string[] }> {
-  const host = Array.from(stripControl(hostname).replace(/[\r\n\t]+/g, ' ')).slice(0, HOST_LIMIT).join('');
+  const host = Array.from(stripControl(hostname).replace(/[\r\n\t]+/g, ' '))
+    .slice(0, HOST_LIMIT)
+    .join('');
   const plural = total === 1 ? 'alert' : 'alerts';
   const lines: Array<Line & { completes: string[] }> = [
     {
@@ -128,7 +133,8 @@ export function renderAlerts(
   for (const alert of alerts) {
     const icon = ICONS[alert.severity];
     const ts = Date.parse(alert.ts);
-    const delayed = Number.isFinite(ts) && ts < cycleStart ? ` (delayed, ${alert.ts.slice(0, 16).replace('T', ' ')}Z)` : '';
+    const delayed =
+      Number.isFinite(ts) && ts < cycleStart ? ` (delayed, ${alert.ts.slice(0, 16).replace('T', ' ')}Z)` : '';
     const label = alert.severity.toUpperCase();
     const textLines = capAlertText(stripControl(alert.text), alert.identity).split('\n');
     textLines.forEach((text, i) => {

@@ -16,7 +16,10 @@ export function createLogNotifier(options: LogNotifierOptions): Notifier {
     channel: 'log',
     async deliver(alerts: readonly AlertMessage[]): Promise<DeliveryReport> {
       for (const alert of alerts) {
-        options.log.warn({ alert: { id: alert.id, severity: alert.severity, identity: alert.identity } }, `alert: ${alert.text}`);
+        options.log.warn(
+          { alert: { id: alert.id, severity: alert.severity, identity: alert.identity } },
+          `alert: ${alert.text}`,
+        );
       }
       const queued = outbox.add(alerts, now().toISOString()).length;
       return {

@@ -64,7 +64,13 @@ export function createOutbox(path: string, limit = OUTBOX_LIMIT): Outbox {
       for (const alert of alerts) {
         if (seen.has(alert.id)) continue;
         seen.add(alert.id);
-        queue.push({ id: alert.id, ts: alert.ts, severity: alert.severity, text: alert.text, identity: alert.identity });
+        queue.push({
+          id: alert.id,
+          ts: alert.ts,
+          severity: alert.severity,
+          text: alert.text,
+          identity: alert.identity,
+        });
       }
       const overflow = Math.max(0, queue.length - limit);
       if (overflow > 0) {

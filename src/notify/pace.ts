@@ -25,7 +25,11 @@ export class NoTurnError extends Error {
     /** Until when Telegram asked us to wait (epoch ms), or 0 when the wait was only our own pacing. */
     readonly heldUntil: number,
   ) {
-    super(heldUntil ? `Telegram asked to wait until ${new Date(heldUntil).toISOString()}` : 'no turn to send within the time budget');
+    super(
+      heldUntil
+        ? `Telegram asked to wait until ${new Date(heldUntil).toISOString()}`
+        : 'no turn to send within the time budget',
+    );
     this.name = 'NoTurnError';
   }
 }
@@ -88,7 +92,8 @@ export function createTelegramPacer(options: PaceOptions = {}): TelegramPacer {
     const { default: Queue } = await (module ??= import('p-queue'));
     const raced = lanes.get(chatId);
     if (raced) return raced;
-    const interval = (gap: number, cap: number): PQueue => new Queue({ concurrency: 1, interval: Math.max(1, gap), intervalCap: cap, strict: true });
+    const interval = (gap: number, cap: number): PQueue =>
+      new Queue({ concurrency: 1, interval: Math.max(1, gap), intervalCap: cap, strict: true });
     const lane: Lane = {
       perChat: interval(chatIntervalMs, 1),
       perGroup: isGroup(chatId) ? interval(groupWindowMs, groupMessages) : null,
@@ -104,7 +109,10 @@ export function createTelegramPacer(options: PaceOptions = {}): TelegramPacer {
       const lane = await laneFor(chatId);
       const controller = new AbortController();
       // Ref'd on purpose: a request waiting for its turn keeps the process alive until it runs or gives up.
-      const timer = setTimeout(() => controller.abort(new NoTurnError(chatId, lane.heldUntil > Date.now() ? lane.heldUntil : 0)), Math.max(0, waitMs));
+      const timer = setTimeout(
+        () => controller.abort(new NoTurnError(chatId, lane.heldUntil > Date.now() ? lane.heldUntil : 0)),
+        Math.max(0, waitMs),
+      );
       const { signal } = controller;
       const started = (): Promise<T> => {
         clearTimeout(timer);

@@ -59,10 +59,20 @@ async function post(ctx: SendContext, text: string, html: boolean, timeoutMs: nu
   const status = r.status;
   if (status === 429) return { kind: 'retry_after', seconds: retrySeconds(payload.parameters?.retry_after) };
   if (status >= 500) return { kind: 'transient', detail: `Telegram answered ${status}`, status };
-  if (status === 401) return { kind: 'config', detail: 'Telegram rejected the bot token (401): check TELEGRAM_BOT_TOKEN', status };
+  if (status === 401)
+    return { kind: 'config', detail: 'Telegram rejected the bot token (401): check TELEGRAM_BOT_TOKEN', status };
   if (status === 403)
-    return { kind: 'config', detail: `Telegram refused to post to the chat (403: ${description}): check TELEGRAM_CHAT_ID and that the bot is in the chat`, status };
-  if (/chat not found/i.test(description)) return { kind: 'config', detail: 'Telegram does not know the chat (400 chat not found): check TELEGRAM_CHAT_ID', status };
+    return {
+      kind: 'config',
+      detail: `Telegram refused to post to the chat (403: ${description}): check TELEGRAM_CHAT_ID and that the bot is in the chat`,
+      status,
+    };
+  if (/chat not found/i.test(description))
+    return {
+      kind: 'config',
+      detail: 'Telegram does not know the chat (400 chat not found): check TELEGRAM_CHAT_ID',
+      status,
+    };
   if (status === 400 && /can't parse entities/i.test(description)) return { kind: 'unparsable' };
   return { kind: 'rejected', detail: `Telegram rejected the message (${status}: ${description})`, status };
 }
@@ -72,7 +82,11 @@ async function post(ctx: SendContext, text: string, html: boolean, timeoutMs: nu
  * queue for retry_after (so no other sender in this process hits Telegram meanwhile) and the same chunk is retried
  * when that fits the budget — else it is `transient` and stays in the caller's outbox. Never throws.
  */
-export async function sendChunk(ctx: SendContext, chunk: Pick<Chunk, 'html' | 'plain'>, budget: Budget): Promise<SendResult> {
+export async function sendChunk(
+  ctx: SendContext,
+  chunk: Pick<Chunk, 'html' | 'plain'>,
+  budget: Budget,
+): Promise<SendResult> {
   let html = true;
   for (;;) {
     const left = budget.left();
@@ -85,13 +99,15 @@ export async function sendChunk(ctx: SendContext, chunk: Pick<Chunk, 'html' | 'p
         left,
       );
     } catch (error) {
-      if (error instanceof NoTurnError) return { kind: 'transient', detail: `no turn to send within the time budget (${error.message})`, status: 0 };
+      if (error instanceof NoTurnError)
+        return { kind: 'transient', detail: `no turn to send within the time budget (${error.message})`, status: 0 };
       return { kind: 'transient', detail: `could not send: ${(error as Error).message}`, status: 0 };
     }
     if (attempt.kind === 'retry_after') {
       const waitMs = attempt.seconds * 1000;
       ctx.pacer.hold(ctx.target.chatId, waitMs);
-      if (waitMs >= budget.left()) return { kind: 'transient', detail: `rate limited by Telegram (retry after ${attempt.seconds}s)`, status: 429 };
+      if (waitMs >= budget.left())
+        return { kind: 'transient', detail: `rate limited by Telegram (retry after ${attempt.seconds}s)`, status: 429 };
       ctx.note?.('rate_limited', `retry after ${attempt.seconds}s`);
       continue;
     }

@@ -17,9 +17,21 @@ export interface BotApiOptions {
   pacer: TelegramPacer;
 }
 
-const UserSchema = z.looseObject({ id: z.number(), is_bot: z.boolean().optional(), first_name: z.string().optional(), last_name: z.string().optional(), username: z.string().optional() });
+const UserSchema = z.looseObject({
+  id: z.number(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+});
 const ChatSchema = z.looseObject({ id: z.number(), type: z.string().optional() });
-const MessageSchema = z.looseObject({ message_id: z.number(), chat: ChatSchema, from: UserSchema.optional(), text: z.string().optional(), date: z.number().optional() });
+const MessageSchema = z.looseObject({
+  message_id: z.number(),
+  chat: ChatSchema,
+  from: UserSchema.optional(),
+  text: z.string().optional(),
+  date: z.number().optional(),
+});
 export const UpdateSchema = z.looseObject({
   update_id: z.number().int(),
   message: MessageSchema.optional(),
@@ -36,7 +48,13 @@ export interface InlineButton {
 }
 
 /** One Bot API method call, classified like send.ts classifies sendMessage. */
-export async function callBotApi<T>(options: Pick<BotApiOptions, 'fetch' | 'target'>, method: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<BotResult<T>> {
+export async function callBotApi<T>(
+  options: Pick<BotApiOptions, 'fetch' | 'target'>,
+  method: string,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<BotResult<T>> {
   const r = await postBot(options.fetch, options.target, method, body, timeoutMs, signal);
   if (r.kind === 'network') return { ok: false, kind: 'transient', status: 0, detail: r.detail };
   const { payload } = r;
@@ -45,15 +63,28 @@ export async function callBotApi<T>(options: Pick<BotApiOptions, 'fetch' | 'targ
   const description = redactToken(options.target, String(payload.description ?? '')).slice(0, 300);
   if (status === 429) {
     const n = Number(payload.parameters?.retry_after);
-    return { ok: false, kind: 'transient', status, detail: `rate limited (${description})`, retryAfterSec: Number.isFinite(n) && n > 0 ? n : 1 };
+    return {
+      ok: false,
+      kind: 'transient',
+      status,
+      detail: `rate limited (${description})`,
+      retryAfterSec: Number.isFinite(n) && n > 0 ? n : 1,
+    };
   }
-  if (status >= 500 || status === 409) return { ok: false, kind: 'transient', status, detail: `Telegram answered ${status}: ${description}` };
-  if (status === 401 || status === 403 || /chat not found/i.test(description)) return { ok: false, kind: 'config', status, detail: `Telegram refused (${status}: ${description})` };
+  if (status >= 500 || status === 409)
+    return { ok: false, kind: 'transient', status, detail: `Telegram answered ${status}: ${description}` };
+  if (status === 401 || status === 403 || /chat not found/i.test(description))
+    return { ok: false, kind: 'config', status, detail: `Telegram refused (${status}: ${description})` };
   return { ok: false, kind: 'rejected', status, detail: `Telegram rejected ${method} (${status}: ${description})` };
 }
 
 /** A request to the target chat, in the chat's turn; a 429 holds the chat for its retry_after. */
-async function inTurn<T>(options: BotApiOptions, method: string, body: Record<string, unknown>, timeoutMs: number): Promise<BotResult<T>> {
+async function inTurn<T>(
+  options: BotApiOptions,
+  method: string,
+  body: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<BotResult<T>> {
   const chatId = options.target.chatId;
   let result: BotResult<T>;
   try {
@@ -66,36 +97,101 @@ async function inTurn<T>(options: BotApiOptions, method: string, body: Record<st
 }
 
 /** Send an HTML message with one row of inline buttons; the message id is what later edits name. */
-export async function sendWithButtons(options: BotApiOptions, html: string, buttons: InlineButton[], timeoutMs = 10_000): Promise<BotResult<{ message_id: number }>> {
-  return inTurn(options, 'sendMessage', { chat_id: options.target.chatId, text: html, parse_mode: 'HTML', disable_web_page_preview: true, reply_markup: { inline_keyboard: [buttons] } }, timeoutMs);
+export async function sendWithButtons(
+  options: BotApiOptions,
+  html: string,
+  buttons: InlineButton[],
+  timeoutMs = 10_000,
+): Promise<BotResult<{ message_id: number }>> {
+  return inTurn(
+    options,
+    'sendMessage',
+    {
+      chat_id: options.target.chatId,
+      text: html,
+      parse_mode: 'HTML',
+      disable_web_page_preview: true,
+      reply_markup: { inline_keyboard: [buttons] },
+    },
+    timeoutMs,
+  );
 }
 
 /** A plain reply in the chat (command answers), optionally as a reply to the command's message. */
-export async function sendReply(options: BotApiOptions, html: string, replyTo: number | null, timeoutMs = 10_000): Promise<BotResult<{ message_id: number }>> {
-  const reply = replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } };
-  return inTurn(options, 'sendMessage', { chat_id: options.target.chatId, text: html, parse_mode: 'HTML', disable_web_page_preview: true, ...reply }, timeoutMs);
+export async function sendReply(
+  options: BotApiOptions,
+  html: string,
+  replyTo: number | null,
+  timeoutMs = 10_000,
+): Promise<BotResult<{ message_id: number }>> {
+  const reply =
+    replyTo === null ? {} : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } };
+  return inTurn(
+    options,
+    'sendMessage',
+    { chat_id: options.target.chatId, text: html, parse_mode: 'HTML', disable_web_page_preview: true, ...reply },
+    timeoutMs,
+  );
 }
 
 /** Replace a message's text; without buttons its inline keyboard goes. "message is not modified" counts as done. */
-export async function editMessageText(options: BotApiOptions, messageId: number, html: string, timeoutMs = 10_000): Promise<BotResult<unknown>> {
-  const r = await inTurn<unknown>(options, 'editMessageText', { chat_id: options.target.chatId, message_id: messageId, text: html, parse_mode: 'HTML', disable_web_page_preview: true }, timeoutMs);
+export async function editMessageText(
+  options: BotApiOptions,
+  messageId: number,
+  html: string,
+  timeoutMs = 10_000,
+): Promise<BotResult<unknown>> {
+  const r = await inTurn<unknown>(
+    options,
+    'editMessageText',
+    {
+      chat_id: options.target.chatId,
+      message_id: messageId,
+      text: html,
+      parse_mode: 'HTML',
+      disable_web_page_preview: true,
+    },
+    timeoutMs,
+  );
   if (!r.ok && r.status === 400 && /message is not modified/i.test(r.detail)) return { ok: true, result: true };
   return r;
 }
 
 /** Stop the button's spinner, with a short notice to the person who pressed it. Not paced (no message is sent). */
-export async function answerCallbackQuery(options: Pick<BotApiOptions, 'fetch' | 'target'>, callbackQueryId: string, text: string, timeoutMs = 5000): Promise<BotResult<unknown>> {
-  return callBotApi(options, 'answerCallbackQuery', { callback_query_id: callbackQueryId, text: text.slice(0, 190) }, timeoutMs);
+export async function answerCallbackQuery(
+  options: Pick<BotApiOptions, 'fetch' | 'target'>,
+  callbackQueryId: string,
+  text: string,
+  timeoutMs = 5000,
+): Promise<BotResult<unknown>> {
+  return callBotApi(
+    options,
+    'answerCallbackQuery',
+    { callback_query_id: callbackQueryId, text: text.slice(0, 190) },
+    timeoutMs,
+  );
 }
 
 /**
  * Long polling: updates after `offset` (messages and callback queries only), waiting up to `timeoutSec` for one.
  * Malformed updates are returned as their ids alone, so the offset still moves past them.
  */
-export async function getUpdates(options: Pick<BotApiOptions, 'fetch' | 'target'>, offset: number, timeoutSec: number, signal?: AbortSignal): Promise<BotResult<Array<TgUpdate | { update_id: number; malformed: true }>>> {
-  const r = await callBotApi<unknown>(options, 'getUpdates', { offset, timeout: timeoutSec, allowed_updates: ['message', 'callback_query'] }, (timeoutSec + 10) * 1000, signal);
+export async function getUpdates(
+  options: Pick<BotApiOptions, 'fetch' | 'target'>,
+  offset: number,
+  timeoutSec: number,
+  signal?: AbortSignal,
+): Promise<BotResult<Array<TgUpdate | { update_id: number; malformed: true }>>> {
+  const r = await callBotApi<unknown>(
+    options,
+    'getUpdates',
+    { offset, timeout: timeoutSec, allowed_updates: ['message', 'callback_query'] },
+    (timeoutSec + 10) * 1000,
+    signal,
+  );
   if (!r.ok) return r;
-  if (!Array.isArray(r.result)) return { ok: false, kind: 'transient', status: 200, detail: 'getUpdates answered something that is not a list' };
+  if (!Array.isArray(r.result))
+    return { ok: false, kind: 'transient', status: 200, detail: 'getUpdates answered something that is not a list' };
   const updates = r.result.flatMap((raw: unknown) => {
     const parsed = UpdateSchema.safeParse(raw);
     if (parsed.success) return [parsed.data];

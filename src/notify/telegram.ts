@@ -57,7 +57,8 @@ export function createTelegramNotifier(options: TelegramOptions): Notifier {
       for (const chunk of chunks) {
         const result = await sendChunk(ctx, chunk, budget);
         if (result.kind === 'ok' || result.kind === 'rejected') {
-          if (result.kind === 'rejected') log.error({ detail: result.detail }, 'telegram rejected a message: dropping it');
+          if (result.kind === 'rejected')
+            log.error({ detail: result.detail }, 'telegram rejected a message: dropping it');
           else delivered += chunk.completes.length;
           pending = outbox.remove(chunk.completes);
           continue;
@@ -67,7 +68,12 @@ export function createTelegramNotifier(options: TelegramOptions): Notifier {
           return { status: 'failed', delivered, queued: pending.length, detail: result.detail };
         }
         log.warn({ detail: result.detail, queued: pending.length }, 'telegram unavailable: alerts kept in the outbox');
-        return { status: 'queued', delivered, queued: pending.length, detail: `${result.detail}; kept in the outbox for the next cycle` };
+        return {
+          status: 'queued',
+          delivered,
+          queued: pending.length,
+          detail: `${result.detail}; kept in the outbox for the next cycle`,
+        };
       }
       return { status: 'delivered', delivered, queued: pending.length, detail: `sent ${chunks.length} message(s)` };
     },

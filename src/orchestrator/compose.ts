@@ -29,10 +29,28 @@ export interface RuntimeOptions {
   beadsDir?: string;
 }
 
-export function createNotifier(config: Config, paths: StatePaths, host: Host, log: Log, budgetMs?: number, pacer?: TelegramPacer): Notifier {
+export function createNotifier(
+  config: Config,
+  paths: StatePaths,
+  host: Host,
+  log: Log,
+  budgetMs?: number,
+  pacer?: TelegramPacer,
+): Notifier {
   const { botToken, chatId, apiBase } = config.telegram;
   if (botToken && chatId) {
-    return createTelegramNotifier({ fetch: host.fetch, botToken, chatId, apiBase, hostname: config.hostname ?? host.hostname(), outboxPath: paths.outbox, now: () => host.now(), log, budgetMs, pacer });
+    return createTelegramNotifier({
+      fetch: host.fetch,
+      botToken,
+      chatId,
+      apiBase,
+      hostname: config.hostname ?? host.hostname(),
+      outboxPath: paths.outbox,
+      now: () => host.now(),
+      log,
+      budgetMs,
+      pacer,
+    });
   }
   return createLogNotifier({ log, outboxPath: paths.outbox });
 }
@@ -78,7 +96,15 @@ export async function createRuntime(config: Config, paths: StatePaths, options: 
     flushAlerts: () => buffered.flush(),
     sendDirect: (alert) =>
       sendDirect(
-        { fetch: host.fetch, telegram: telegramTarget(config), hostname: config.hostname ?? host.hostname(), now: () => host.now(), outboxPath: paths.outbox, pacer, logWarn: (t) => log.warn(t) },
+        {
+          fetch: host.fetch,
+          telegram: telegramTarget(config),
+          hostname: config.hostname ?? host.hostname(),
+          now: () => host.now(),
+          outboxPath: paths.outbox,
+          pacer,
+          logWarn: (t) => log.warn(t),
+        },
         alert,
       ),
     selfMemory: { health: null },

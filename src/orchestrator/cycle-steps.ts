@@ -7,7 +7,13 @@ import { forgetUnitLevels } from '../agents/evaluator/rules/service.js';
 import { shiftEvaluatorState, type EvaluatorState } from '../agents/evaluator/state.js';
 import type { ActionContext } from '../agents/executor/action.js';
 import { RecurrenceSchema, pruneRecurrence, shiftRecurrence, type Recurrence } from '../agents/incident/recurrence.js';
-import { RouterStateSchema, emptyRouterState, shiftRouterState, type ResolvedIncident, type RouterState } from '../agents/router/route.js';
+import {
+  RouterStateSchema,
+  emptyRouterState,
+  shiftRouterState,
+  type ResolvedIncident,
+  type RouterState,
+} from '../agents/router/route.js';
 import type { Log } from '../log.js';
 import type { ActionName, ActionResult } from '../model/action.js';
 import { backwardStepMs } from '../model/clock-step.js';
@@ -48,15 +54,26 @@ export async function loadStored(rt: Runtime, cycleState: CycleState, now: Date,
   const { paths, config } = rt;
   const step = backwardStepMs(cycleState.lastStartedAt, now, config.intervalSec);
   if (step > 0) {
-    warn(`the wall clock was set back by about ${Math.round(step / 60_000)} min since the last cycle: stored times moved back to keep elapsed time`);
+    warn(
+      `the wall clock was set back by about ${Math.round(step / 60_000)} min since the last cycle: stored times moved back to keep elapsed time`,
+    );
     await rt.restarts?.shift(step);
   }
   const shifted = <T>(value: T, shift: (v: T, ms: number) => T): T => (step > 0 ? shift(value, step) : value);
   return {
     previousSamples: readJsonState<Samples | null>(paths.samples, SamplesSchema.nullable(), () => null, warn),
-    evaluator: shifted(readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn), shiftEvaluatorState),
+    evaluator: shifted(
+      readJsonState(paths.evaluator, EvaluatorStateSchema, emptyEvaluatorState, warn),
+      shiftEvaluatorState,
+    ),
     router: shifted(readJsonState(paths.incidents, RouterStateSchema, emptyRouterState, warn), shiftRouterState),
-    recurrence: pruneRecurrence(shifted(readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn), shiftRecurrence), now),
+    recurrence: pruneRecurrence(
+      shifted(
+        readJsonState(paths.recurrence, RecurrenceSchema, () => ({}), warn),
+        shiftRecurrence,
+      ),
+      now,
+    ),
   };
 }
 
@@ -64,13 +81,24 @@ export async function loadStored(rt: Runtime, cycleState: CycleState, now: Date,
  * The model's extra findings, asked only when the picture changed (a new problem, or a worse one): a problem that
  * persists for a day must not cost a call every cycle (the first Argus made 288 calls a day).
  */
-export async function withModelFindings(rt: Runtime, think: () => Promise<Thinker>, snapshot: Snapshot, findings: Finding[], router: RouterState, warn: Warn): Promise<Finding[]> {
+export async function withModelFindings(
+  rt: Runtime,
+  think: () => Promise<Thinker>,
+  snapshot: Snapshot,
+  findings: Finding[],
+  router: RouterState,
+  warn: Warn,
+): Promise<Finding[]> {
   const changed = findings.some((f) => {
     const open = router.incidents[f.identity];
     return !open || SEVERITY_RANK[f.severity] > SEVERITY_RANK[open.severity];
   });
   if (!rt.config.anthropic.apiKey || !changed) return findings;
-  const extra = await (await think()).analyse(snapshot, findings).catch((e: unknown) => (warn(`evaluator analysis failed: ${(e as Error).message}`), []));
+  const extra = await (
+    await think()
+  )
+    .analyse(snapshot, findings)
+    .catch((e: unknown) => (warn(`evaluator analysis failed: ${(e as Error).message}`), []));
   return [...findings, ...extra];
 }
 
@@ -91,45 +119,96 @@ export function cycleGate(rt: Runtime, base: { snapshot: Snapshot; dryRun: boole
     incidentId: d?.incidentId ?? null,
     source: 'rule',
   });
-  const run = (d: Target) => async (action: ActionName, input: Record<string, unknown>): Promise<ActionResult> => {
-    const result = await rt.gate.run({ action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null }, ctxFor(d));
-    if (action === 'restart_service' && (result.result === 'success' || result.result === 'failure') && typeof input.service === 'string') restartedUnits.add(withUnitType(input.service));
-    const message = action === 'alert' && typeof input.message === 'string' ? { severity: String(input.severity ?? 'warning'), firstLine: input.message.split('\n')[0]!.slice(0, 200) } : undefined;
-    actions.push({ identity: d?.identity ?? null, action, result: result.result, reason: result.reason, ...(message ? { message } : {}) });
-    return result;
-  };
-  const alertsQueued = () => actions.filter((a) => a.action === 'alert' && (a.result === 'success' || a.result === 'dry_run')).length;
+  const run =
+    (d: Target) =>
+    async (action: ActionName, input: Record<string, unknown>): Promise<ActionResult> => {
+      const result = await rt.gate.run(
+        { action, input, source: 'rule', identity: d?.identity ?? null, incidentId: d?.incidentId ?? null },
+        ctxFor(d),
+      );
+      if (
+        action === 'restart_service' &&
+        (result.result === 'success' || result.result === 'failure') &&
+        typeof input.service === 'string'
+      )
+        restartedUnits.add(withUnitType(input.service));
+      const message =
+        action === 'alert' && typeof input.message === 'string'
+          ? { severity: String(input.severity ?? 'warning'), firstLine: input.message.split('\n')[0]!.slice(0, 200) }
+          : undefined;
+      actions.push({
+        identity: d?.identity ?? null,
+        action,
+        result: result.result,
+        reason: result.reason,
+        ...(message ? { message } : {}),
+      });
+      return result;
+    };
+  const alertsQueued = () =>
+    actions.filter((a) => a.action === 'alert' && (a.result === 'success' || a.result === 'dry_run')).length;
   return { actions, restartedUnits, ctxFor, run, alertsQueued };
 }
 
 /** Restart bookkeeping after the incident phase: Argus's own restarts are not crashes between looks; health resets backoff. */
-export async function afterIncidents(rt: Runtime, snapshot: Snapshot, now: Date, restartedUnits: ReadonlySet<string>, evaluator: EvaluatorState, flags: { dryRun: boolean; minimal: boolean }, warn: Warn): Promise<void> {
+export async function afterIncidents(
+  rt: Runtime,
+  snapshot: Snapshot,
+  now: Date,
+  restartedUnits: ReadonlySet<string>,
+  evaluator: EvaluatorState,
+  flags: { dryRun: boolean; minimal: boolean },
+  warn: Warn,
+): Promise<void> {
   for (const unit of restartedUnits) forgetUnitLevels(evaluator.levels, unit);
   if (rt.restarts) {
     for (const s of snapshot.services ?? []) {
       if (s.activeState === 'active') await rt.restarts.markHealthy(withUnitType(s.unit), now);
-      else if (s.activeState === 'failed' || s.activeState === 'activating') await rt.restarts.markDown(withUnitType(s.unit));
+      else if (s.activeState === 'failed' || s.activeState === 'activating')
+        await rt.restarts.markDown(withUnitType(s.unit));
     }
   }
-  if (rt.beads && !flags.dryRun && !flags.minimal) await rt.beads.retryPending().catch((e: unknown) => warn(`beads: retry failed: ${(e as Error).message}`));
+  if (rt.beads && !flags.dryRun && !flags.minimal)
+    await rt.beads.retryPending().catch((e: unknown) => warn(`beads: retry failed: ${(e as Error).message}`));
 }
 
 /** Fleet mode: this host's incidents to Alertmanager (never fails the cycle; resolutions wait in an outbox). */
-export async function publishFleet(rt: Runtime, router: RouterState, resolved: readonly ResolvedIncident[], hostName: string, now: Date, warn: Warn): Promise<void> {
+export async function publishFleet(
+  rt: Runtime,
+  router: RouterState,
+  resolved: readonly ResolvedIncident[],
+  hostName: string,
+  now: Date,
+  warn: Warn,
+): Promise<void> {
   const url = rt.config.alertmanagerUrl;
   if (!url) return;
   const fleet = await import('../fleet/alertmanager.js');
   const hold = Math.max(3 * rt.config.intervalSec, 300);
-  const r = await fleet.publishToAlertmanager(fleet.openAlerts(Object.values(router.incidents), hostName, now, hold), fleet.resolvedAlerts(resolved, hostName), {
-    url,
-    outboxPath: rt.paths.alertmanagerOutbox,
-    fetch: rt.host.fetch,
-  });
+  const r = await fleet.publishToAlertmanager(
+    fleet.openAlerts(Object.values(router.incidents), hostName, now, hold),
+    fleet.resolvedAlerts(resolved, hostName),
+    {
+      url,
+      outboxPath: rt.paths.alertmanagerOutbox,
+      fetch: rt.host.fetch,
+    },
+  );
   if (r.error) warn(`alertmanager: ${r.error}; ${r.pending} resolutions kept for the next cycle`);
 }
 
 /** Every state file, atomically; the history point unless the state disk is nearly full. */
-export function persist(rt: Runtime, s: { samples: Samples; evaluator: EvaluatorState; router: RouterState; recurrence: Recurrence; snapshot: Snapshot; history: HistoryPoint | null }): void {
+export function persist(
+  rt: Runtime,
+  s: {
+    samples: Samples;
+    evaluator: EvaluatorState;
+    router: RouterState;
+    recurrence: Recurrence;
+    snapshot: Snapshot;
+    history: HistoryPoint | null;
+  },
+): void {
   const { paths } = rt;
   writeJsonAtomic(paths.samples, s.samples);
   writeJsonAtomic(paths.evaluator, s.evaluator);

@@ -8,7 +8,15 @@ import type { Decision, Finding } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { DeliveryReport } from '../notify/notifier.js';
 import { readCycleState } from './cycle-state.js';
-import { afterIncidents, cycleGate, loadStored, persist, publishFleet, withModelFindings, type ActionSummary } from './cycle-steps.js';
+import {
+  afterIncidents,
+  cycleGate,
+  loadStored,
+  persist,
+  publishFleet,
+  withModelFindings,
+  type ActionSummary,
+} from './cycle-steps.js';
 import { historyPoint, recordBase, routingRecords } from './records.js';
 import { readSilences } from './silences.js';
 import { solicitorConfigured } from '../solicitor/policy.js';
@@ -39,7 +47,10 @@ export interface CycleReport {
 }
 
 export function newCycleId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Run one cycle. Throws only for failures of Argus itself (the caller counts them); host trouble is data. */
@@ -62,20 +73,36 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   const stored = await loadStored(rt, cycleState, started, warn);
 
   // --- collect ---
-  const { snapshot, samples } = await collect({ host, config, previous: stored.previousSamples, stateDir: paths.stateDir, consecutiveFailures: cycleState.consecutiveFailures });
+  const { snapshot, samples } = await collect({
+    host,
+    config,
+    previous: stored.previousSamples,
+    stateDir: paths.stateDir,
+    consecutiveFailures: cycleState.consecutiveFailures,
+  });
   for (const gap of snapshot.gaps) clog.warn({ collector: gap.collector }, `collector gap: ${gap.error}`);
-  const minimal = snapshot.self.stateFreeBytes !== null && snapshot.self.stateFreeBytes < config.thresholds.stateMinFreeMB * 1024 * 1024;
+  const minimal =
+    snapshot.self.stateFreeBytes !== null &&
+    snapshot.self.stateFreeBytes < config.thresholds.stateMinFreeMB * 1024 * 1024;
   if (minimal) warn('state filesystem nearly full: minimal cycle (no remediation, no history)');
 
   // --- evaluate (rules; the model's part is loaded only when a cycle needs judgement) ---
   const evaluated = evaluate(snapshot, stored.evaluator, config);
   let thinker: Thinker | null = null;
-  const think = async (): Promise<Thinker> => (thinker ??= (await import('./think.js')).createThinker(rt, cycleId, (r) => registry.append([r])));
-  const findings = minimal ? evaluated.findings : await withModelFindings(rt, think, snapshot, evaluated.findings, stored.router, warn);
+  const think = async (): Promise<Thinker> =>
+    (thinker ??= (await import('./think.js')).createThinker(rt, cycleId, (r) => registry.append([r])));
+  const findings = minimal
+    ? evaluated.findings
+    : await withModelFindings(rt, think, snapshot, evaluated.findings, stored.router, warn);
 
   // --- route (an identity whose collector left a gap is neither confirmed nor healthy) ---
   const seen = seenIdentities(snapshot, [...Object.keys(stored.router.incidents), ...Object.keys(stored.router.flaps)]);
-  const routed = route(findings, stored.router, { now: started, config, silences: readSilences(paths.silences, warn), seen });
+  const routed = route(findings, stored.router, {
+    now: started,
+    config,
+    silences: readSilences(paths.silences, warn),
+    seen,
+  });
 
   // --- record: detections first, so what was seen is on disk if the cycle dies during remediation ---
   const base = recordBase(started.toISOString(), snapshot.host, cycleId);
@@ -84,18 +111,73 @@ export async function runCycle(rt: Runtime, options: CycleOptions = {}): Promise
   // --- handle incidents: playbooks, alerts, beads, all through the gate ---
   const gate = cycleGate(rt, { snapshot, dryRun, cycleId, log: clog });
   await handleIncidents(
-    { config, snapshot, now: started, minimal, dryRun, run: gate.run, ctxFor: gate.ctxFor, judgement: think, beads: rt.beads, incidents: routed.state.incidents, recurrence: stored.recurrence, record: (r) => registry.append([r]), recordBase: base, warn, wait: dryRun ? undefined : host.sleep,
+    {
+      config,
+      snapshot,
+      now: started,
+      minimal,
+      dryRun,
+      run: gate.run,
+      ctxFor: gate.ctxFor,
+      judgement: think,
+      beads: rt.beads,
+      incidents: routed.state.incidents,
+      recurrence: stored.recurrence,
+      record: (r) => registry.append([r]),
+      recordBase: base,
+      warn,
+      wait: dryRun ? undefined : host.sleep,
       // The Solicitor (src/solicitor/): loaded only when a decision may need a person.
-      solicit: solicitorConfigured(config) && !dryRun && !minimal ? async (d, o) => (await import('../solicitor/cycle-hook.js')).solicitForDecision({ config, registry, stateDir: paths.stateDir, snapshot, ctx: gate.ctxFor(d), now: () => host.now(), host: snapshot.host }, d, o) : undefined },
+      solicit:
+        solicitorConfigured(config) && !dryRun && !minimal
+          ? async (d, o) =>
+              (await import('../solicitor/cycle-hook.js')).solicitForDecision(
+                {
+                  config,
+                  registry,
+                  stateDir: paths.stateDir,
+                  snapshot,
+                  ctx: gate.ctxFor(d),
+                  now: () => host.now(),
+                  host: snapshot.host,
+                },
+                d,
+                o,
+              )
+          : undefined,
+    },
     routed.decisions,
     routed.resolved,
   );
   await afterIncidents(rt, snapshot, started, gate.restartedUnits, evaluated.state, { dryRun, minimal }, warn);
-  const delivery = await rt.flushAlerts().catch((e: unknown) => (warn(`alerts: delivery failed: ${(e as Error).message}`), null));
+  const delivery = await rt
+    .flushAlerts()
+    .catch((e: unknown) => (warn(`alerts: delivery failed: ${(e as Error).message}`), null));
   if (!dryRun && !minimal) await publishFleet(rt, routed.state, routed.resolved, snapshot.host, started, warn);
 
   // --- persist (atomic) ---
   const durationMs = host.now().getTime() - started.getTime();
-  persist(rt, { samples, evaluator: evaluated.state, router: routed.state, recurrence: stored.recurrence, snapshot, history: minimal ? null : historyPoint(snapshot, cycleId, findings.length, durationMs) });
-  return { cycleId, startedAt: started.toISOString(), durationMs, dryRun, minimal, snapshot, findings, decisions: routed.decisions, resolved: routed.resolved, actions: gate.actions, alertsQueued: gate.alertsQueued(), delivery, warnings };
+  persist(rt, {
+    samples,
+    evaluator: evaluated.state,
+    router: routed.state,
+    recurrence: stored.recurrence,
+    snapshot,
+    history: minimal ? null : historyPoint(snapshot, cycleId, findings.length, durationMs),
+  });
+  return {
+    cycleId,
+    startedAt: started.toISOString(),
+    durationMs,
+    dryRun,
+    minimal,
+    snapshot,
+    findings,
+    decisions: routed.decisions,
+    resolved: routed.resolved,
+    actions: gate.actions,
+    alertsQueued: gate.alertsQueued(),
+    delivery,
+    warnings,
+  };
 }

@@ -27,7 +27,9 @@ export async function pingHeartbeat(
     return response.ok;
   } catch (error) {
     const name = (error as Error).name;
-    warn(`heartbeat ${new URL(target).host}: ${name === 'TimeoutError' || name === 'AbortError' ? `no answer in ${timeoutMs} ms` : (error as Error).message}`);
+    warn(
+      `heartbeat ${new URL(target).host}: ${name === 'TimeoutError' || name === 'AbortError' ? `no answer in ${timeoutMs} ms` : (error as Error).message}`,
+    );
     return false;
   }
 }

@@ -16,7 +16,11 @@ export function cachedInventory(stateDir: string): Inventory | null {
  * The inventory, gathered again when the cache is older than a day. A failure to gather or to write keeps the old one:
  * the inventory is a description, never a reason for a command to fail.
  */
-export async function freshInventory(stateDir: string, now: Date, gather: (now: Date) => Promise<Inventory> = gatherInventory): Promise<Inventory | null> {
+export async function freshInventory(
+  stateDir: string,
+  now: Date,
+  gather: (now: Date) => Promise<Inventory> = gatherInventory,
+): Promise<Inventory | null> {
   const cached = cachedInventory(stateDir);
   if (cached && now.getTime() - Date.parse(cached.gatheredAt) < INVENTORY_MAX_AGE_MS) return cached;
   try {

@@ -45,8 +45,10 @@ export async function buildMcpRegistry(loaded: McpLoaded, log: Log): Promise<Too
     // The Solicitor: a restart a person may approve answers "pending approval <id>"; get_approval reads it.
     approvals: (() => {
       const store = new ApprovalStore(approvalsDir(paths.stateDir));
-      return { hold: holdForApproval({ store, registry: runtime.registry, host: config.hostname ?? runtime.host.hostname() }), tools: [getApprovalTool(store)] };
+      return {
+        hold: holdForApproval({ store, registry: runtime.registry, host: config.hostname ?? runtime.host.hostname() }),
+        tools: [getApprovalTool(store)],
+      };
     })(),
   });
 }
-

@@ -8,7 +8,15 @@ import { readCycleState, writeCycleState } from './cycle-state.js';
 import { runCycle, type CycleOptions, type CycleReport } from './cycle.js';
 import { pingHeartbeat } from './heartbeat.js';
 import type { Runtime } from './runtime.js';
-import { emptySelfHealth, isUnwritable, markSent, nextSelfHealth, SelfHealthSchema, type SelfHealth, type SelfMessage } from './self-health.js';
+import {
+  emptySelfHealth,
+  isUnwritable,
+  markSent,
+  nextSelfHealth,
+  SelfHealthSchema,
+  type SelfHealth,
+  type SelfMessage,
+} from './self-health.js';
 
 export type GuardedOutcome =
   | { status: 'ok'; report: CycleReport }
@@ -31,7 +39,8 @@ export async function runGuardedCycle(rt: Runtime, options: CycleOptions = {}): 
     try {
       // Under the lock: a new month rotates the registry into a segment; segments past the retention go.
       const kept = maintainRegistry(paths.registry, host.now(), rt.config.retentionDays);
-      if (kept.rotated || kept.deleted.length) rt.log.info({ rotated: kept.rotated, deleted: kept.deleted }, 'registry rotated');
+      if (kept.rotated || kept.deleted.length)
+        rt.log.info({ rotated: kept.rotated, deleted: kept.deleted }, 'registry rotated');
       outcome = await runCycle(rt, options);
     } catch (caught) {
       outcome = toError(caught);
@@ -48,8 +57,10 @@ const toError = (caught: unknown): Error => (caught instanceof Error ? caught : 
 export function describeFailure(error: Error, stateDir: string): string {
   const first = (error.message.split('\n')[0] ?? '').slice(0, 300);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'short_write' || code === 'EDQUOT') return `no space left on the state filesystem (${stateDir}): ${first}`;
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return `the state directory ${stateDir} is not writable: ${first}`;
+  if (code === 'ENOSPC' || code === 'short_write' || code === 'EDQUOT')
+    return `no space left on the state filesystem (${stateDir}): ${first}`;
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+    return `the state directory ${stateDir} is not writable: ${first}`;
   return first;
 }
 
@@ -77,18 +88,32 @@ async function afterCycle(rt: Runtime, started: Date, outcome: CycleReport | Err
   recordCycleState(rt, started, outcome, health);
   if (config.heartbeatUrl) await pingHeartbeat(host.fetch, config.heartbeatUrl, ok, (d) => log.warn(d));
   if (ok) return { status: 'ok', report: outcome };
-  return { status: 'failed', error: new Error(error ?? outcome.message, { cause: outcome }), consecutiveFailures: health.failures };
+  return {
+    status: 'failed',
+    error: new Error(error ?? outcome.message, { cause: outcome }),
+    consecutiveFailures: health.failures,
+  };
 }
 
 /** Send a self message straight to the channel (not the cycle's buffer); it counts as sent once the channel took it. */
 async function announce(rt: Runtime, health: SelfHealth, message: SelfMessage): Promise<SelfHealth> {
   const now = rt.host.now();
-  const alert: AlertMessage = { id: message.id, ts: now.toISOString(), severity: message.severity, text: message.text, identity: 'self:health' };
+  const alert: AlertMessage = {
+    id: message.id,
+    ts: now.toISOString(),
+    severity: message.severity,
+    text: message.text,
+    identity: 'self:health',
+  };
   const result = await rt.sendDirect(alert);
   // Sent, or no channel to send to. Queued in the outbox is not enough: the outbox drains only when a cycle works.
   const handed = result.status === 'sent' || result.status === 'logged';
   if (handed) rt.log.warn({ self: message.kind, delivery: result.status }, `self-${message.kind}: ${result.detail}`);
-  else rt.log.error({ self: message.kind, detail: result.detail }, 'self-alert could not be delivered: trying again next cycle');
+  else
+    rt.log.error(
+      { self: message.kind, detail: result.detail },
+      'self-alert could not be delivered: trying again next cycle',
+    );
   try {
     rt.registry.append([
       {
@@ -105,7 +130,13 @@ async function announce(rt: Runtime, health: SelfHealth, message: SelfMessage): 
         incident_id: null,
         source: 'rule',
         cycle_id: null,
-        details: { message: message.kind, delivery: result.status, detail: result.detail, failures: health.failures, since: health.episodeSince },
+        details: {
+          message: message.kind,
+          delivery: result.status,
+          detail: result.detail,
+          failures: health.failures,
+          since: health.episodeSince,
+        },
       },
     ]);
   } catch {
@@ -123,10 +154,17 @@ const host = (rt: Runtime): string => rt.host.hostname();
 function loadSelfHealth(rt: Runtime): SelfHealth {
   const fromFile = readFixedRecord(rt.paths.selfHealth, SelfHealthSchema);
   const inMemory = rt.selfMemory.health;
-  const newest = [fromFile, inMemory].filter((h): h is SelfHealth => h !== null).sort((a, b) => Date.parse(b.lastAttemptAt ?? '') - Date.parse(a.lastAttemptAt ?? '') || 0)[0];
+  const newest = [fromFile, inMemory]
+    .filter((h): h is SelfHealth => h !== null)
+    .sort((a, b) => Date.parse(b.lastAttemptAt ?? '') - Date.parse(a.lastAttemptAt ?? '') || 0)[0];
   if (newest) return newest;
   const legacy = readCycleState(rt.paths.cycleState);
-  return { ...emptySelfHealth(), failures: legacy.consecutiveFailures, alertedAt: legacy.lastSelfAlertAt, episodeSince: legacy.lastSelfAlertAt };
+  return {
+    ...emptySelfHealth(),
+    failures: legacy.consecutiveFailures,
+    alertedAt: legacy.lastSelfAlertAt,
+    episodeSince: legacy.lastSelfAlertAt,
+  };
 }
 
 function saveSelfHealth(rt: Runtime, health: SelfHealth): void {

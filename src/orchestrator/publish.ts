@@ -28,8 +28,19 @@ export function createSummaryPublisher(config: Config, paths: StatePaths, host: 
   return async (summary) => {
     const details: string[] = [];
     const beadsDir = process.env.BEADS_DIR ?? `${paths.stateDir}/.beads`;
-    const keeper = createBeadKeeper({ bd: withAutoInit(createBd({ exec: host.exec, beadsDir }), beadsDir), statePath: paths.beads, now: () => host.now(), log });
-    const bead = await keeper.ensure({ identity: summary.key, type: 'summary', title: summary.title, description: summary.markdown, severity: 'info' });
+    const keeper = createBeadKeeper({
+      bd: withAutoInit(createBd({ exec: host.exec, beadsDir }), beadsDir),
+      statePath: paths.beads,
+      now: () => host.now(),
+      log,
+    });
+    const bead = await keeper.ensure({
+      identity: summary.key,
+      type: 'summary',
+      title: summary.title,
+      description: summary.markdown,
+      severity: 'info',
+    });
     details.push(`bead ${bead.beadId ?? 'pending'} (${bead.status})`);
     let digested = false;
     if (config.relay.url) {
@@ -38,10 +49,21 @@ export function createSummaryPublisher(config: Config, paths: StatePaths, host: 
       details.push(failure ?? 'digest sent through Relay');
     }
     if (!digested) {
-      const report = await createNotifier(config, paths, host, log).deliver([{ id: summary.key, ts: host.now().toISOString(), severity: 'info', text: `${summary.title}\n\n${summary.markdown}`.slice(0, 12_000), identity: summary.key }]);
+      const report = await createNotifier(config, paths, host, log).deliver([
+        {
+          id: summary.key,
+          ts: host.now().toISOString(),
+          severity: 'info',
+          text: `${summary.title}\n\n${summary.markdown}`.slice(0, 12_000),
+          identity: summary.key,
+        },
+      ]);
       digested = report.status === 'delivered';
       details.push(`digest ${report.status}: ${report.detail}`);
     }
-    return { delivered: digested || bead.status === 'created' || bead.status === 'commented', detail: details.join('; ') };
+    return {
+      delivered: digested || bead.status === 'created' || bead.status === 'commented',
+      detail: details.join('; '),
+    };
   };
 }

@@ -5,27 +5,66 @@ import type { HistoryPoint } from '../model/history.js';
 import type { ProblemRecord } from '../model/record.js';
 import type { Snapshot } from '../model/snapshot.js';
 
-export type RecordBase = (f: Finding, incidentId: string | null) => Pick<ProblemRecord, 'ts' | 'severity' | 'type' | 'host' | 'identity' | 'incident_id' | 'source' | 'cycle_id' | 'bead_id'>;
+export type RecordBase = (
+  f: Finding,
+  incidentId: string | null,
+) => Pick<
+  ProblemRecord,
+  'ts' | 'severity' | 'type' | 'host' | 'identity' | 'incident_id' | 'source' | 'cycle_id' | 'bead_id'
+>;
 
 export function recordBase(ts: string, host: string, cycleId: string): RecordBase {
-  return (f, incidentId) => ({ ts, severity: f.severity, type: f.type, host, identity: f.identity, incident_id: incidentId, source: f.source, cycle_id: cycleId, bead_id: null });
+  return (f, incidentId) => ({
+    ts,
+    severity: f.severity,
+    type: f.type,
+    host,
+    identity: f.identity,
+    incident_id: incidentId,
+    source: f.source,
+    cycle_id: cycleId,
+    bead_id: null,
+  });
 }
 
 /** One `detection` per finding (with the router's decision), and a `transition` per open, flap and resolution. */
-export function routingRecords(decisions: readonly Decision[], resolved: readonly ResolvedIncident[], base: RecordBase): ProblemRecord[] {
+export function routingRecords(
+  decisions: readonly Decision[],
+  resolved: readonly ResolvedIncident[],
+  base: RecordBase,
+): ProblemRecord[] {
   const records: ProblemRecord[] = [];
   for (const d of decisions) {
-    const suppressed = d.silencedBy ? 'silenced' : !d.notify && d.kind !== 'act' && d.kind !== 'ignore' ? 'suppressed' : null;
+    const suppressed = d.silencedBy
+      ? 'silenced'
+      : !d.notify && d.kind !== 'act' && d.kind !== 'ignore'
+        ? 'suppressed'
+        : null;
     records.push({
       ...base(d.finding, d.incidentId),
       kind: 'detection',
       description: d.finding.description,
       action_taken: null,
       action_result: suppressed,
-      details: { subject: d.finding.subject, decision: d.kind, transition: d.transition, notify: d.notify, reason: d.reason, silenced_by: d.silencedBy, ...d.finding.details },
+      details: {
+        subject: d.finding.subject,
+        decision: d.kind,
+        transition: d.transition,
+        notify: d.notify,
+        reason: d.reason,
+        silenced_by: d.silencedBy,
+        ...d.finding.details,
+      },
     });
     if (d.transition === 'opened' || d.transition === 'flapping') {
-      records.push({ ...base(d.finding, d.incidentId), kind: 'transition', description: `${d.transition} ${d.finding.identity}`, action_taken: null, action_result: null, details: { transition: d.transition } });
+      records.push({
+        ...base(d.finding, d.incidentId),
+        kind: 'transition',
+        description: `${d.transition} ${d.finding.identity}`,
+        action_taken: null,
+        action_result: null,
+        details: { transition: d.transition },
+      });
     }
   }
   for (const r of resolved) {

@@ -59,10 +59,14 @@ const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(bytes < 10 *
 
 function describe(troubles: readonly Trouble[], h: SelfHealth, obs: SelfObservation): string[] {
   const lines: string[] = [];
-  if (troubles.includes('state-unwritable')) lines.push(`• It cannot write its state under ${obs.stateDir}: ${obs.error ?? 'write failed'}`);
+  if (troubles.includes('state-unwritable'))
+    lines.push(`• It cannot write its state under ${obs.stateDir}: ${obs.error ?? 'write failed'}`);
   if (troubles.includes('state-low') && obs.stateFreeBytes !== null)
-    lines.push(`• Its state filesystem has ${mib(obs.stateFreeBytes)} free (needs ${mib(obs.minFreeBytes)}): cycles are minimal — no remediation, no tickets, no history.`);
-  if (troubles.includes('cycles-failing')) lines.push(`• ${h.failures} cycles in a row failed. Last error: ${h.lastError ?? 'unknown'}`);
+    lines.push(
+      `• Its state filesystem has ${mib(obs.stateFreeBytes)} free (needs ${mib(obs.minFreeBytes)}): cycles are minimal — no remediation, no tickets, no history.`,
+    );
+  if (troubles.includes('cycles-failing'))
+    lines.push(`• ${h.failures} cycles in a row failed. Last error: ${h.lastError ?? 'unknown'}`);
   return lines;
 }
 
@@ -76,7 +80,11 @@ function todo(troubles: readonly Trouble[], obs: SelfObservation): string {
  * The next self-health after one guarded cycle, and what (if anything) to tell a person. The message is "sent" only
  * when the caller calls `markSent` after the channel took it: a failed delivery is tried again next cycle.
  */
-export function nextSelfHealth(prev: SelfHealth, obs: SelfObservation, now: Date): { next: SelfHealth; message: SelfMessage | null } {
+export function nextSelfHealth(
+  prev: SelfHealth,
+  obs: SelfObservation,
+  now: Date,
+): { next: SelfHealth; message: SelfMessage | null } {
   const ts = now.toISOString();
   const failures = obs.ok ? 0 : prev.failures + 1;
   const next: SelfHealth = {
@@ -93,19 +101,38 @@ export function nextSelfHealth(prev: SelfHealth, obs: SelfObservation, now: Date
     const took = formatAge(Math.max(0, (now.getTime() - Date.parse(prev.episodeSince)) / 1000));
     return {
       next,
-      message: { kind: 'recovery', severity: 'info', id: `self:recovered:${prev.episodeSince}`, text: `✅ Argus itself recovered: cycles work again (the trouble lasted ${took}).` },
+      message: {
+        kind: 'recovery',
+        severity: 'info',
+        id: `self:recovered:${prev.episodeSince}`,
+        text: `✅ Argus itself recovered: cycles work again (the trouble lasted ${took}).`,
+      },
     };
   }
   const since = prev.episodeSince ?? ts;
   next.episodeSince = since;
   const body = [...describe(troubles, next, obs), todo(troubles, obs)];
-  if (prev.alertedAt === null) return { next, message: { kind: 'alert', severity: 'critical', id: `self:alert:${since}`, text: ['Argus itself cannot watch this host properly:', ...body].join('\n') } };
+  if (prev.alertedAt === null)
+    return {
+      next,
+      message: {
+        kind: 'alert',
+        severity: 'critical',
+        id: `self:alert:${since}`,
+        text: ['Argus itself cannot watch this host properly:', ...body].join('\n'),
+      },
+    };
   const wait = SELF_REMINDER_MS[Math.min(prev.reminders, SELF_REMINDER_MS.length - 1)]!;
   if (now.getTime() - Date.parse(prev.alertedAt) < wait) return { next, message: null };
   const age = formatAge((now.getTime() - Date.parse(since)) / 1000);
   return {
     next,
-    message: { kind: 'reminder', severity: 'critical', id: `self:reminder:${since}:${prev.reminders + 1}`, text: [`Argus itself still cannot watch this host properly (for ${age}):`, ...body].join('\n') },
+    message: {
+      kind: 'reminder',
+      severity: 'critical',
+      id: `self:reminder:${since}:${prev.reminders + 1}`,
+      text: [`Argus itself still cannot watch this host properly (for ${age}):`, ...body].join('\n'),
+    },
   };
 }
 

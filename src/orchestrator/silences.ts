@@ -15,7 +15,13 @@ export function readSilences(path: string, onInvalid?: (reason: string) => void)
 
 /** Add a silence; expired ones are dropped on every write. */
 export function addSilence(path: string, matcher: string, until: Date, now: Date, reason: string | null): Silence {
-  const silence: Silence = { id: `s-${randomBytes(3).toString('hex')}`, matcher, until: until.toISOString(), createdAt: now.toISOString(), reason };
+  const silence: Silence = {
+    id: `s-${randomBytes(3).toString('hex')}`,
+    matcher,
+    until: until.toISOString(),
+    createdAt: now.toISOString(),
+    reason,
+  };
   const kept = readSilences(path).filter((s) => Date.parse(s.until) > now.getTime());
   writeJsonAtomic(path, [...kept, silence]);
   return silence;
@@ -41,14 +47,21 @@ export const MATCHER_RE = /^[A-Za-z0-9_.:@/*-]{1,200}$/;
  * the service rule makes.
  */
 export function normalizeMatcher(matcher: string): { matcher: string } | { error: string } {
-  if (!MATCHER_RE.test(matcher)) return { error: `matcher ${JSON.stringify(matcher)} must be 1-200 characters of letters, digits and _ . : @ / * -` };
+  if (!MATCHER_RE.test(matcher))
+    return {
+      error: `matcher ${JSON.stringify(matcher)} must be 1-200 characters of letters, digits and _ . : @ / * -`,
+    };
   if (matcher === '*') return { matcher };
   const colon = matcher.indexOf(':');
   const type = colon < 0 ? matcher : matcher.slice(0, colon);
   const rest = colon < 0 ? '*' : matcher.slice(colon + 1);
   const types = FindingTypeSchema.options as readonly string[];
-  if (!type.includes('*') && !types.includes(type)) return { error: `matcher ${JSON.stringify(matcher)}: "${type}" is not a finding type; one of ${types.join(', ')} (or a glob with *)` };
-  if (rest === '') return { error: `matcher ${JSON.stringify(matcher)} has nothing after "${type}:"; did you mean "${type}:*"?` };
+  if (!type.includes('*') && !types.includes(type))
+    return {
+      error: `matcher ${JSON.stringify(matcher)}: "${type}" is not a finding type; one of ${types.join(', ')} (or a glob with *)`,
+    };
+  if (rest === '')
+    return { error: `matcher ${JSON.stringify(matcher)} has nothing after "${type}:"; did you mean "${type}:*"?` };
   const subject = type === 'service' && !rest.includes('*') ? withUnitType(rest) : rest;
   return { matcher: `${type}:${subject}` };
 }

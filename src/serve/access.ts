@@ -40,8 +40,14 @@ export function accessGuard(token: string | null, log: Log): RequestHandler {
       res.redirect(303, `${url.pathname}${url.search}`);
       return;
     }
-    log.warn({ remote: req.socket.remoteAddress, path: url.pathname, presented: Boolean(bearer || session || offered) }, 'serve: unauthorised request');
+    log.warn(
+      { remote: req.socket.remoteAddress, path: url.pathname, presented: Boolean(bearer || session || offered) },
+      'serve: unauthorised request',
+    );
     res.setHeader('WWW-Authenticate', 'Bearer realm="argus"');
-    res.status(401).json({ error: 'unauthorized: send Authorization: Bearer <ARGUS_MCP_TOKEN>, or open /?token=<ARGUS_MCP_TOKEN> once in a browser' });
+    res.status(401).json({
+      error:
+        'unauthorized: send Authorization: Bearer <ARGUS_MCP_TOKEN>, or open /?token=<ARGUS_MCP_TOKEN> once in a browser',
+    });
   };
 }

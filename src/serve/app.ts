@@ -14,7 +14,15 @@ import type { StatePaths } from '../config/load.js';
 import { ArgusError } from '../errors.js';
 import type { AlertmanagerReceiver } from '../fleet/receiver.js';
 import type { Log } from '../log.js';
-import { allowedHostsFor, checkAllowedHosts, checkHttpOptions, isLoopback, mcpRouter, MCP_PATH, type McpRouteOptions } from '../mcp/http.js';
+import {
+  allowedHostsFor,
+  checkAllowedHosts,
+  checkHttpOptions,
+  isLoopback,
+  mcpRouter,
+  MCP_PATH,
+  type McpRouteOptions,
+} from '../mcp/http.js';
 import { accessGuard } from './access.js';
 import { docsRoutes } from './docs.js';
 import { dashboardRoutes } from './routes.js';
@@ -49,7 +57,10 @@ export function checkServeOptions(o: Pick<ServeOptions, 'host' | 'token' | 'allo
   checkAllowedHosts(o.allowedHosts ?? []);
   if (o.token !== null) checkHttpOptions({ host: o.host, token: o.token, allowedHosts: o.allowedHosts ?? [] });
   else if (!isLoopback(o.host))
-    throw new ArgusError('mcp_token_missing', `serving on ${o.host} (not loopback) needs ARGUS_MCP_TOKEN: every path then asks for it`);
+    throw new ArgusError(
+      'mcp_token_missing',
+      `serving on ${o.host} (not loopback) needs ARGUS_MCP_TOKEN: every path then asks for it`,
+    );
   allowedHostsFor(o.host, o.allowedHosts);
 }
 
@@ -68,10 +79,18 @@ export function createServeApp(o: ServeOptions): express.Express {
     res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
-  if (o.token !== null && o.makeMcpServer) app.use(MCP_PATH, mcpRouter({ token: o.token, makeServer: o.makeMcpServer, log: o.log }));
+  if (o.token !== null && o.makeMcpServer)
+    app.use(MCP_PATH, mcpRouter({ token: o.token, makeServer: o.makeMcpServer, log: o.log }));
   else
     app.use(MCP_PATH, (_req: Request, res: Response) => {
-      res.status(404).json({ jsonrpc: '2.0', error: { code: -32000, message: 'MCP over HTTP is off: set ARGUS_MCP_TOKEN (at least 16 characters) and restart argus serve' }, id: null });
+      res.status(404).json({
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'MCP over HTTP is off: set ARGUS_MCP_TOKEN (at least 16 characters) and restart argus serve',
+        },
+        id: null,
+      });
     });
   app.use(accessGuard(isLoopback(o.host) ? null : o.token, o.log));
   if (o.alertmanager) app.use(o.alertmanager.router);
@@ -84,7 +103,12 @@ export function createServeApp(o: ServeOptions): express.Express {
   app.get('/healthz', (_req: Request, res: Response) => {
     const { freshness } = readServeState(o.paths, o.intervalSec, now());
     res.setHeader('Cache-Control', 'no-store');
-    res.status(freshness.verdict === 'ok' ? 200 : 503).json({ status: freshness.verdict, detail: freshness.line, lastCycleAt: freshness.lastAttemptAt, ageSec: freshness.ageSec === null ? null : Math.round(freshness.ageSec) });
+    res.status(freshness.verdict === 'ok' ? 200 : 503).json({
+      status: freshness.verdict,
+      detail: freshness.line,
+      lastCycleAt: freshness.lastAttemptAt,
+      ageSec: freshness.ageSec === null ? null : Math.round(freshness.ageSec),
+    });
   });
   app.get('/metrics', async (req: Request, res: Response) => {
     const state = readServeState(o.paths, o.intervalSec, now());
@@ -100,7 +124,10 @@ export function createServeApp(o: ServeOptions): express.Express {
   });
   app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     o.log.error({ err: error }, 'serve: request failed');
-    if (!res.headersSent) res.status(error.status && error.status < 500 ? error.status : 500).json({ error: 'request failed (see the log)' });
+    if (!res.headersSent)
+      res
+        .status(error.status && error.status < 500 ? error.status : 500)
+        .json({ error: 'request failed (see the log)' });
   });
   return app;
 }

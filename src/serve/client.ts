@@ -11,7 +11,14 @@ export interface ClientProbe {
   readyMs: number;
   refreshes: number;
   /** Per chart: points drawn, and each incident span in canvas pixels (top/height: the plotting area). */
-  charts: Array<{ id: string; points: number; series: number; top: number; height: number; spans: Array<{ identity: string; x0: number; x1: number }> }>;
+  charts: Array<{
+    id: string;
+    points: number;
+    series: number;
+    top: number;
+    height: number;
+    spans: Array<{ identity: string; x0: number; x1: number }>;
+  }>;
 }
 
 export function dashboardClient(): void {
@@ -25,7 +32,8 @@ export function dashboardClient(): void {
   (window as unknown as { __argus: ClientProbe }).__argus = probe;
   const RANGE_SEC: Record<string, number> = { '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
   const params = new URLSearchParams(location.search);
-  let range = params.get('range') && RANGE_SEC[params.get('range')!] ? params.get('range')! : (root.dataset.range ?? data.range);
+  let range =
+    params.get('range') && RANGE_SEC[params.get('range')!] ? params.get('range')! : (root.dataset.range ?? data.range);
   const refreshSec = Math.max(2, Number(params.get('refresh') ?? 60) || 60);
 
   const $ = (id: string): HTMLElement => document.getElementById(id)!;
@@ -54,20 +62,40 @@ export function dashboardClient(): void {
     if (sec < 172_800) return `${(sec / 3600).toFixed(1)} h`;
     return `${(sec / 86_400).toFixed(1)} d`;
   };
-  const when = (iso: string): string => new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  const SEVERITY_FILL: Record<string, string> = { critical: 'rgba(220,38,38,0.22)', warning: 'rgba(234,179,8,0.25)', info: 'rgba(59,130,246,0.18)' };
+  const when = (iso: string): string =>
+    new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const SEVERITY_FILL: Record<string, string> = {
+    critical: 'rgba(220,38,38,0.22)',
+    warning: 'rgba(234,179,8,0.25)',
+    info: 'rgba(59,130,246,0.18)',
+  };
 
   /** The data of another range: fetched from the server, or cut from the 30 days a static file holds. */
   function slice(d: DashboardData, r: string): DashboardData {
     const from = d.to - RANGE_SEC[r]!;
     const i = d.series.t.findIndex((t) => t >= from);
     const start = i < 0 ? d.series.t.length : i;
-    const cut = <T,>(a: T[]): T[] => a.slice(start);
+    const cut = <T>(a: T[]): T[] => a.slice(start);
     const disks: Record<string, Array<number | null>> = {};
     for (const [m, col] of Object.entries(d.series.disks)) disks[m] = cut(col);
     const s = d.series;
     const incidents = d.incidents.filter((x) => x.resolvedAt === null || Date.parse(x.resolvedAt) / 1000 >= from);
-    return { ...d, range: r as DashboardData['range'], from, series: { t: cut(s.t), mem: cut(s.mem), swap: cut(s.swap), swapIn: cut(s.swapIn), swapOut: cut(s.swapOut), cpu: cut(s.cpu), load: cut(s.load), disks }, incidents };
+    return {
+      ...d,
+      range: r as DashboardData['range'],
+      from,
+      series: {
+        t: cut(s.t),
+        mem: cut(s.mem),
+        swap: cut(s.swap),
+        swapIn: cut(s.swapIn),
+        swapOut: cut(s.swapOut),
+        cpu: cut(s.cpu),
+        load: cut(s.load),
+        disks,
+      },
+      incidents,
+    };
   }
 
   function renderHeader(): void {
@@ -78,7 +106,8 @@ export function dashboardClient(): void {
     badge.textContent = v === 'ok' ? 'OK' : v === 'stale' ? 'STALE' : v === 'failing' ? 'FAILING' : 'NO CYCLE';
     badge.className = `badge ${v}`;
     $('fresh').textContent = data.freshness.line;
-    for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('#ranges button'))) b.setAttribute('aria-pressed', String(b.dataset.range === range));
+    for (const b of Array.from(document.querySelectorAll<HTMLButtonElement>('#ranges button')))
+      b.setAttribute('aria-pressed', String(b.dataset.range === range));
   }
 
   function card(title: string, value: string, detail: string, bad = false): HTMLElement {
@@ -96,10 +125,40 @@ export function dashboardClient(): void {
       return;
     }
     const m = n.memory;
-    box.append(card('Memory', pct(m?.effectivePct), m ? `of ${bytes(m.totalBytes)}${m.cgroupPct !== null ? ` · cgroup ${pct(m.cgroupPct)}` : ''}` : 'not collected', (m?.effectivePct ?? 0) >= 90));
-    box.append(card('Swap', pct(n.swap?.usedPct), n.swap ? `of ${bytes(n.swap.totalBytes)} · in ${bytes(n.swap.inBps)}/s · out ${bytes(n.swap.outBps)}/s` : 'not collected'));
-    box.append(card('CPU', pct(n.cpu?.utilPct), n.cpu ? `load ${n.cpu.load1} / ${n.cpu.load5} / ${n.cpu.load15} on ${n.cpu.cores} cores` : 'not collected', (n.cpu?.load1 ?? 0) / (n.cpu?.cores || 1) > 2));
-    for (const d of n.disks) box.append(card(`Disk ${d.mount}`, pct(d.usedPct), `${bytes(d.availBytes)} free · inodes ${pct(d.inodesPct)}`, d.usedPct >= 90));
+    box.append(
+      card(
+        'Memory',
+        pct(m?.effectivePct),
+        m ? `of ${bytes(m.totalBytes)}${m.cgroupPct !== null ? ` · cgroup ${pct(m.cgroupPct)}` : ''}` : 'not collected',
+        (m?.effectivePct ?? 0) >= 90,
+      ),
+    );
+    box.append(
+      card(
+        'Swap',
+        pct(n.swap?.usedPct),
+        n.swap
+          ? `of ${bytes(n.swap.totalBytes)} · in ${bytes(n.swap.inBps)}/s · out ${bytes(n.swap.outBps)}/s`
+          : 'not collected',
+      ),
+    );
+    box.append(
+      card(
+        'CPU',
+        pct(n.cpu?.utilPct),
+        n.cpu ? `load ${n.cpu.load1} / ${n.cpu.load5} / ${n.cpu.load15} on ${n.cpu.cores} cores` : 'not collected',
+        (n.cpu?.load1 ?? 0) / (n.cpu?.cores || 1) > 2,
+      ),
+    );
+    for (const d of n.disks)
+      box.append(
+        card(
+          `Disk ${d.mount}`,
+          pct(d.usedPct),
+          `${bytes(d.availBytes)} free · inodes ${pct(d.inodesPct)}`,
+          d.usedPct >= 90,
+        ),
+      );
     const lists: Array<[string, Array<[string, boolean, string]>]> = [
       ['Services', n.services.map((s) => [s.unit, s.up, s.state])],
       ['Probes', n.probes.map((p) => [p.name, p.ok, `${p.status ?? '—'} · ${p.latencyMs} ms`])],
@@ -119,7 +178,14 @@ export function dashboardClient(): void {
       box.append(c);
     }
     if (n.gaps.length) box.append(card('Gaps', String(n.gaps.length), `not collected: ${n.gaps.join(', ')}`, true));
-    box.append(card('Argus', data.freshness.verdict.toUpperCase(), `last cycle ${age(data.freshness.ageSec)} ago · every ${age(data.intervalSec)}`, data.freshness.verdict !== 'ok'));
+    box.append(
+      card(
+        'Argus',
+        data.freshness.verdict.toUpperCase(),
+        `last cycle ${age(data.freshness.ageSec)} ago · every ${age(data.intervalSec)}`,
+        data.freshness.verdict !== 'ok',
+      ),
+    );
   }
 
   /** The Solicitor's requests waiting for an answer. Answered in Telegram only: nothing on this page acts. */
@@ -130,12 +196,16 @@ export function dashboardClient(): void {
     box.hidden = list.length === 0;
     if (list.length === 0) return;
     box.append(el('h2', '', `Waiting for a person (${list.length})`));
-    box.append(el('p', 'muted', 'Approve or reject in Telegram; a request nobody answers expires and nothing is done.'));
+    box.append(
+      el('p', 'muted', 'Approve or reject in Telegram; a request nobody answers expires and nothing is done.'),
+    );
     for (const a of list) {
       const row = el('div', 'incident warning open approval');
       const head = el('div', 'head');
       head.append(el('span', 'sev warning', a.kind.replace(/_/g, ' ')), el('span', 'identity', a.identity ?? ''));
-      head.append(el('span', 'muted', ` asked ${when(a.createdAt)} by ${a.requestedBy} · expires ${when(a.expiresAt)}`));
+      head.append(
+        el('span', 'muted', ` asked ${when(a.createdAt)} by ${a.requestedBy} · expires ${when(a.expiresAt)}`),
+      );
       row.append(head, el('div', 'acts', a.summary));
       box.append(row);
     }
@@ -149,10 +219,17 @@ export function dashboardClient(): void {
     box.hidden = !f;
     if (!f) return;
     const nowMs = Date.parse(data.generatedAt);
-    const ago = (iso: string | null): string => (iso === null ? 'not heard from' : `heard ${age(Math.max(0, (nowMs - Date.parse(iso)) / 1000))} ago`);
+    const ago = (iso: string | null): string =>
+      iso === null ? 'not heard from' : `heard ${age(Math.max(0, (nowMs - Date.parse(iso)) / 1000))} ago`;
     const firingHosts = f.hosts.filter((h) => h.firing.length > 0).length;
     box.append(el('h2', '', 'Fleet'));
-    box.append(el('p', 'muted', `${f.hosts.length} host${f.hosts.length === 1 ? '' : 's'} heard of, ${firingHosts} with incidents firing · ${f.firingGroups} fleet incident${f.firingGroups === 1 ? '' : 's'} firing · silences are kept in Alertmanager`));
+    box.append(
+      el(
+        'p',
+        'muted',
+        `${f.hosts.length} host${f.hosts.length === 1 ? '' : 's'} heard of, ${firingHosts} with incidents firing · ${f.firingGroups} fleet incident${f.firingGroups === 1 ? '' : 's'} firing · silences are kept in Alertmanager`,
+      ),
+    );
     if (f.hostsFile?.error) {
       const err = el('p', 'fleet-error', f.hostsFile.error);
       err.id = 'fleet-error';
@@ -171,7 +248,13 @@ export function dashboardClient(): void {
         name.append(a);
       } else name.textContent = h.name;
       c.append(name, el('div', `value sev ${h.worst ?? ''}`, h.firing.length ? `${h.firing.length} firing` : 'OK'));
-      c.append(el('div', 'detail', `${h.worst ? `${h.worst} · ` : ''}${ago(h.lastHeardAt)}${h.firing.length ? ` · ${h.firing.join(', ')}` : ''}`));
+      c.append(
+        el(
+          'div',
+          'detail',
+          `${h.worst ? `${h.worst} · ` : ''}${ago(h.lastHeardAt)}${h.firing.length ? ` · ${h.firing.join(', ')}` : ''}`,
+        ),
+      );
       hosts.append(c);
     }
     box.append(hosts);
@@ -184,9 +267,18 @@ export function dashboardClient(): void {
       const row = el('div', `incident fleet-group ${g.status === 'firing' ? `${worst} open` : ''}`);
       const head = el('div', 'head');
       head.append(el('span', `sev ${g.status === 'firing' ? worst : ''}`, g.status), el('span', 'identity', g.title));
-      head.append(el('span', 'muted', ` since ${when(g.since)} · ${g.hosts.length} host${g.hosts.length === 1 ? '' : 's'}: ${g.hosts.join(', ')}`));
+      head.append(
+        el(
+          'span',
+          'muted',
+          ` since ${when(g.since)} · ${g.hosts.length} host${g.hosts.length === 1 ? '' : 's'}: ${g.hosts.join(', ')}`,
+        ),
+      );
       row.append(head);
-      const lines = g.alerts.map((a) => `${a.host} · ${a.identity} · ${a.severity}${a.firing ? '' : ' (resolved)'}${a.summary ? ` — ${a.summary}` : ''}`);
+      const lines = g.alerts.map(
+        (a) =>
+          `${a.host} · ${a.identity} · ${a.severity}${a.firing ? '' : ' (resolved)'}${a.summary ? ` — ${a.summary}` : ''}`,
+      );
       if (g.alertsLeftOut) lines.push(`… and ${g.alertsLeftOut} more`);
       const ul = el('ul', 'acts');
       for (const l of lines) ul.append(el('li', '', l));
@@ -201,14 +293,64 @@ export function dashboardClient(): void {
     unit: 'pct' | 'bps' | 'num';
     series: Array<{ label: string; values: Array<number | null>; stroke: string }>;
   }
-  const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#65a30d', '#dc2626', '#4b5563', '#9333ea', '#0d9488', '#ca8a04'];
+  const PALETTE = [
+    '#2563eb',
+    '#db2777',
+    '#059669',
+    '#d97706',
+    '#7c3aed',
+    '#0891b2',
+    '#65a30d',
+    '#dc2626',
+    '#4b5563',
+    '#9333ea',
+    '#0d9488',
+    '#ca8a04',
+  ];
   function specs(): ChartSpec[] {
     const s = data.series;
     return [
-      { id: 'chart-memory', title: 'Memory and swap', unit: 'pct', series: [{ label: 'memory %', values: s.mem, stroke: PALETTE[0]! }, { label: 'swap %', values: s.swap, stroke: PALETTE[1]! }] },
-      { id: 'chart-disks', title: 'Disks', unit: 'pct', series: Object.entries(s.disks).map(([m, v], i) => ({ label: `${m} %`, values: v, stroke: PALETTE[(i + 2) % PALETTE.length]! })) },
-      { id: 'chart-cpu', title: 'CPU and load per core', unit: 'num', series: [{ label: 'CPU %', values: s.cpu, stroke: PALETTE[3]! }, { label: 'load/core ×100', values: s.load.map((v) => (v === null ? null : Math.round(v * 100))), stroke: PALETTE[4]! }] },
-      { id: 'chart-swapio', title: 'Swap I/O', unit: 'bps', series: [{ label: 'in B/s', values: s.swapIn, stroke: PALETTE[5]! }, { label: 'out B/s', values: s.swapOut, stroke: PALETTE[6]! }] },
+      {
+        id: 'chart-memory',
+        title: 'Memory and swap',
+        unit: 'pct',
+        series: [
+          { label: 'memory %', values: s.mem, stroke: PALETTE[0]! },
+          { label: 'swap %', values: s.swap, stroke: PALETTE[1]! },
+        ],
+      },
+      {
+        id: 'chart-disks',
+        title: 'Disks',
+        unit: 'pct',
+        series: Object.entries(s.disks).map(([m, v], i) => ({
+          label: `${m} %`,
+          values: v,
+          stroke: PALETTE[(i + 2) % PALETTE.length]!,
+        })),
+      },
+      {
+        id: 'chart-cpu',
+        title: 'CPU and load per core',
+        unit: 'num',
+        series: [
+          { label: 'CPU %', values: s.cpu, stroke: PALETTE[3]! },
+          {
+            label: 'load/core ×100',
+            values: s.load.map((v) => (v === null ? null : Math.round(v * 100))),
+            stroke: PALETTE[4]!,
+          },
+        ],
+      },
+      {
+        id: 'chart-swapio',
+        title: 'Swap I/O',
+        unit: 'bps',
+        series: [
+          { label: 'in B/s', values: s.swapIn, stroke: PALETTE[5]! },
+          { label: 'out B/s', values: s.swapOut, stroke: PALETTE[6]! },
+        ],
+      },
     ];
   }
 
@@ -250,9 +392,21 @@ export function dashboardClient(): void {
       const opts: UPlot.Options = {
         width,
         height: width < 500 ? 160 : 200,
-        scales: { x: { time: true, min: data.from, max: data.to }, y: spec.unit === 'pct' ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+        scales: {
+          x: { time: true, min: data.from, max: data.to },
+          y: spec.unit === 'pct' ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+        },
         axes: [{}, { values: (_u, ticks) => ticks.map(fmt), size: spec.unit === 'bps' ? 70 : 45 }],
-        series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 1.5, spanGaps: false, points: { show: false } }))],
+        series: [
+          {},
+          ...spec.series.map((s) => ({
+            label: s.label,
+            stroke: s.stroke,
+            width: 1.5,
+            spanGaps: false,
+            points: { show: false },
+          })),
+        ],
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
         hooks: {
@@ -277,7 +431,14 @@ export function dashboardClient(): void {
         },
       };
       const aligned = [data.series.t, ...spec.series.map((s) => s.values)] as UPlot.AlignedData;
-      probe.charts.push({ id: spec.id, points: data.series.t.length, series: spec.series.length, top: 0, height: 0, spans: [] });
+      probe.charts.push({
+        id: spec.id,
+        points: data.series.t.length,
+        series: spec.series.length,
+        top: 0,
+        height: 0,
+        spans: [],
+      });
       plots.set(spec.id, new U(opts, aligned, holderEl));
       holderEl.dataset.points = String(data.series.t.length);
     }
@@ -291,17 +452,25 @@ export function dashboardClient(): void {
       const row = el('div', `incident ${inc.severity}${inc.resolvedAt ? '' : ' open'}`);
       const head = el('div', 'head');
       head.append(el('span', `sev ${inc.severity}`, inc.severity), el('span', 'identity', inc.identity));
-      head.append(el('span', 'muted', ` ${when(inc.openedAt)} → ${inc.resolvedAt ? `${when(inc.resolvedAt)} (${inc.mttrSec === null ? 'last seen; its end was not recorded' : `recovered in ${age(inc.mttrSec)}`})` : 'still open'}`));
+      head.append(
+        el(
+          'span',
+          'muted',
+          ` ${when(inc.openedAt)} → ${inc.resolvedAt ? `${when(inc.resolvedAt)} (${inc.mttrSec === null ? 'last seen; its end was not recorded' : `recovered in ${age(inc.mttrSec)}`})` : 'still open'}`,
+        ),
+      );
       row.append(head);
       const acts = inc.actions.map((a) => `${a.action} ${a.result}`).join(' · ');
-      if (acts || inc.bead) row.append(el('div', 'acts', `${acts}${inc.bead ? `${acts ? ' · ' : ''}bead ${inc.bead}` : ''}`));
+      if (acts || inc.bead)
+        row.append(el('div', 'acts', `${acts}${inc.bead ? `${acts ? ' · ' : ''}bead ${inc.bead}` : ''}`));
       box.append(row);
     }
     const rec = $('recurring');
     rec.replaceChildren();
     for (const r of data.recurring) rec.append(el('li', '', `${r.identity} — opened ${r.opened}×`));
     if (data.recurring.length === 0) rec.append(el('li', 'muted', 'Nothing recurring.'));
-    $('generated').textContent = `Data as of ${when(data.generatedAt)}${isStatic ? ' (static copy)' : ` · refreshed every ${refreshSec} s`}`;
+    $('generated').textContent =
+      `Data as of ${when(data.generatedAt)}${isStatic ? ' (static copy)' : ` · refreshed every ${refreshSec} s`}`;
   }
 
   function render(): void {
@@ -318,7 +487,10 @@ export function dashboardClient(): void {
       data = slice(full, r);
       return;
     }
-    const res = await fetch(`api/dashboard?range=${encodeURIComponent(r)}`, { credentials: 'same-origin', cache: 'no-store' });
+    const res = await fetch(`api/dashboard?range=${encodeURIComponent(r)}`, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     full = data = (await res.json()) as DashboardData;
   }

@@ -47,7 +47,14 @@ export function pendingApprovals(stateDir: string, now: Date): PendingApproval[]
   return new ApprovalStore(approvalsDir(stateDir))
     .list()
     .filter((a) => a.status === 'pending' && Date.parse(a.expiresAt) > now.getTime())
-    .map((a) => ({ kind: a.kind, summary: a.summary, identity: a.identity, requestedBy: a.requestedBy, createdAt: a.createdAt, expiresAt: a.expiresAt }));
+    .map((a) => ({
+      kind: a.kind,
+      summary: a.summary,
+      identity: a.identity,
+      requestedBy: a.requestedBy,
+      createdAt: a.createdAt,
+      expiresAt: a.expiresAt,
+    }));
 }
 
 /** The snapshot reduced to what the page shows (no command lines, no process lists). */
@@ -70,7 +77,13 @@ export interface NowView {
 export class DashboardCache {
   private readonly entries = new Map<Range, { key: string; series: HistorySeries; window: IncidentWindow }>();
 
-  async get(paths: StatePaths, range: Range, fromMs: number, toMs: number, cores: number | null): Promise<{ series: HistorySeries; window: IncidentWindow }> {
+  async get(
+    paths: StatePaths,
+    range: Range,
+    fromMs: number,
+    toMs: number,
+    cores: number | null,
+  ): Promise<{ series: HistorySeries; window: IncidentWindow }> {
     const stamp = (path: string): string => {
       try {
         const st = statSync(path);
@@ -82,13 +95,22 @@ export class DashboardCache {
     const key = `${stamp(paths.history)}|${stamp(paths.registry)}|${Math.floor(toMs / 60_000)}|${cores}`;
     const hit = this.entries.get(range);
     if (hit?.key === key) return hit;
-    const [series, window] = await Promise.all([readHistory(paths.history, fromMs, toMs + 60_000, cores), incidentsInWindow(paths.registry, fromMs, toMs + 60_000)]);
+    const [series, window] = await Promise.all([
+      readHistory(paths.history, fromMs, toMs + 60_000, cores),
+      incidentsInWindow(paths.registry, fromMs, toMs + 60_000),
+    ]);
     this.entries.set(range, { key, series, window });
     return { series, window };
   }
 }
 
-export async function dashboardData(paths: StatePaths, intervalSec: number, range: Range, now: Date, cache: DashboardCache = new DashboardCache()): Promise<DashboardData> {
+export async function dashboardData(
+  paths: StatePaths,
+  intervalSec: number,
+  range: Range,
+  now: Date,
+  cache: DashboardCache = new DashboardCache(),
+): Promise<DashboardData> {
   const state = readServeState(paths, intervalSec, now);
   const s = state.snapshot;
   const toMs = now.getTime();
@@ -102,26 +124,68 @@ export async function dashboardData(paths: StatePaths, intervalSec: number, rang
     range,
     from: Math.round(fromMs / 1000),
     to: Math.round(toMs / 1000),
-    freshness: { verdict: f.verdict, line: f.line, ageSec: f.ageSec === null ? null : Math.round(f.ageSec), lastAttemptAt: f.lastAttemptAt },
+    freshness: {
+      verdict: f.verdict,
+      line: f.line,
+      ageSec: f.ageSec === null ? null : Math.round(f.ageSec),
+      lastAttemptAt: f.lastAttemptAt,
+    },
     intervalSec,
     now: s
       ? {
           ts: s.ts,
-          memory: s.memory ? { usedPct: s.memory.usedPct, effectivePct: s.memory.effectivePct, totalBytes: s.memory.totalBytes, cgroupPct: s.memory.cgroup?.usedPct ?? null } : null,
-          swap: s.swap ? { usedPct: s.swap.usedPct, totalBytes: s.swap.totalBytes, inBps: s.swap.inBytesPerSec, outBps: s.swap.outBytesPerSec } : null,
-          cpu: s.cpu ? { utilPct: s.cpu.utilPct, load1: s.cpu.load1, load5: s.cpu.load5, load15: s.cpu.load15, cores: s.cpu.cores } : null,
-          disks: (s.disks ?? []).map((d) => ({ mount: d.mount, usedPct: d.usedPct, availBytes: d.availBytes, inodesPct: d.inodesPct })),
-          services: (s.services ?? []).map((u) => ({ unit: u.unit, state: `${u.activeState}/${u.subState}`, up: u.activeState === 'active' })),
+          memory: s.memory
+            ? {
+                usedPct: s.memory.usedPct,
+                effectivePct: s.memory.effectivePct,
+                totalBytes: s.memory.totalBytes,
+                cgroupPct: s.memory.cgroup?.usedPct ?? null,
+              }
+            : null,
+          swap: s.swap
+            ? {
+                usedPct: s.swap.usedPct,
+                totalBytes: s.swap.totalBytes,
+                inBps: s.swap.inBytesPerSec,
+                outBps: s.swap.outBytesPerSec,
+              }
+            : null,
+          cpu: s.cpu
+            ? {
+                utilPct: s.cpu.utilPct,
+                load1: s.cpu.load1,
+                load5: s.cpu.load5,
+                load15: s.cpu.load15,
+                cores: s.cpu.cores,
+              }
+            : null,
+          disks: (s.disks ?? []).map((d) => ({
+            mount: d.mount,
+            usedPct: d.usedPct,
+            availBytes: d.availBytes,
+            inodesPct: d.inodesPct,
+          })),
+          services: (s.services ?? []).map((u) => ({
+            unit: u.unit,
+            state: `${u.activeState}/${u.subState}`,
+            up: u.activeState === 'active',
+          })),
           probes: (s.probes ?? []).map((p) => ({ name: p.name, ok: p.ok, latencyMs: p.latencyMs, status: p.status })),
           tmux: (s.tmux ?? []).map((t) => ({ name: t.name, socket: t.socket, attached: t.attached })),
           gaps: s.gaps.map((g) => g.collector),
         }
       : null,
-    openIncidents: state.openIncidents.map((i) => ({ identity: i.identity, severity: i.severity ?? 'unknown', openedAt: i.openedAt ?? null })),
+    openIncidents: state.openIncidents.map((i) => ({
+      identity: i.identity,
+      severity: i.severity ?? 'unknown',
+      openedAt: i.openedAt ?? null,
+    })),
     series,
     // An incident the registry never saw resolve but incidents.json no longer holds (state reset, a lost record)
     // is not open: its span ends at its last record.
-    incidents: window.incidents.map((i) => (i.resolvedAt === null && !openNow.has(i.identity) ? { ...i, resolvedAt: i.lastSeenAt } : i)),
+    incidents: window.incidents.map((i) =>
+      i.resolvedAt === null && !openNow.has(i.identity) ? { ...i, resolvedAt: i.lastSeenAt } : i,
+    ),
     recurring: window.recurring,
     fleet: readFleetView(paths.fleetGroups, paths.fleetHosts),
     approvals: pendingApprovals(paths.stateDir, now),

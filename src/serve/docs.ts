@@ -9,7 +9,8 @@ import { sendText } from './send.js';
 // The file-name rule and the no-symlink read are shared with the MCP resources (src/mcp/resources.ts).
 export { DOC_FOLDERS, DOC_NAME, isDocName, readDoc } from '../state/doc-files.js';
 /** No script at all; the page's one small stylesheet inline. */
-export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DOCS_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#1b1f24}
 table{border-collapse:collapse;display:block;overflow-x:auto}td,th{border:1px solid #ccd;padding:.2rem .5rem;text-align:left}
@@ -28,8 +29,15 @@ export function docsRoutes(docsDirs: readonly string[]): express.Router {
     const sections: string[] = [];
     for (const folder of DOC_FOLDERS) {
       const { names } = await listDocs(docsDirs, folder);
-      const items = await Promise.all(names.map(async (n) => `<li><a href="/docs/${folder}/${n}">${renderMarkdown(docTitle((await readDoc(docsDirs, folder, n)) ?? '', n), folder).replace(/^<p>|<\/p>$/g, '')}</a></li>`));
-      sections.push(`<h2>${folder === 'runbooks' ? 'Runbooks' : 'Post-mortems'}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet: `argus chronicle` writes them from closed incidents.</p>'}`);
+      const items = await Promise.all(
+        names.map(
+          async (n) =>
+            `<li><a href="/docs/${folder}/${n}">${renderMarkdown(docTitle((await readDoc(docsDirs, folder, n)) ?? '', n), folder).replace(/^<p>|<\/p>$/g, '')}</a></li>`,
+        ),
+      );
+      sections.push(
+        `<h2>${folder === 'runbooks' ? 'Runbooks' : 'Post-mortems'}</h2>${items.length ? `<ul>${items.join('')}</ul>` : '<p>None yet: `argus chronicle` writes them from closed incidents.</p>'}`,
+      );
     }
     send(req, res, page('Argus: runbooks and post-mortems', `<h1>Runbooks and post-mortems</h1>${sections.join('')}`));
   });

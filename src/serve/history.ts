@@ -29,7 +29,12 @@ export function emptySeries(): HistorySeries {
 }
 
 /** Points with fromMs ≤ ts < toMs, oldest first. `cores` turns load into load per core. */
-export async function readHistory(path: string, fromMs: number, toMs: number, cores: number | null): Promise<HistorySeries> {
+export async function readHistory(
+  path: string,
+  fromMs: number,
+  toMs: number,
+  cores: number | null,
+): Promise<HistorySeries> {
   const out = emptySeries();
   let handle;
   try {

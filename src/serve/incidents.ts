@@ -45,7 +45,19 @@ export async function incidentsInWindow(registryPath: string, fromMs: number, to
     const identity = r.identity ?? '';
     if (r.kind === 'transition' && r.details.transition === 'opened') {
       const id = r.incident_id ?? `${identity}#${r.ts}`;
-      byId.set(id, { id, identity, type: r.type, severity: r.severity, openedAt: r.ts, resolvedAt: null, lastSeenAt: r.ts, mttrSec: null, actions: [], bead: r.bead_id, description: r.description.slice(0, 300) });
+      byId.set(id, {
+        id,
+        identity,
+        type: r.type,
+        severity: r.severity,
+        openedAt: r.ts,
+        resolvedAt: null,
+        lastSeenAt: r.ts,
+        mttrSec: null,
+        actions: [],
+        bead: r.bead_id,
+        description: r.description.slice(0, 300),
+      });
       openByIdentity.set(identity, id);
       continue;
     }
@@ -64,11 +76,16 @@ export async function incidentsInWindow(registryPath: string, fromMs: number, to
     }
     if (r.bead_id) span.bead = r.bead_id;
   }
-  const overlapping = [...byId.values()].filter((s) => Date.parse(s.openedAt) < toMs && (s.resolvedAt === null || Date.parse(s.resolvedAt) >= fromMs));
+  const overlapping = [...byId.values()].filter(
+    (s) => Date.parse(s.openedAt) < toMs && (s.resolvedAt === null || Date.parse(s.resolvedAt) >= fromMs),
+  );
   const opened = new Map<string, number>();
-  for (const s of overlapping) if (Date.parse(s.openedAt) >= fromMs) opened.set(s.identity, (opened.get(s.identity) ?? 0) + 1);
+  for (const s of overlapping)
+    if (Date.parse(s.openedAt) >= fromMs) opened.set(s.identity, (opened.get(s.identity) ?? 0) + 1);
   return {
-    incidents: overlapping.sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : 0)).slice(0, MAX_INCIDENTS),
+    incidents: overlapping
+      .sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : 0))
+      .slice(0, MAX_INCIDENTS),
     recurring: [...opened]
       .map(([identity, n]) => ({ identity, opened: n }))
       .sort((a, b) => b.opened - a.opened || (a.identity < b.identity ? -1 : 1))

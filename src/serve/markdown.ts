@@ -1,7 +1,8 @@
 // The chronicler's markdown as a page: everything is escaped first, then a small, known subset is turned into tags
 // (headings, paragraphs, lists, tables, fenced code, inline code, bold, links between the docs). Host text inside a
 // runbook stays text: nothing it contains can become a tag, a script or a link elsewhere.
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A link target kept only when it stays inside the docs (a relative .md path); anything else is shown as text. */
 function docLink(target: string, base: string): string | null {
@@ -25,7 +26,12 @@ function inline(text: string, base: string): string {
     .join('');
 }
 
-const cells = (row: string): string[] => row.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+const cells = (row: string): string[] =>
+  row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, '|'));
 
 /** Render one document; `base` is its folder (runbooks or postmortems), for relative links. */
 export function renderMarkdown(md: string, base: string): string {
@@ -53,8 +59,15 @@ export function renderMarkdown(md: string, base: string): string {
       const body = rows.filter((r) => !/^\s*\|[\s:|-]+\|\s*$/.test(r));
       const [head, ...rest] = body;
       out.push(
-        `<table><thead><tr>${cells(head ?? '').map((c) => `<th>${inline(c, base)}</th>`).join('')}</tr></thead><tbody>${rest
-          .map((r) => `<tr>${cells(r).map((c) => `<td>${inline(c, base)}</td>`).join('')}</tr>`)
+        `<table><thead><tr>${cells(head ?? '')
+          .map((c) => `<th>${inline(c, base)}</th>`)
+          .join('')}</tr></thead><tbody>${rest
+          .map(
+            (r) =>
+              `<tr>${cells(r)
+                .map((c) => `<td>${inline(c, base)}</td>`)
+                .join('')}</tr>`,
+          )
           .join('')}</tbody></table>`,
       );
       continue;
@@ -63,8 +76,11 @@ export function renderMarkdown(md: string, base: string): string {
     if (list) {
       const ordered = /\d/.test(list[1]!);
       const items: string[] = [];
-      for (; i < lines.length && /^\s*([-*]|\d+\.) /.test(lines[i]!); i++) items.push(lines[i]!.replace(/^\s*([-*]|\d+\.) /, ''));
-      out.push(`<${ordered ? 'ol' : 'ul'}>${items.map((t) => `<li>${inline(t, base)}</li>`).join('')}</${ordered ? 'ol' : 'ul'}>`);
+      for (; i < lines.length && /^\s*([-*]|\d+\.) /.test(lines[i]!); i++)
+        items.push(lines[i]!.replace(/^\s*([-*]|\d+\.) /, ''));
+      out.push(
+        `<${ordered ? 'ol' : 'ul'}>${items.map((t) => `<li>${inline(t, base)}</li>`).join('')}</${ordered ? 'ol' : 'ul'}>`,
+      );
       continue;
     }
     if (line.trim() === '') {
@@ -72,7 +88,8 @@ export function renderMarkdown(md: string, base: string): string {
       continue;
     }
     const para: string[] = [];
-    for (; i < lines.length && lines[i]!.trim() !== '' && !/^(```|#{1,6} |\s*\||\s*([-*]|\d+\.) )/.test(lines[i]!); i++) para.push(lines[i]!);
+    for (; i < lines.length && lines[i]!.trim() !== '' && !/^(```|#{1,6} |\s*\||\s*([-*]|\d+\.) )/.test(lines[i]!); i++)
+      para.push(lines[i]!);
     out.push(`<p>${inline(para.join(' '), base)}</p>`);
   }
   return out.join('\n');

@@ -30,7 +30,12 @@ export function dashboardRoutes(o: PageOptions): express.Router {
   router.get('/api/dashboard', async (req: Request, res: Response) => {
     const range = rangeOf(req);
     if (!range) return void badRange(res);
-    sendText(req, res, 'application/json; charset=utf-8', JSON.stringify(await dashboardData(o.paths, o.intervalSec, range, o.now(), cache)));
+    sendText(
+      req,
+      res,
+      'application/json; charset=utf-8',
+      JSON.stringify(await dashboardData(o.paths, o.intervalSec, range, o.now(), cache)),
+    );
   });
   return router;
 }

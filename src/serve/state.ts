@@ -37,7 +37,10 @@ export function readServeState(paths: StatePaths, intervalSec: number, now: Date
   const cycle = readCycleState(paths.cycleState);
   const self = readFixedRecord(paths.selfHealth, SelfHealthSchema);
   const file = readJsonState<IncidentsFile>(paths.incidents, IncidentsFileSchema, () => ({ incidents: {} }));
-  const openIncidents = Object.entries(file.incidents).map(([identity, i]) => ({ ...i, identity: i.identity ?? identity }));
+  const openIncidents = Object.entries(file.incidents).map(([identity, i]) => ({
+    ...i,
+    identity: i.identity ?? identity,
+  }));
   const llm = readJsonState(paths.llm, LlmStateSchema.nullable(), () => null);
   return { now, snapshot, cycle, freshness: freshness(cycle, self, intervalSec, now), openIncidents, llm };
 }
@@ -54,7 +57,13 @@ export function lastCycle(state: ServeState): LastCycle {
 }
 
 export function metricsInput(state: ServeState, counters: RegistryCounters): MetricsInput {
-  return { snapshot: state.snapshot, lastCycle: lastCycle(state), counters, openIncidents: state.openIncidents, llm: state.llm };
+  return {
+    snapshot: state.snapshot,
+    lastCycle: lastCycle(state),
+    counters,
+    openIncidents: state.openIncidents,
+    llm: state.llm,
+  };
 }
 
 /** The metrics once, from a full pass over the registry (`argus stats --prometheus`, the textfile). */

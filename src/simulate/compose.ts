@@ -24,13 +24,26 @@ import type { Runtime } from '../orchestrator/runtime.js';
 /** Every alert the actions handed to the notifier, whole (the registry keeps a bounded copy of the text). */
 export type AlertSink = AlertMessage[];
 
-export async function createSimRuntime(config: Config, paths: StatePaths, host: SimulatedHost, tracker: SimTracker, log: Log, sink: AlertSink = []): Promise<Runtime> {
+export async function createSimRuntime(
+  config: Config,
+  paths: StatePaths,
+  host: SimulatedHost,
+  tracker: SimTracker,
+  log: Log,
+  sink: AlertSink = [],
+): Promise<Runtime> {
   const base = await createRuntime(config, paths, { log, host, beadsDir: `${paths.stateDir}/.beads` });
   const keeper = createBeadKeeper({ bd: tracker, statePath: paths.beads, now: () => host.now(), log });
   // Verification polls the simulated systemctl: a step counter instead of wall time, no sleeping.
   let tick = 0;
   const actions = [
-    createRestartService({ sleep: async () => undefined, monotonic: () => tick++, pollMs: 1, settleMs: 1, verifyTimeoutMs: 50 }),
+    createRestartService({
+      sleep: async () => undefined,
+      monotonic: () => tick++,
+      pollMs: 1,
+      settleMs: 1,
+      verifyTimeoutMs: 50,
+    }),
     createKillPid({ graceMs: 0, pollMs: 1 }),
     createKillTmux(),
     alertAction,
@@ -38,7 +51,11 @@ export async function createSimRuntime(config: Config, paths: StatePaths, host: 
     createCreateBead({ keeper }),
     createCleanDisk({ roots: host.safelistDirs() }),
   ] as ActionDef[];
-  const gate = createGate(actions, { registry: base.registry, now: () => host.now(), host: config.hostname ?? host.hostname() });
+  const gate = createGate(actions, {
+    registry: base.registry,
+    now: () => host.now(),
+    host: config.hostname ?? host.hostname(),
+  });
   const notifier: Notifier = {
     channel: base.notifier.channel,
     deliver: async (alerts) => {

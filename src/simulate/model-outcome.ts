@@ -10,7 +10,14 @@ export interface ModelNote {
   outputTokens: number;
   byAgent: Record<string, { calls: number; tokens: number }>;
   /** Tool calls the scripted model made, and whether Argus answered them with an error (refused, invalid, over budget). */
-  proposals: Array<{ minute: number; agent: string; name: string; input: unknown; refused: boolean | null; result: string | null }>;
+  proposals: Array<{
+    minute: number;
+    agent: string;
+    name: string;
+    input: unknown;
+    refused: boolean | null;
+    result: string | null;
+  }>;
   /** Calls the script had no reply for (default "error"). */
   unexpected: string[];
   /** Scripted replies never served. */
@@ -21,8 +28,22 @@ export interface ModelNote {
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-export function summarizeModel(records: readonly ProblemRecord[], model: ScriptedModel | null, minute: (ms: number) => number): ModelNote {
-  const note: ModelNote = { mode: model ? 'scripted' : 'off', calls: 0, inputTokens: 0, outputTokens: 0, byAgent: {}, proposals: [], unexpected: [], unused: 0, leaks: [] };
+export function summarizeModel(
+  records: readonly ProblemRecord[],
+  model: ScriptedModel | null,
+  minute: (ms: number) => number,
+): ModelNote {
+  const note: ModelNote = {
+    mode: model ? 'scripted' : 'off',
+    calls: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    byAgent: {},
+    proposals: [],
+    unexpected: [],
+    unused: 0,
+    leaks: [],
+  };
   if (!model) {
     for (const r of records) {
       if (r.kind !== 'llm' && r.kind !== 'rca') continue;
@@ -42,7 +63,14 @@ export function summarizeModel(records: readonly ProblemRecord[], model: Scripte
     a.calls++;
     a.tokens += c.inputTokens + c.outputTokens;
   }
-  note.proposals = model.proposals.map((p) => ({ minute: minute(p.atMs), agent: p.agent, name: p.name, input: p.input, refused: p.isError, result: p.result }));
+  note.proposals = model.proposals.map((p) => ({
+    minute: minute(p.atMs),
+    agent: p.agent,
+    name: p.name,
+    input: p.input,
+    refused: p.isError,
+    result: p.result,
+  }));
   note.unexpected = [...model.unexpected];
   note.unused = model.unused();
   note.leaks = [...model.leaks];

@@ -79,7 +79,8 @@ export interface RawOutcome {
 }
 
 export function summarize(s: Scenario, raw: RawOutcome): ScenarioResult {
-  const minute = (ts: string | number) => Math.round(((typeof ts === 'number' ? ts : Date.parse(ts)) - raw.startMs) / 60_000);
+  const minute = (ts: string | number) =>
+    Math.round(((typeof ts === 'number' ? ts : Date.parse(ts)) - raw.startMs) / 60_000);
   const actions: ActionNote[] = raw.records
     .filter((r) => r.kind === 'action')
     .map((r) => {
@@ -110,7 +111,20 @@ export function summarize(s: Scenario, raw: RawOutcome): ScenarioResult {
   const byIdentity = new Map<string, IncidentNote>();
   const note = (identity: string) => {
     let n = byIdentity.get(identity);
-    if (!n) byIdentity.set(identity, (n = { identity, openedAtMin: [], resolvedAtMin: [], flapping: false, detectMin: null, detectCycles: null, recoverMin: null, recoverCycles: null }));
+    if (!n)
+      byIdentity.set(
+        identity,
+        (n = {
+          identity,
+          openedAtMin: [],
+          resolvedAtMin: [],
+          flapping: false,
+          detectMin: null,
+          detectCycles: null,
+          recoverMin: null,
+          recoverCycles: null,
+        }),
+      );
     return n;
   };
   for (const r of raw.records) {

@@ -14,18 +14,39 @@ function byAgent(r: ScenarioResult): string {
 
 export function renderResult(r: ScenarioResult): string {
   const lines = [`${r.pass ? 'PASS' : 'FAIL'}  ${r.name} — ${r.description}`];
-  lines.push(`      ${r.cycles} cycles over ${r.durationMin} min (${r.wallMs} ms)${r.failedCycles ? `, ${r.failedCycles} FAILED` : ''}`);
+  lines.push(
+    `      ${r.cycles} cycles over ${r.durationMin} min (${r.wallMs} ms)${r.failedCycles ? `, ${r.failedCycles} FAILED` : ''}`,
+  );
   for (const i of r.incidents) {
     const detect = i.detectMin === null ? 'not opened' : `detected after ${i.detectMin} min (${i.detectCycles} cycles)`;
-    const recover = i.recoverMin === null ? (i.openedAtMin.length ? ', still open' : '') : `, recovered in ${i.recoverMin} min (${i.recoverCycles} cycles)`;
-    lines.push(`      incident ${i.identity}: ${detect}${recover}${i.flapping ? ', flapping' : ''}${i.openedAtMin.length > 1 ? `, opened ${i.openedAtMin.length}×` : ''}`);
+    const recover =
+      i.recoverMin === null
+        ? i.openedAtMin.length
+          ? ', still open'
+          : ''
+        : `, recovered in ${i.recoverMin} min (${i.recoverCycles} cycles)`;
+    lines.push(
+      `      incident ${i.identity}: ${detect}${recover}${i.flapping ? ', flapping' : ''}${i.openedAtMin.length > 1 ? `, opened ${i.openedAtMin.length}×` : ''}`,
+    );
   }
   const acts = r.actions.filter((a) => a.action !== 'alert');
   lines.push(`      actions: ${counts(acts.map((a) => `${a.action} ${a.target} → ${a.result}`))}`);
-  lines.push(`      alerts: ${r.alerts.length}; beads: ${r.beads.opened} opened, ${r.beads.closed} closed, ${r.beads.commented} comments; model ${r.model.mode}: ${r.model.calls} calls, ${r.model.inputTokens + r.model.outputTokens} tokens${byAgent(r)}`);
+  lines.push(
+    `      alerts: ${r.alerts.length}; beads: ${r.beads.opened} opened, ${r.beads.closed} closed, ${r.beads.commented} comments; model ${r.model.mode}: ${r.model.calls} calls, ${r.model.inputTokens + r.model.outputTokens} tokens${byAgent(r)}`,
+  );
   for (const p of r.model.proposals) {
-    const outcome = p.refused === null ? 'not answered' : `${p.refused ? 'refused' : 'ran'}: ${(p.result ?? '').split('\n').find((l) => l && !l.startsWith('ref:'))?.slice(0, 120) ?? ''}`;
-    lines.push(`      model (${p.agent}) t=${p.minute} proposed ${p.name} ${JSON.stringify(p.input).slice(0, 120)} → ${outcome}`);
+    const outcome =
+      p.refused === null
+        ? 'not answered'
+        : `${p.refused ? 'refused' : 'ran'}: ${
+            (p.result ?? '')
+              .split('\n')
+              .find((l) => l && !l.startsWith('ref:'))
+              ?.slice(0, 120) ?? ''
+          }`;
+    lines.push(
+      `      model (${p.agent}) t=${p.minute} proposed ${p.name} ${JSON.stringify(p.input).slice(0, 120)} → ${outcome}`,
+    );
   }
   for (const reason of r.reasons) lines.push(`      ✗ ${reason}`);
   return `${lines.join('\n')}\n`;

@@ -29,13 +29,24 @@ export interface RunOptions {
 
 function buildConfig(s: Scenario, stateDir: string, tmuxSocket: string, model: ScriptedModel | null): Config {
   const raw = { ...s.config } as Record<string, unknown>;
-  if ('telegram' in raw || 'anthropic' in raw) throw new Error('scenario config may not set telegram or anthropic: a simulation never leaves the machine');
+  if ('telegram' in raw || 'anthropic' in raw)
+    throw new Error('scenario config may not set telegram or anthropic: a simulation never leaves the machine');
   const sockets = Array.isArray(raw.tmuxSockets) ? (raw.tmuxSockets as string[]) : [];
   // A scripted model gets a key and a base URL only the simulated host's fetch answers.
   const anthropic = model ? { anthropic: { apiKey: 'sim-key', baseUrl: model.baseUrl } } : {};
   // A simulated chat: a Bot API only the simulated host's fetch answers (world.telegram).
-  const telegram = s.world.telegram ? { telegram: { botToken: '1:sim', chatId: '1', apiBase: `https://${SIM_TELEGRAM_HOST}` } } : {};
-  return ConfigSchema.parse({ ...raw, ...anthropic, ...telegram, stateDir, hostname: 'sim-host', tmuxSockets: [...sockets, tmuxSocket], dryRun: raw.dryRun ?? false });
+  const telegram = s.world.telegram
+    ? { telegram: { botToken: '1:sim', chatId: '1', apiBase: `https://${SIM_TELEGRAM_HOST}` } }
+    : {};
+  return ConfigSchema.parse({
+    ...raw,
+    ...anthropic,
+    ...telegram,
+    stateDir,
+    hostname: 'sim-host',
+    tmuxSockets: [...sockets, tmuxSocket],
+    dryRun: raw.dryRun ?? false,
+  });
 }
 
 const lexists = (path: string): boolean => {
@@ -52,7 +63,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'argus-sim-')));
   const clock = createSimClock(new Date(scenario.start));
   const world = createWorld(scenario.world, clock.startMs);
-  const model = scenario.model === 'off' ? null : createScriptedModel(scenario.model, () => clock.now(), undefined, scenario.expect.model?.neverSent ?? []);
+  const model =
+    scenario.model === 'off'
+      ? null
+      : createScriptedModel(scenario.model, () => clock.now(), undefined, scenario.expect.model?.neverSent ?? []);
   const host = createSimulatedHost(world, clock, { root, ...(model ? { model } : {}) });
   const started = performance.now();
   try {
@@ -74,15 +88,42 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const outcome = await runGuardedCycle(rt);
       if (outcome.status === 'ok') {
         const r = outcome.report;
-        cycles.push({ minute: m, ok: true, error: null, memPct: r.snapshot.memory?.effectivePct ?? null, findings: r.findings.map((f) => f.identity), warnings: r.warnings });
+        cycles.push({
+          minute: m,
+          ok: true,
+          error: null,
+          memPct: r.snapshot.memory?.effectivePct ?? null,
+          findings: r.findings.map((f) => f.identity),
+          warnings: r.warnings,
+        });
       } else {
-        cycles.push({ minute: m, ok: false, error: outcome.status === 'failed' ? outcome.error.message : `locked by ${outcome.ownerPid}`, memPct: null, findings: [], warnings: [] });
+        cycles.push({
+          minute: m,
+          ok: false,
+          error: outcome.status === 'failed' ? outcome.error.message : `locked by ${outcome.ownerPid}`,
+          memPct: null,
+          findings: [],
+          warnings: [],
+        });
       }
       options.onCycle?.(m, host);
     }
     const records = await new Registry(paths.registry).list();
-    const result = summarize(scenario, { records, cycles, tracker, startMs: clock.startMs, wallMs: performance.now() - started, killed: world.killed, sink, model });
-    if (world.telegram) result.telegram = world.telegram.messages.map((m) => ({ minute: Math.round((m.atMs - clock.startMs) / 60_000), text: m.text }));
+    const result = summarize(scenario, {
+      records,
+      cycles,
+      tracker,
+      startMs: clock.startMs,
+      wallMs: performance.now() - started,
+      killed: world.killed,
+      sink,
+      model,
+    });
+    if (world.telegram)
+      result.telegram = world.telegram.messages.map((m) => ({
+        minute: Math.round((m.atMs - clock.startMs) / 60_000),
+        text: m.text,
+      }));
     result.files = scenario.expect.files.map((f) => ({ path: f.path, exists: lexists(host.realPath(f.path)) }));
     result.reasons.push(...checkExpectations(scenario, result));
     result.pass = result.reasons.length === 0;

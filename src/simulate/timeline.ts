@@ -122,7 +122,15 @@ export function createTimeline(events: readonly SimEvent[], host: SimulatedHost)
         return;
       }
       case 'memory_wave':
-        waves.push({ pid: e.pid, low: e.lowPct, high: e.highPct, period: e.periodMin, jitter: e.jitterPct, t0: e.t, until: e.until ?? Infinity });
+        waves.push({
+          pid: e.pid,
+          low: e.lowPct,
+          high: e.highPct,
+          period: e.periodMin,
+          jitter: e.jitterPct,
+          t0: e.t,
+          until: e.until ?? Infinity,
+        });
         return;
       case 'swap_storm':
         world.swapInBytesPerSec = e.inMBps * MB;

@@ -32,7 +32,16 @@ export interface AskDeps {
 
 /** A short target like the gate's `action_taken` (`restart_service:nginx.service`, `kill_pid:4100`). */
 export function targetOf(action: string, input: Record<string, unknown>): string {
-  const t = action === 'kill_pid' ? input.pid : action === 'kill_tmux' ? input.session : action === 'restart_service' ? input.service : action === 'clean_disk' ? 'safelist' : '?';
+  const t =
+    action === 'kill_pid'
+      ? input.pid
+      : action === 'kill_tmux'
+        ? input.session
+        : action === 'restart_service'
+          ? input.service
+          : action === 'clean_disk'
+            ? 'safelist'
+            : '?';
   return safeText(String(t ?? '?'), 200);
 }
 
@@ -40,16 +49,24 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<AskResult
   const { situation, ...fields } = request;
   const verdict = approvalPolicy(fields.action, fields.input, deps.ctx.config, situation);
   if (!verdict.approvable) return { status: 'refused', reason: verdict.reason };
-  const existing = deps.store.list().find(
-    (a) =>
-      (fields.incidentId !== null && a.incidentId === fields.incidentId && a.kind === verdict.kind) ||
-      (a.status === 'pending' && a.action === fields.action && JSON.stringify(a.input) === JSON.stringify(fields.input)),
-  );
+  const existing = deps.store
+    .list()
+    .find(
+      (a) =>
+        (fields.incidentId !== null && a.incidentId === fields.incidentId && a.kind === verdict.kind) ||
+        (a.status === 'pending' &&
+          a.action === fields.action &&
+          JSON.stringify(a.input) === JSON.stringify(fields.input)),
+    );
   if (existing) return { status: 'exists', approval: existing };
   const hard = await preflight(fields.action, fields.input, fields.facts, verdict.lifts, deps.ctx);
   if (hard !== null) return { status: 'refused', reason: hard };
   const now = deps.now();
-  const approval = deps.store.create({ ...fields, kind: verdict.kind }, now, deps.ctx.config.approval.ttlMinutes * 60_000);
+  const approval = deps.store.create(
+    { ...fields, kind: verdict.kind },
+    now,
+    deps.ctx.config.approval.ttlMinutes * 60_000,
+  );
   const target = targetOf(fields.action, fields.input);
   const record: ProblemRecord = {
     ts: now.toISOString(),
@@ -65,12 +82,21 @@ export async function ask(deps: AskDeps, request: AskRequest): Promise<AskResult
     incident_id: fields.incidentId,
     source: fields.requestedBy,
     cycle_id: deps.ctx.cycleId,
-    details: { approval: approval.id, approvalKind: verdict.kind, expiresAt: approval.expiresAt, facts: fields.facts, input: fields.input },
+    details: {
+      approval: approval.id,
+      approvalKind: verdict.kind,
+      expiresAt: approval.expiresAt,
+      facts: fields.facts,
+      input: fields.input,
+    },
   };
   try {
     deps.registry.append([record]);
   } catch (error) {
-    deps.ctx.log.error({ err: (error as Error).message, approval: approval.id }, 'could not record an approval request');
+    deps.ctx.log.error(
+      { err: (error as Error).message, approval: approval.id },
+      'could not record an approval request',
+    );
   }
   deps.wake?.();
   return { status: 'asked', approval };

@@ -53,12 +53,20 @@ export function parseCommand(text: string): { name: string; args: string[] } | n
 const ago = (iso: string | null, now: Date): string => {
   if (!iso) return 'never';
   const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  return s < 120 ? `${s}s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : s < 172_800 ? `${(s / 3600).toFixed(1)} h ago` : `${(s / 86_400).toFixed(1)} d ago`;
+  return s < 120
+    ? `${s}s ago`
+    : s < 7200
+      ? `${Math.round(s / 60)} min ago`
+      : s < 172_800
+        ? `${(s / 3600).toFixed(1)} h ago`
+        : `${(s / 86_400).toFixed(1)} d ago`;
 };
 
 function openIncidents(paths: StatePaths): Incident[] {
   const state = readJsonState(paths.incidents, RouterStateSchema, emptyRouterState);
-  return Object.values(state.incidents).sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.identity.localeCompare(b.identity));
+  return Object.values(state.incidents).sort(
+    (a, b) => a.openedAt.localeCompare(b.openedAt) || a.identity.localeCompare(b.identity),
+  );
 }
 
 /** Run one command from an authorised person; returns the HTML reply. */
@@ -87,13 +95,27 @@ export async function runCommand(deps: CommandDeps, name: string, args: string[]
 
 function status(deps: CommandDeps, now: Date): string {
   const cycle = readCycleState(deps.paths.cycleState);
-  const stale = cycle.lastFinishedAt === null || now.getTime() - Date.parse(cycle.lastFinishedAt) > 2 * deps.config.intervalSec * 1000;
+  const stale =
+    cycle.lastFinishedAt === null ||
+    now.getTime() - Date.parse(cycle.lastFinishedAt) > 2 * deps.config.intervalSec * 1000;
   const open = openIncidents(deps.paths);
   const pending = deps.store.list().filter((a) => a.status === 'pending').length;
-  const health = cycle.lastOk === false ? `❌ failed: ${telegramHtml(cycle.lastError ?? '?')}` : cycle.lastOk ? '✅ ok' : '— no cycle yet';
+  const health =
+    cycle.lastOk === false
+      ? `❌ failed: ${telegramHtml(cycle.lastError ?? '?')}`
+      : cycle.lastOk
+        ? '✅ ok'
+        : '— no cycle yet';
   return [
     `<b>${telegramHtml(deps.host)}</b>: last cycle ${ago(cycle.lastFinishedAt, now)}${stale ? ' <b>STALE</b>' : ''}, ${health}`,
-    `Open incidents: ${open.length}${open.length ? ` (${open.map((i) => telegramHtml(i.identity)).slice(0, 5).join(', ')}${open.length > 5 ? ', …' : ''})` : ''}`,
+    `Open incidents: ${open.length}${
+      open.length
+        ? ` (${open
+            .map((i) => telegramHtml(i.identity))
+            .slice(0, 5)
+            .join(', ')}${open.length > 5 ? ', …' : ''})`
+        : ''
+    }`,
     `Silences: ${activeSilences(deps.paths.silences, now).length} · pending approvals: ${pending}`,
   ].join('\n');
 }
@@ -103,7 +125,10 @@ function incidents(deps: CommandDeps, now: Date): string {
   if (!open.length) return 'No open incidents.';
   return open
     .slice(0, 20)
-    .map((i, n) => `${n + 1}. ${i.severity === 'critical' ? '🔴' : '🟠'} <code>${telegramHtml(i.identity)}</code> — ${telegramHtml(i.lastFinding.description.slice(0, 120))} (opened ${ago(i.openedAt, now)}${i.ackedAt ? ', acked' : ''})`)
+    .map(
+      (i, n) =>
+        `${n + 1}. ${i.severity === 'critical' ? '🔴' : '🟠'} <code>${telegramHtml(i.identity)}</code> — ${telegramHtml(i.lastFinding.description.slice(0, 120))} (opened ${ago(i.openedAt, now)}${i.ackedAt ? ', acked' : ''})`,
+    )
     .join('\n');
 }
 
@@ -114,14 +139,24 @@ async function ack(deps: CommandDeps, args: string[], by: Person, now: Date): Pr
   if (!lock) return 'Argus is busy with a cycle: try /ack again in a minute.';
   try {
     const state = readJsonState(deps.paths.incidents, RouterStateSchema, emptyRouterState);
-    const open = Object.values(state.incidents).sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.identity.localeCompare(b.identity));
+    const open = Object.values(state.incidents).sort(
+      (a, b) => a.openedAt.localeCompare(b.openedAt) || a.identity.localeCompare(b.identity),
+    );
     const n = /^\d{1,3}$/.test(wanted) ? Number(wanted) : NaN;
     const inc = Number.isInteger(n) ? open[n - 1] : open.find((i) => i.identity === wanted || i.incidentId === wanted);
     if (!inc) return `No open incident ${telegramHtml(safeText(wanted, 80))}. /incidents lists them.`;
     if (inc.ackedAt) return `Already acknowledged by ${telegramHtml(inc.ackedBy ?? '?')}.`;
     state.incidents[inc.identity] = { ...inc, ackedAt: now.toISOString(), ackedBy: `${by.name} (${by.id})` };
     writeJsonAtomic(deps.paths.incidents, state);
-    recordCommand(deps, now, by, inc.identity, inc.incidentId, `acknowledged ${inc.identity} by ${by.name} (${by.id}): no more reminders`, { command: 'ack' });
+    recordCommand(
+      deps,
+      now,
+      by,
+      inc.identity,
+      inc.incidentId,
+      `acknowledged ${inc.identity} by ${by.name} (${by.id}): no more reminders`,
+      { command: 'ack' },
+    );
     return `Acknowledged <code>${telegramHtml(inc.identity)}</code>: no more reminders (still recorded; told again if it gets worse).`;
   } finally {
     lock.release();
@@ -130,30 +165,50 @@ async function ack(deps: CommandDeps, args: string[], by: Person, now: Date): Pr
 
 function silence(deps: CommandDeps, args: string[], by: Person, now: Date): string {
   const [matcher, duration, ...rest] = args;
-  if (!matcher || !duration) return 'Usage: /silence &lt;matcher&gt; &lt;duration&gt; [reason], e.g. /silence service:nginx 2h deploy';
+  if (!matcher || !duration)
+    return 'Usage: /silence &lt;matcher&gt; &lt;duration&gt; [reason], e.g. /silence service:nginx 2h deploy';
   const normal = normalizeMatcher(matcher);
   if ('error' in normal) return telegramHtml(normal.error);
   const ms = parseDuration(duration);
   if (ms === null) return `Duration must look like 30m, 2h or 1d, not ${telegramHtml(safeText(duration, 40))}.`;
   if (ms > MAX_SILENCE_MS) return 'At most 30 days from the chat (argus silence on the host for longer).';
   const reason = rest.length ? safeText(rest.join(' '), 200) : null;
-  const s = addSilence(deps.paths.silences, normal.matcher, new Date(now.getTime() + ms), now, `${reason ?? 'from Telegram'} — ${by.name} (${by.id})`);
-  recordCommand(deps, now, by, null, null, `silenced ${s.matcher} until ${s.until} (${s.id}) by ${by.name} (${by.id})`, { command: 'silence', silence: s.id, matcher: s.matcher, until: s.until });
+  const s = addSilence(
+    deps.paths.silences,
+    normal.matcher,
+    new Date(now.getTime() + ms),
+    now,
+    `${reason ?? 'from Telegram'} — ${by.name} (${by.id})`,
+  );
+  recordCommand(
+    deps,
+    now,
+    by,
+    null,
+    null,
+    `silenced ${s.matcher} until ${s.until} (${s.id}) by ${by.name} (${by.id})`,
+    { command: 'silence', silence: s.id, matcher: s.matcher, until: s.until },
+  );
   return `Silenced <code>${telegramHtml(s.matcher)}</code> until ${s.until.slice(0, 16).replace('T', ' ')} UTC (id <code>${s.id}</code>). Still recorded.`;
 }
 
 function unsilence(deps: CommandDeps, args: string[], by: Person, now: Date): string {
   const id = args[0];
-  if (!id || !/^s-[0-9a-f]{1,16}$/.test(id)) return 'Usage: /unsilence &lt;id&gt; (the s-… id /silence gave; /status counts them).';
+  if (!id || !/^s-[0-9a-f]{1,16}$/.test(id))
+    return 'Usage: /unsilence &lt;id&gt; (the s-… id /silence gave; /status counts them).';
   if (!removeSilence(deps.paths.silences, id, now)) return `No silence ${telegramHtml(id)}.`;
-  recordCommand(deps, now, by, null, null, `removed silence ${id} by ${by.name} (${by.id})`, { command: 'unsilence', silence: id });
+  recordCommand(deps, now, by, null, null, `removed silence ${id} by ${by.name} (${by.id})`, {
+    command: 'unsilence',
+    silence: id,
+  });
   return `Removed silence <code>${telegramHtml(id)}</code>.`;
 }
 
 async function problems(deps: CommandDeps, args: string[], now: Date): Promise<string> {
   const since = args[0] ?? '24h';
   const from = parseSince(since, now);
-  if (from === null) return `Since must look like 30m, 24h, 7d or an ISO date, not ${telegramHtml(safeText(since, 40))}.`;
+  if (from === null)
+    return `Since must look like 30m, 24h, 7d or an ISO date, not ${telegramHtml(safeText(since, 40))}.`;
   const counts = new Map<string, { n: number; worst: string; last: string }>();
   for await (const r of deps.registry.query({ sinceMs: from, kind: 'detection' })) {
     const key = r.identity ?? r.type;
@@ -165,10 +220,24 @@ async function problems(deps: CommandDeps, args: string[], now: Date): Promise<s
   }
   if (!counts.size) return `Nothing detected since ${telegramHtml(since)}.`;
   const rows = [...counts.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, 10);
-  return [`<b>Since ${telegramHtml(since)}</b> (${counts.size} identities):`, ...rows.map(([id, c]) => `${c.worst === 'critical' ? '🔴' : c.worst === 'warning' ? '🟠' : '⚪'} <code>${telegramHtml(id)}</code> ×${c.n} — ${telegramHtml(c.last.slice(0, 100))}`)].join('\n');
+  return [
+    `<b>Since ${telegramHtml(since)}</b> (${counts.size} identities):`,
+    ...rows.map(
+      ([id, c]) =>
+        `${c.worst === 'critical' ? '🔴' : c.worst === 'warning' ? '🟠' : '⚪'} <code>${telegramHtml(id)}</code> ×${c.n} — ${telegramHtml(c.last.slice(0, 100))}`,
+    ),
+  ].join('\n');
 }
 
-function recordCommand(deps: CommandDeps, now: Date, by: Person, identity: string | null, incidentId: string | null, description: string, details: Record<string, unknown>): void {
+function recordCommand(
+  deps: CommandDeps,
+  now: Date,
+  by: Person,
+  identity: string | null,
+  incidentId: string | null,
+  description: string,
+  details: Record<string, unknown>,
+): void {
   const r: ProblemRecord = {
     ts: now.toISOString(),
     severity: 'info',

@@ -34,12 +34,23 @@ export async function waitForLock(path: string, waitMs: number, now: () => Date,
 }
 
 export function approvalStore(rt: Pick<Runtime, 'paths' | 'log'>): ApprovalStore {
-  return new ApprovalStore(approvalsDir(rt.paths.stateDir), (reason) => rt.log.warn({ reason }, 'an approval file is invalid; ignored'));
+  return new ApprovalStore(approvalsDir(rt.paths.stateDir), (reason) =>
+    rt.log.warn({ reason }, 'an approval file is invalid; ignored'),
+  );
 }
 
 /** The context an approval runs in before its facts are laid over it: the machine now, no cycle, no snapshot. */
 export function solicitorContext(rt: Runtime): ActionContext {
-  return { host: rt.host, config: rt.config, paths: rt.paths, log: rt.log.child({ agent: 'solicitor' }), snapshot: null, notifier: rt.notifier, dryRun: rt.config.dryRun, cycleId: null };
+  return {
+    host: rt.host,
+    config: rt.config,
+    paths: rt.paths,
+    log: rt.log.child({ agent: 'solicitor' }),
+    snapshot: null,
+    notifier: rt.notifier,
+    dryRun: rt.config.dryRun,
+    cycleId: null,
+  };
 }
 
 export function createSolicitor(rt: Runtime, options: SolicitorOptions = {}): Listener {
@@ -60,7 +71,15 @@ export function createSolicitor(rt: Runtime, options: SolicitorOptions = {}): Li
     now,
     host: hostname,
   };
-  const commands: CommandDeps = { config: rt.config, paths: rt.paths, registry: rt.registry, store, now, acquireLock: lock, host: hostname };
+  const commands: CommandDeps = {
+    config: rt.config,
+    paths: rt.paths,
+    registry: rt.registry,
+    store,
+    now,
+    acquireLock: lock,
+    host: hostname,
+  };
   return createListener({
     api: { fetch: rt.host.fetch, target, pacer: options.pacer ?? createTelegramPacer() },
     store,

@@ -56,12 +56,16 @@ export async function decidePress(deps: DecideDeps, press: Press): Promise<Press
   const now = deps.now();
   const auth = authorised(deps.config, press.chatId, press.user.id);
   if (!auth.ok) {
-    record(deps, now, null, press, 'refused', `button press refused: ${auth.why}`, { chat: safeText(press.chatId, 40) });
+    record(deps, now, null, press, 'refused', `button press refused: ${auth.why}`, {
+      chat: safeText(press.chatId, 40),
+    });
     return { answer: NOT_ALLOWED, edited: null };
   }
   const parsed = parseCallbackData(press.data);
   if (!parsed) {
-    record(deps, now, null, press, 'refused', 'button press refused: callback data is not one Argus made', { data: safeText(press.data, 80) });
+    record(deps, now, null, press, 'refused', 'button press refused: callback data is not one Argus made', {
+      data: safeText(press.data, 80),
+    });
     return { answer: NOT_ALLOWED, edited: null };
   }
   const { choice, id, hashPrefix } = parsed;
@@ -73,7 +77,9 @@ export async function decidePress(deps: DecideDeps, press: Press): Promise<Press
   const lock = await deps.acquireLock();
   if (!lock) {
     const approval = deps.store.get(id);
-    record(deps, now, approval, press, 'refused', 'approval not taken: a cycle held the lock too long; press again', { approval: id });
+    record(deps, now, approval, press, 'refused', 'approval not taken: a cycle held the lock too long; press again', {
+      approval: id,
+    });
     return { answer: 'Argus is busy with a cycle: press Approve again in a minute.', edited: null };
   }
   try {
@@ -81,7 +87,13 @@ export async function decidePress(deps: DecideDeps, press: Press): Promise<Press
     if (!claimed.ok) return refusedClaim(deps, now, press, claimed.why, claimed.approval);
     const at = deps.now();
     // Written before acting: a crash while acting never runs it a second time (the message then says so).
-    const approved: Approval = { ...claimed.approval, status: 'approved', decision: { by: press.user, at: at.toISOString(), choice: 'approve' }, outcome: null, editPending: true };
+    const approved: Approval = {
+      ...claimed.approval,
+      status: 'approved',
+      decision: { by: press.user, at: at.toISOString(), choice: 'approve' },
+      outcome: null,
+      editPending: true,
+    };
     deps.store.write(approved);
     const ctx = approvedContext(await deps.baseCtx(), approved, at);
     const result = await deps.gate.run(
@@ -91,7 +103,12 @@ export async function decidePress(deps: DecideDeps, press: Press): Promise<Press
         source: 'human',
         identity: approved.identity,
         incidentId: approved.incidentId,
-        audit: { approval: approved.id, approvalKind: approved.kind, decidedBy: press.user, requestedBy: approved.requestedBy },
+        audit: {
+          approval: approved.id,
+          approvalKind: approved.kind,
+          decidedBy: press.user,
+          requestedBy: approved.requestedBy,
+        },
       },
       ctx,
     );
@@ -108,55 +125,126 @@ function refusal(deps: DecideDeps, now: Date, press: Press, id: string, hashPref
   const approval = deps.store.get(id);
   if (!approval) return refusedClaim(deps, now, press, 'unknown', null);
   if (!approval.hash.startsWith(hashPrefix)) return refusedClaim(deps, now, press, 'tampered', approval);
-  if (approval.status !== 'pending' || deps.store.claimed(id)) return refusedClaim(deps, now, press, 'decided', approval);
+  if (approval.status !== 'pending' || deps.store.claimed(id))
+    return refusedClaim(deps, now, press, 'decided', approval);
   if (Date.parse(approval.expiresAt) <= now.getTime()) return refusedClaim(deps, now, press, 'expired', approval);
   return null;
 }
 
-function refusedClaim(deps: DecideDeps, now: Date, press: Press, why: 'unknown' | 'tampered' | 'decided' | 'expired', approval: Approval | null): PressOutcome {
+function refusedClaim(
+  deps: DecideDeps,
+  now: Date,
+  press: Press,
+  why: 'unknown' | 'tampered' | 'decided' | 'expired',
+  approval: Approval | null,
+): PressOutcome {
   switch (why) {
     case 'unknown':
-      record(deps, now, null, press, 'refused', 'button press refused: no such approval request (forged or removed)', { data: safeText(press.data, 80) });
+      record(deps, now, null, press, 'refused', 'button press refused: no such approval request (forged or removed)', {
+        data: safeText(press.data, 80),
+      });
       return { answer: 'Unknown request.', edited: null };
     case 'tampered':
-      record(deps, now, approval, press, 'refused', 'button press refused: it does not match the stored action (tampered)', { approval: approval?.id ?? null });
+      record(
+        deps,
+        now,
+        approval,
+        press,
+        'refused',
+        'button press refused: it does not match the stored action (tampered)',
+        { approval: approval?.id ?? null },
+      );
       return { answer: 'This request does not match: refused.', edited: null };
     case 'decided': {
       const d = approval?.decision;
-      const by = d?.by ? `${d.by.name} at ${d.at.slice(11, 16)} UTC` : d ? `expiry at ${d.at.slice(11, 16)} UTC` : 'another press';
-      record(deps, now, approval, press, 'refused', `button press refused: already decided (${d?.choice ?? 'in progress'} by ${by})`, { approval: approval?.id ?? null, replay: true });
+      const by = d?.by
+        ? `${d.by.name} at ${d.at.slice(11, 16)} UTC`
+        : d
+          ? `expiry at ${d.at.slice(11, 16)} UTC`
+          : 'another press';
+      record(
+        deps,
+        now,
+        approval,
+        press,
+        'refused',
+        `button press refused: already decided (${d?.choice ?? 'in progress'} by ${by})`,
+        { approval: approval?.id ?? null, replay: true },
+      );
       return { answer: `Already decided (${d?.choice ?? 'in progress'}).`, edited: null };
     }
     case 'expired': {
       // The press finds it expired: it is marked expired here (and the message says so), with this one record.
       const expired = approval ? expire(deps, approval, now) : null;
-      record(deps, now, approval, press, 'refused', `button press refused: the request expired at ${approval?.expiresAt ?? '?'}; nothing was done`, { approval: approval?.id ?? null, expired: true });
+      record(
+        deps,
+        now,
+        approval,
+        press,
+        'refused',
+        `button press refused: the request expired at ${approval?.expiresAt ?? '?'}; nothing was done`,
+        { approval: approval?.id ?? null, expired: true },
+      );
       return { answer: 'Expired: nothing was done.', edited: expired };
     }
   }
 }
 
 /** Reject, or reject and silence the incident's identity for 4 h: one record each. */
-function decline(deps: DecideDeps, now: Date, press: Press, id: string, hashPrefix: string, choice: Exclude<Choice, 'approve'>): PressOutcome {
+function decline(
+  deps: DecideDeps,
+  now: Date,
+  press: Press,
+  id: string,
+  hashPrefix: string,
+  choice: Exclude<Choice, 'approve'>,
+): PressOutcome {
   const claimed = deps.store.claim(id, hashPrefix, now, press.user.id);
   if (!claimed.ok) return refusedClaim(deps, now, press, claimed.why, claimed.approval);
   const a = claimed.approval;
   let silence: string | null = null;
   if (choice === 'silence' && a.identity) {
-    silence = addSilence(deps.silencesPath, a.identity, new Date(now.getTime() + SILENCE_BUTTON_MS), now, `from Telegram by ${press.user.name} (${press.user.id}), approval ${a.id}`).id;
+    silence = addSilence(
+      deps.silencesPath,
+      a.identity,
+      new Date(now.getTime() + SILENCE_BUTTON_MS),
+      now,
+      `from Telegram by ${press.user.name} (${press.user.id}), approval ${a.id}`,
+    ).id;
   }
-  const decided: Approval = { ...a, status: choice === 'silence' ? 'silenced' : 'rejected', decision: { by: press.user, at: now.toISOString(), choice }, editPending: true };
+  const decided: Approval = {
+    ...a,
+    status: choice === 'silence' ? 'silenced' : 'rejected',
+    decision: { by: press.user, at: now.toISOString(), choice },
+    editPending: true,
+  };
   deps.store.write(decided);
-  const what = choice === 'silence' ? `rejected and silenced ${a.identity ?? '(no identity)'} for 4 h${silence ? ` (${silence})` : ''}` : 'rejected';
-  record(deps, now, decided, press, 'skipped', `${what} by ${press.user.name} (${press.user.id}); nothing was done`, { approval: a.id, decision: choice, silence });
-  return { answer: choice === 'silence' ? (silence ? 'Rejected; silenced for 4 h.' : 'Rejected (nothing to silence).') : 'Rejected.', edited: decided };
+  const what =
+    choice === 'silence'
+      ? `rejected and silenced ${a.identity ?? '(no identity)'} for 4 h${silence ? ` (${silence})` : ''}`
+      : 'rejected';
+  record(deps, now, decided, press, 'skipped', `${what} by ${press.user.name} (${press.user.id}); nothing was done`, {
+    approval: a.id,
+    decision: choice,
+    silence,
+  });
+  return {
+    answer:
+      choice === 'silence' ? (silence ? 'Rejected; silenced for 4 h.' : 'Rejected (nothing to silence).') : 'Rejected.',
+    edited: decided,
+  };
 }
 
 /** Mark a pending approval expired if nobody has claimed it (the listener's sweep, or a late press). */
 export function expire(deps: Pick<DecideDeps, 'store'>, approval: Approval, now: Date): Approval | null {
   const claimed = deps.store.claim(approval.id, null, now, 'expiry', 'expire');
   if (!claimed.ok) return null;
-  const expired: Approval = { ...claimed.approval, status: 'expired', decision: { by: null, at: claimed.approval.expiresAt, choice: 'expire' }, editPending: claimed.approval.message !== null };
+  const expired: Approval = {
+    ...claimed.approval,
+    status: 'expired',
+    decision: { by: null, at: claimed.approval.expiresAt, choice: 'expire' },
+    editPending: claimed.approval.message !== null,
+  };
   deps.store.write(expired);
   return expired;
 }
@@ -186,7 +274,11 @@ export function record(
     incident_id: approval?.incidentId ?? null,
     source: press ? 'human' : 'rule',
     cycle_id: null,
-    details: { ...details, reason: safeText(reason, 500), ...(press ? { by: { id: safeText(press.user.id, 40), name: safeText(press.user.name, 80) } } : {}) },
+    details: {
+      ...details,
+      reason: safeText(reason, 500),
+      ...(press ? { by: { id: safeText(press.user.id, 40), name: safeText(press.user.name, 80) } } : {}),
+    },
   };
   try {
     deps.registry.append([r]);

@@ -19,12 +19,39 @@ export function solicitorCheck(config: Config, unit: SolicitorUnitState, pending
   const { botToken, chatId, approvers } = config.telegram;
   const wanted = Boolean(botToken && chatId && approvers.length);
   if (!wanted) {
-    if (approvers.length) return { level: 'warn', what, detail: 'telegram.approvers is set but Telegram is not configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID): nobody is asked' };
-    return unit.installed && unit.enabled === 'enabled' ? { level: 'warn', what, detail: 'enabled, but no approvers are configured (telegram.approvers): it has nothing to do' } : null;
+    if (approvers.length)
+      return {
+        level: 'warn',
+        what,
+        detail:
+          'telegram.approvers is set but Telegram is not configured (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID): nobody is asked',
+      };
+    return unit.installed && unit.enabled === 'enabled'
+      ? {
+          level: 'warn',
+          what,
+          detail: 'enabled, but no approvers are configured (telegram.approvers): it has nothing to do',
+        }
+      : null;
   }
   const waiting = pendingRequests ? `; ${pendingRequests} approval request(s) waiting` : '';
-  if (!unit.installed) return { level: 'warn', what, detail: `approvers are configured but the listener is not installed: run \`argus install\` (approval requests are asked and expire unanswered)${waiting}` };
-  if (unit.enabled !== 'enabled') return { level: 'warn', what, detail: `installed, ${unit.enabled || 'not enabled'}: \`systemctl enable --now argus-solicitor.service\`${waiting}` };
-  if (unit.active !== 'active') return { level: 'warn', what, detail: `enabled but ${unit.active || 'not running'}: \`journalctl -u argus-solicitor.service\` says why${waiting}` };
+  if (!unit.installed)
+    return {
+      level: 'warn',
+      what,
+      detail: `approvers are configured but the listener is not installed: run \`argus install\` (approval requests are asked and expire unanswered)${waiting}`,
+    };
+  if (unit.enabled !== 'enabled')
+    return {
+      level: 'warn',
+      what,
+      detail: `installed, ${unit.enabled || 'not enabled'}: \`systemctl enable --now argus-solicitor.service\`${waiting}`,
+    };
+  if (unit.active !== 'active')
+    return {
+      level: 'warn',
+      what,
+      detail: `enabled but ${unit.active || 'not running'}: \`journalctl -u argus-solicitor.service\` says why${waiting}`,
+    };
   return { level: 'ok', what, detail: `listening for ${approvers.length} approver(s) in chat ${chatId}${waiting}` };
 }

@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { safeText } from '../agents/executor/sanitise.js';
 import type { Log } from '../log.js';
-import { answerCallbackQuery, editMessageText, getUpdates, sendReply, sendWithButtons, type BotApiOptions, type TgUpdate, type TgUser } from '../notify/telegram-api.js';
+import {
+  answerCallbackQuery,
+  editMessageText,
+  getUpdates,
+  sendReply,
+  sendWithButtons,
+  type BotApiOptions,
+  type TgUpdate,
+  type TgUser,
+} from '../notify/telegram-api.js';
 import { readJsonState, writeJsonAtomic } from '../state/atomic.js';
 import type { Approval, ApprovalStore, Person } from '../state/approvals.js';
 import { parseCommand, runCommand, type CommandDeps } from './commands.js';
@@ -48,7 +57,10 @@ export interface Listener {
 }
 
 export function displayName(user: TgUser): string {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || (user.username ? `@${user.username}` : '') || String(user.id);
+  const name =
+    [user.first_name, user.last_name].filter(Boolean).join(' ') ||
+    (user.username ? `@${user.username}` : '') ||
+    String(user.id);
   return safeText(name, 64);
 }
 
@@ -88,16 +100,28 @@ export function createListener(deps: ListenerDeps): Listener {
         if (a.status === 'pending' && Date.parse(a.expiresAt) <= t.getTime()) {
           const expired = expire(deps.decide, a, t);
           if (expired) {
-            record(deps.decide, t, expired, null, 'skipped', `approval ${a.id} expired at ${a.expiresAt}: nobody answered; nothing was done`, { approval: a.id, expired: true });
+            record(
+              deps.decide,
+              t,
+              expired,
+              null,
+              'skipped',
+              `approval ${a.id} expired at ${a.expiresAt}: nobody answered; nothing was done`,
+              { approval: a.id, expired: true },
+            );
             if (expired.editPending) await edit(expired);
           }
         } else if (a.status === 'pending' && a.message === null) {
           const r = await sendWithButtons(deps.api, requestText(a, deps.hostname), buttons(a));
           const fresh = deps.store.get(a.id) ?? a;
-          if (r.ok && typeof r.result?.message_id === 'number') deps.store.write({ ...fresh, message: { chatId: deps.api.target.chatId, messageId: r.result.message_id } });
+          if (r.ok && typeof r.result?.message_id === 'number')
+            deps.store.write({ ...fresh, message: { chatId: deps.api.target.chatId, messageId: r.result.message_id } });
           else {
             deps.store.write({ ...fresh, sendAttempts: fresh.sendAttempts + 1 });
-            deps.log.warn({ approval: a.id, detail: r.ok ? 'no message id' : r.detail }, 'could not send an approval request; trying again');
+            deps.log.warn(
+              { approval: a.id, detail: r.ok ? 'no message id' : r.detail },
+              'could not send an approval request; trying again',
+            );
           }
         } else if (a.editPending && a.message) {
           await edit(a);
@@ -128,7 +152,15 @@ export function createListener(deps: ListenerDeps): Listener {
     const auth = authorised(deps.decide.config, chatId, who.id);
     if (!auth.ok) {
       // Nothing useful goes back to a stranger; the attempt is recorded.
-      record(deps.decide, now(), null, { chatId, user: who, data: `/${command.name}` }, 'refused', `command /${safeText(command.name, 32)} refused: ${auth.why}`, { chat: safeText(chatId, 40), command: safeText(command.name, 32) });
+      record(
+        deps.decide,
+        now(),
+        null,
+        { chatId, user: who, data: `/${command.name}` },
+        'refused',
+        `command /${safeText(command.name, 32)} refused: ${auth.why}`,
+        { chat: safeText(chatId, 40), command: safeText(command.name, 32) },
+      );
       return;
     }
     const reply = await runCommand(deps.commands, command.name, command.args, who);
@@ -167,7 +199,10 @@ export function createListener(deps: ListenerDeps): Listener {
       });
       watcher.on('error', () => undefined);
     } catch (error) {
-      deps.log.warn({ err: (error as Error).message }, 'cannot watch the approvals directory: new requests wait for the next poll');
+      deps.log.warn(
+        { err: (error as Error).message },
+        'cannot watch the approvals directory: new requests wait for the next poll',
+      );
     }
     try {
       while (!signal.aborted) {

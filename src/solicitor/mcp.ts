@@ -31,8 +31,11 @@ export function holdForApproval(deps: McpApprovalDeps): HoldForApproval {
     const listed = ctx.config.restartAllowlist.map(normalizeUnit).includes(unit);
     const restarts = new RestartStore(ctx.paths.restarts);
     const verdict = listed ? restarts.verdict(unit, now) : null;
-    const backoffExhausted = verdict !== null && !verdict.allowed && verdict.attempt > restarts.schedule.delaysMs.length;
-    const policy = approvalPolicy(action, { service: unit, reason: parsed.data.reason }, ctx.config, { backoffExhausted });
+    const backoffExhausted =
+      verdict !== null && !verdict.allowed && verdict.attempt > restarts.schedule.delaysMs.length;
+    const policy = approvalPolicy(action, { service: unit, reason: parsed.data.reason }, ctx.config, {
+      backoffExhausted,
+    });
     if (!policy.approvable) return null;
     const identity = call.identity ?? `service:${unit}`;
     const r = await ask(
@@ -41,7 +44,10 @@ export function holdForApproval(deps: McpApprovalDeps): HoldForApproval {
         action,
         input: { service: unit, reason: parsed.data.reason },
         facts: { unit },
-        summary: `Asked by ${call.source === 'mcp' ? 'Athena over MCP' : call.source}: ${parsed.data.reason}`.slice(0, 600),
+        summary: `Asked by ${call.source === 'mcp' ? 'Athena over MCP' : call.source}: ${parsed.data.reason}`.slice(
+          0,
+          600,
+        ),
         identity,
         incidentId: call.incidentId ?? null,
         requestedBy: call.source,

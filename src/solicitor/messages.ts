@@ -71,7 +71,9 @@ export function decidedText(approval: Approval, hostname: string): string {
   switch (d.choice) {
     case 'approve': {
       const o = approval.outcome;
-      const result = o ? `${o.result === 'success' ? '✅' : '⚠️'} ${telegramHtml(o.result)}: ${telegramHtml(o.reason.slice(0, 600))}` : '⏳ acting… (or Argus stopped while acting: see argus problems)';
+      const result = o
+        ? `${o.result === 'success' ? '✅' : '⚠️'} ${telegramHtml(o.result)}: ${telegramHtml(o.reason.slice(0, 600))}`
+        : '⏳ acting… (or Argus stopped while acting: see argus problems)';
       return `${head}\n\n<b>Approved</b> by ${personName(approval)} at ${at}.\n${result}`;
     }
     case 'reject':

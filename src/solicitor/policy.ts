@@ -7,8 +7,7 @@ import { normalizeUnit } from '../agents/executor/actions/restart-service.js';
 import type { ApprovalKind } from '../state/approvals.js';
 
 export type PolicyVerdict =
-  | { approvable: true; kind: ApprovalKind; lifts: Lifts }
-  | { approvable: false; reason: string };
+  { approvable: true; kind: ApprovalKind; lifts: Lifts } | { approvable: false; reason: string };
 
 /** The one rule an approval lifts for its request. */
 export interface Lifts {
@@ -35,11 +34,21 @@ export function solicitorConfigured(config: Config): boolean {
  * `restart_unlisted`; of an allowlisted unit whose backoff is exhausted, `retry_restart`; an allowlisted unit with
  * attempts left needs nobody. A unit that is not watched (`services`) is never approvable.
  */
-export function approvalPolicy(action: string, input: Record<string, unknown>, config: Config, situation: Situation = {}): PolicyVerdict {
-  if (!solicitorConfigured(config)) return { approvable: false, reason: 'no approvers configured (telegram.botToken, telegram.chatId and telegram.approvers)' };
+export function approvalPolicy(
+  action: string,
+  input: Record<string, unknown>,
+  config: Config,
+  situation: Situation = {},
+): PolicyVerdict {
+  if (!solicitorConfigured(config))
+    return {
+      approvable: false,
+      reason: 'no approvers configured (telegram.botToken, telegram.chatId and telegram.approvers)',
+    };
   const verdict = kindFor(action, input, config, situation);
   if (!verdict.approvable) return verdict;
-  if (!config.approval.actions.includes(verdict.kind)) return { approvable: false, reason: `${verdict.kind} is not approvable by configuration (approval.actions)` };
+  if (!config.approval.actions.includes(verdict.kind))
+    return { approvable: false, reason: `${verdict.kind} is not approvable by configuration (approval.actions)` };
   return verdict;
 }
 
@@ -48,11 +57,18 @@ function kindFor(action: string, input: Record<string, unknown>, config: Config,
     case 'restart_service': {
       const unit = typeof input.service === 'string' ? normalizeUnit(input.service) : null;
       if (unit === null) return { approvable: false, reason: 'not a valid service unit name' };
-      if (!config.services.map(normalizeUnit).includes(unit)) return { approvable: false, reason: `${unit} is not a watched unit (services): never approvable` };
-      if (input.failing_probe !== undefined) return { approvable: false, reason: 'a restart for a failing probe is not approvable (the probe result would be stale)' };
+      if (!config.services.map(normalizeUnit).includes(unit))
+        return { approvable: false, reason: `${unit} is not a watched unit (services): never approvable` };
+      if (input.failing_probe !== undefined)
+        return {
+          approvable: false,
+          reason: 'a restart for a failing probe is not approvable (the probe result would be stale)',
+        };
       const listed = config.restartAllowlist.map(normalizeUnit).includes(unit);
-      if (!listed) return { approvable: true, kind: 'restart_unlisted', lifts: { allowUnit: unit, liftBackoff: false } };
-      if (situation.backoffExhausted) return { approvable: true, kind: 'retry_restart', lifts: { allowUnit: null, liftBackoff: true } };
+      if (!listed)
+        return { approvable: true, kind: 'restart_unlisted', lifts: { allowUnit: unit, liftBackoff: false } };
+      if (situation.backoffExhausted)
+        return { approvable: true, kind: 'retry_restart', lifts: { allowUnit: null, liftBackoff: true } };
       return { approvable: false, reason: `${unit} is on the restart allowlist: Argus restarts it without asking` };
     }
     case 'kill_pid':
@@ -74,7 +90,8 @@ export function liftedConfig(config: Config, lifts: Lifts): Config {
 
 /** The lifts of an approval kind (the stored approval names its kind; the unit comes from its input). */
 export function liftsOf(kind: ApprovalKind, input: Record<string, unknown>): Lifts {
-  if (kind === 'restart_unlisted') return { allowUnit: typeof input.service === 'string' ? normalizeUnit(input.service) : null, liftBackoff: false };
+  if (kind === 'restart_unlisted')
+    return { allowUnit: typeof input.service === 'string' ? normalizeUnit(input.service) : null, liftBackoff: false };
   if (kind === 'retry_restart') return { allowUnit: null, liftBackoff: true };
   return NONE;
 }

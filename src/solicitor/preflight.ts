@@ -22,7 +22,13 @@ const GUARDS: Record<string, () => ActionDef> = {
  * The Snapshot an approved request is checked against: the process it was based on (PID and start time) and nothing
  * else. kill_pid's guard compares that start time with /proc now, so a PID reused since the request is refused.
  */
-export function factsSnapshot(base: Snapshot | null, facts: Record<string, unknown>, now: Date, pid: number, stateDir: string): Snapshot | null {
+export function factsSnapshot(
+  base: Snapshot | null,
+  facts: Record<string, unknown>,
+  now: Date,
+  pid: number,
+  stateDir: string,
+): Snapshot | null {
   const parsed = ProcessInfoSchema.safeParse(facts.process);
   if (!parsed.success) return base;
   return {
@@ -44,12 +50,19 @@ export function factsSnapshot(base: Snapshot | null, facts: Record<string, unkno
 }
 
 /** The context an approved request runs in: source human, its one rule lifted, checked against its facts. */
-export function approvedContext(base: ActionContext, approval: Pick<Approval, 'id' | 'kind' | 'input' | 'facts'>, now: Date): ActionContext {
+export function approvedContext(
+  base: ActionContext,
+  approval: Pick<Approval, 'id' | 'kind' | 'input' | 'facts'>,
+  now: Date,
+): ActionContext {
   const lifts = liftsOf(approval.kind, approval.input);
   return {
     ...base,
     config: liftedConfig(base.config, lifts),
-    snapshot: approval.facts.process !== undefined ? factsSnapshot(base.snapshot, approval.facts, now, base.host.pid, base.paths.stateDir) : base.snapshot,
+    snapshot:
+      approval.facts.process !== undefined
+        ? factsSnapshot(base.snapshot, approval.facts, now, base.host.pid, base.paths.stateDir)
+        : base.snapshot,
     source: 'human',
     approval: { id: approval.id, liftBackoff: lifts.liftBackoff },
     cycleId: null,
@@ -60,7 +73,13 @@ export function approvedContext(base: ActionContext, approval: Pick<Approval, 'i
  * Would the gate's schema and guard accept this request once its rule is lifted? null when yes; else the reason (a
  * hard limit: PID 1, Argus itself, a command off the kill list, a session that does not exist…).
  */
-export async function preflight(action: string, input: Record<string, unknown>, facts: Record<string, unknown>, lifts: Lifts, ctx: ActionContext): Promise<string | null> {
+export async function preflight(
+  action: string,
+  input: Record<string, unknown>,
+  facts: Record<string, unknown>,
+  lifts: Lifts,
+  ctx: ActionContext,
+): Promise<string | null> {
   const make = GUARDS[action];
   if (!make) return `${action} is never put to a person`;
   const def = make();
@@ -69,7 +88,10 @@ export async function preflight(action: string, input: Record<string, unknown>, 
   const lifted: ActionContext = {
     ...ctx,
     config: liftedConfig(ctx.config, lifts),
-    snapshot: facts.process !== undefined ? factsSnapshot(ctx.snapshot, facts, ctx.host.now(), ctx.host.pid, ctx.paths.stateDir) : ctx.snapshot,
+    snapshot:
+      facts.process !== undefined
+        ? factsSnapshot(ctx.snapshot, facts, ctx.host.now(), ctx.host.pid, ctx.paths.stateDir)
+        : ctx.snapshot,
   };
   try {
     await def.guard(parsed.data, lifted);

@@ -16,4 +16,5 @@ export const READ_ONLY: Omit<ToolAnnotations, 'title'> = {
 };
 
 /** Verb-first snake_case, 3–40 characters: what STYLE.md asks and what MCP clients can prefix. */
-export const TOOL_NAME_PATTERN = /^(get|query|list|find|search|restart|kill|alert|log|create|clean|check|read|set|send|diagnose|summarize|silence)(_[a-z0-9]+)*$/;
+export const TOOL_NAME_PATTERN =
+  /^(get|query|list|find|search|restart|kill|alert|log|create|clean|check|read|set|send|diagnose|summarize|silence)(_[a-z0-9]+)*$/;

@@ -64,7 +64,8 @@ export function registerTools(server: McpServer, registry: ToolRegistry, options
     const def = byName.get(request.params.name);
     if (!def) return refuse(name, `no such tool: ${name}`);
     const raw = request.params.arguments ?? {};
-    if (countElements(raw, maxElements) > maxElements) return refuse(def.name, `arguments for ${def.name} refused: more than ${maxElements} elements`);
+    if (countElements(raw, maxElements) > maxElements)
+      return refuse(def.name, `arguments for ${def.name} refused: more than ${maxElements} elements`);
     const ctx = { source, signal: extra.signal };
     if (def.validatesInput) return callTool(def, raw, ctx, log);
     const parsed = def.input.safeParse(raw);
@@ -77,7 +78,12 @@ export function registerTools(server: McpServer, registry: ToolRegistry, options
 }
 
 /** Run one tool and shape its outcome as an MCP CallToolResult. */
-export async function callTool(def: ToolDef, args: Record<string, unknown>, ctx: ToolCallContext, log?: Log): Promise<CallToolResult> {
+export async function callTool(
+  def: ToolDef,
+  args: Record<string, unknown>,
+  ctx: ToolCallContext,
+  log?: Log,
+): Promise<CallToolResult> {
   try {
     const structured = await def.run(args, ctx);
     return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
@@ -91,6 +97,9 @@ export async function callTool(def: ToolDef, args: Record<string, unknown>, ctx:
       };
     }
     log?.error({ tool: def.name, err: error }, 'tool failed');
-    return { content: [{ type: 'text', text: `internal error in ${def.name}: ${(error as Error)?.message ?? String(error)}` }], isError: true };
+    return {
+      content: [{ type: 'text', text: `internal error in ${def.name}: ${(error as Error)?.message ?? String(error)}` }],
+      isError: true,
+    };
   }
 }

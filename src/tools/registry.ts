@@ -17,7 +17,8 @@ export function checkToolNames(tools: readonly ToolDef[]): string[] {
   for (const { name } of tools) {
     if (seen.has(name)) problems.push(`duplicate tool name "${name}"`);
     seen.add(name);
-    if (name.length > 40 || !TOOL_NAME_PATTERN.test(name)) problems.push(`"${name}" is not a short verb-first snake_case name`);
+    if (name.length > 40 || !TOOL_NAME_PATTERN.test(name))
+      problems.push(`"${name}" is not a short verb-first snake_case name`);
   }
   return problems;
 }

@@ -13,7 +13,12 @@ afterEach(() => {
 });
 
 const run = (args: string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd: tmp!.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp!.dir, ...env }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, [CLI, ...args], {
+    cwd: tmp!.dir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp!.dir, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 describe.skipIf(!existsSync(CLI))('chronicle and the textfile', () => {
   it('with ARGUS_TEXTFILE_DIR, a chronicle run writes argus.prom (the same metrics as /metrics); without it, none', () => {
@@ -21,7 +26,10 @@ describe.skipIf(!existsSync(CLI))('chronicle and the textfile', () => {
     const env = { ARGUS_STATE_DIR: join(tmp.dir, 'state') };
     expect(run(['once', '--dry-run'], env).status).toBe(0);
     const textfiles = join(tmp.dir, 'textfiles');
-    const r = run(['chronicle', '--no-publish', '--out', join(tmp.dir, 'docs')], { ...env, ARGUS_TEXTFILE_DIR: textfiles });
+    const r = run(['chronicle', '--no-publish', '--out', join(tmp.dir, 'docs')], {
+      ...env,
+      ARGUS_TEXTFILE_DIR: textfiles,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Metrics textfile: ${join(textfiles, 'argus.prom')}`);
     const text = readFileSync(join(textfiles, 'argus.prom'), 'utf8');

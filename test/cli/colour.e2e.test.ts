@@ -21,7 +21,13 @@ afterEach(() => {
 /** Run the CLI with its stdout on a pseudo-terminal (`script` allocates one), or on a pipe. */
 function run(args: string[], env: Record<string, string>, tty: boolean): string {
   tmp ??= makeTmp();
-  const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.dir, TERM: 'xterm', ARGUS_STATE_DIR: join(tmp.dir, 'state'), ...env };
+  const base = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: tmp.dir,
+    TERM: 'xterm',
+    ARGUS_STATE_DIR: join(tmp.dir, 'state'),
+    ...env,
+  };
   const argv = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
   const r = tty
     ? spawnSync('script', ['-qec', argv, '/dev/null'], { cwd: tmp.dir, env: base, encoding: 'utf8', timeout: 30_000 })
@@ -47,16 +53,19 @@ describe('colour', () => {
     expect(colourise('process my✓thing')).toBe('process my✓thing');
   });
 
-  it.skipIf(!existsSync(CLI) || !haveScript)('doctor on a terminal is coloured; on a pipe, with NO_COLOR or --no-color it is plain', () => {
-    expect(run(['doctor', '--offline'], {}, true)).toContain(`${ESC}32m✓${ESC}0m`);
-    for (const [args, env, tty] of [
-      [['doctor', '--offline'], {}, false],
-      [['doctor', '--offline'], { NO_COLOR: '1' }, true],
-      [['doctor', '--offline', '--no-color'], {}, true],
-    ] as const) {
-      const out = run([...args], env, tty);
-      expect(out).toMatch(/✓ configuration/);
-      expect(out).not.toContain(ESC);
-    }
-  });
+  it.skipIf(!existsSync(CLI) || !haveScript)(
+    'doctor on a terminal is coloured; on a pipe, with NO_COLOR or --no-color it is plain',
+    () => {
+      expect(run(['doctor', '--offline'], {}, true)).toContain(`${ESC}32m✓${ESC}0m`);
+      for (const [args, env, tty] of [
+        [['doctor', '--offline'], {}, false],
+        [['doctor', '--offline'], { NO_COLOR: '1' }, true],
+        [['doctor', '--offline', '--no-color'], {}, true],
+      ] as const) {
+        const out = run([...args], env, tty);
+        expect(out).toMatch(/✓ configuration/);
+        expect(out).not.toContain(ESC);
+      }
+    },
+  );
 });

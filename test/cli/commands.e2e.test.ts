@@ -12,7 +12,12 @@ const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 
 function argus(args: string[], env: Record<string, string> = {}, cwd = tmp?.dir ?? ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +35,9 @@ function parsedFlags(command: string): string[] {
   const src = readFileSync(join(ROOT, 'src/cli/commands', `${command}.ts`), 'utf8');
   const call = src.slice(src.indexOf('parseFlags('));
   const table = call.slice(0, call.indexOf('io'));
-  return [...table.matchAll(/'?([a-z][a-z-]*)'?: \{ type: '(?:boolean|string)'/g)].map((m) => m[1]!).filter((n) => n !== 'help');
+  return [...table.matchAll(/'?([a-z][a-z-]*)'?: \{ type: '(?:boolean|string)'/g)]
+    .map((m) => m[1]!)
+    .filter((n) => n !== 'help');
 }
 
 describe('help everywhere', () => {
@@ -39,7 +46,8 @@ describe('help everywhere', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(new RegExp(`^usage: argus ${name}`));
     const listed = COMMAND_HELP[name]!.flags.map((f) => f.name);
-    if (existsSync(join(ROOT, 'src/cli/commands', `${name}.ts`))) expect(listed.sort()).toEqual(parsedFlags(name).sort());
+    if (existsSync(join(ROOT, 'src/cli/commands', `${name}.ts`)))
+      expect(listed.sort()).toEqual(parsedFlags(name).sort());
     for (const f of [...listed, ...COMMON_FLAGS.map((c) => c.name)]) expect(r.stdout).toContain(`--${f}`);
     expect(argus([name, '-h']).stdout).toBe(r.stdout);
     expect(argus(['help', name]).stdout).toBe(r.stdout);
@@ -62,10 +70,17 @@ describe('shell completion', () => {
     const file = join(tmp!.dir, 'argus.bash');
     writeFileSync(file, script);
     const cword = words.length - 1;
-    const r = spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${cword}; _argus; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `source ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${cword}; _argus; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
     return r.stdout.trim().split('\n');
   };
-  it('bash completes commands and each command\'s flags', () => {
+  it("bash completes commands and each command's flags", () => {
     tmp = makeTmp();
     expect(complete(['argus', 'st'])).toEqual(['status', 'stats']);
     expect(complete(['argus', 'problems', '--ki'])).toEqual(['--kind']);
@@ -87,10 +102,28 @@ describe('a reader that goes away', () => {
     mkdirSync(state);
     const now = Date.now();
     const lines = Array.from({ length: 3000 }, (_, i) =>
-      JSON.stringify({ ts: new Date(now - i * 1000).toISOString(), severity: 'info', type: 'disk', description: `record ${i} ${'x'.repeat(200)}`, action_taken: null, action_result: null, bead_id: null, host: 'h', kind: 'detection', identity: 'disk:/', incident_id: null, source: 'rule', cycle_id: null, details: {} }),
+      JSON.stringify({
+        ts: new Date(now - i * 1000).toISOString(),
+        severity: 'info',
+        type: 'disk',
+        description: `record ${i} ${'x'.repeat(200)}`,
+        action_taken: null,
+        action_result: null,
+        bead_id: null,
+        host: 'h',
+        kind: 'detection',
+        identity: 'disk:/',
+        incident_id: null,
+        source: 'rule',
+        cycle_id: null,
+        details: {},
+      }),
     );
     writeFileSync(join(state, 'problems.jsonl'), `${lines.join('\n')}\n`);
-    const child = spawn(process.execPath, [CLI, 'problems', '--limit', '500'], { cwd: tmp.dir, env: { PATH: process.env.PATH ?? '', ARGUS_STATE_DIR: state } });
+    const child = spawn(process.execPath, [CLI, 'problems', '--limit', '500'], {
+      cwd: tmp.dir,
+      env: { PATH: process.env.PATH ?? '', ARGUS_STATE_DIR: state },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Like `head -1`: read the first chunk, then close the pipe.
@@ -116,25 +149,52 @@ describe('strict filters', () => {
     const state = join(tmp.dir, 'state');
     mkdirSync(state);
     const rec = (identity: string) =>
-      JSON.stringify({ ts: new Date().toISOString(), severity: 'warning', type: identity.split(':')[0], description: identity, action_taken: null, action_result: null, bead_id: null, host: 'h', kind: 'detection', identity, incident_id: null, source: 'rule', cycle_id: null, details: {} });
-    writeFileSync(join(state, 'problems.jsonl'), [rec('service:nginx.service'), rec('service:db.service'), rec('disk:/')].join('\n') + '\n');
+      JSON.stringify({
+        ts: new Date().toISOString(),
+        severity: 'warning',
+        type: identity.split(':')[0],
+        description: identity,
+        action_taken: null,
+        action_result: null,
+        bead_id: null,
+        host: 'h',
+        kind: 'detection',
+        identity,
+        incident_id: null,
+        source: 'rule',
+        cycle_id: null,
+        details: {},
+      });
+    writeFileSync(
+      join(state, 'problems.jsonl'),
+      [rec('service:nginx.service'), rec('service:db.service'), rec('disk:/')].join('\n') + '\n',
+    );
     const r = argus(['problems', '--identity', 'service:*', '--json'], { ARGUS_STATE_DIR: state });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as Array<{ identity: string }>).map((x) => x.identity)).toEqual(['service:nginx.service', 'service:db.service']);
+    expect((JSON.parse(r.stdout) as Array<{ identity: string }>).map((x) => x.identity)).toEqual([
+      'service:nginx.service',
+      'service:db.service',
+    ]);
   });
 });
 
 describe('a truthful doctor', () => {
-  it.skipIf(existsSync('/run/systemd/system'))('without systemd as PID 1: systemd is ✗ when services are watched, and no ✓ for an unchecked unit', () => {
-    tmp = makeTmp();
-    const r = argus(['doctor', '--offline'], { ARGUS_STATE_DIR: join(tmp.dir, 'state'), ARGUS_SERVICES: 'openclaw-gateway' });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ systemd\s+not running on this machine/);
-    expect(r.stdout).not.toMatch(/✓ systemd/);
-    expect(r.stdout).not.toMatch(/✓ watched services/);
-    expect(r.stdout).toMatch(/! last cycle\s+none has run yet/);
-    expect(r.stdout).toMatch(/! heartbeat\s+ARGUS_HEARTBEAT_URL unset/);
-  });
+  it.skipIf(existsSync('/run/systemd/system'))(
+    'without systemd as PID 1: systemd is ✗ when services are watched, and no ✓ for an unchecked unit',
+    () => {
+      tmp = makeTmp();
+      const r = argus(['doctor', '--offline'], {
+        ARGUS_STATE_DIR: join(tmp.dir, 'state'),
+        ARGUS_SERVICES: 'openclaw-gateway',
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/✗ systemd\s+not running on this machine/);
+      expect(r.stdout).not.toMatch(/✓ systemd/);
+      expect(r.stdout).not.toMatch(/✓ watched services/);
+      expect(r.stdout).toMatch(/! last cycle\s+none has run yet/);
+      expect(r.stdout).toMatch(/! heartbeat\s+ARGUS_HEARTBEAT_URL unset/);
+    },
+  );
 });
 
 describe('install --dry-run', () => {
@@ -156,7 +216,11 @@ describe('progress on a terminal, nothing on a pipe', () => {
     const piped = argus(['simulate', scenario]);
     expect(piped.stderr).toBe('');
     // script(1) gives the command a pseudo-terminal, as an operator's shell would.
-    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} simulate ${scenario}`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} simulate ${scenario}`, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     if (tty.error) return; // no script(1): nothing to check here
     expect(tty.stdout).toContain('scenario 1 of 1: admin-stopped-service');
   });
@@ -171,7 +235,12 @@ describe('progress on a terminal, nothing on a pipe', () => {
     const piped = argus(args, { ARGUS_STATE_DIR: state });
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stderr).toBe('');
-    const tty = spawnSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], { cwd: tmp.dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.dir, ARGUS_STATE_DIR: state }, encoding: 'utf8', timeout: 120_000 });
+    const tty = spawnSync('script', ['-qec', [process.execPath, CLI, ...args].join(' '), '/dev/null'], {
+      cwd: tmp.dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp.dir, ARGUS_STATE_DIR: state },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (tty.error) return;
     expect(tty.stdout).toContain('chronicle: registry records read: 40,000');
   }, 150_000);

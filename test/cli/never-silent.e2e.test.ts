@@ -12,7 +12,11 @@ import { makeTmp } from '../support/tmp.js';
 const CLI = resolve(__dirname, '../../dist/cli.js');
 
 /** Async: the fake servers live in this process and must answer while the CLI runs. */
-function argus(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function argus(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -42,7 +46,12 @@ async function setup() {
   tmp = makeTmp();
   telegram = await startLoopbackTelegram();
   const state = join(tmp.dir, 'state');
-  const env = { ARGUS_STATE_DIR: state, TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_CHAT_ID: '42', TELEGRAM_API_BASE: telegram.apiBase };
+  const env = {
+    ARGUS_STATE_DIR: state,
+    TELEGRAM_BOT_TOKEN: '123:abc',
+    TELEGRAM_CHAT_ID: '42',
+    TELEGRAM_API_BASE: telegram.apiBase,
+  };
   return { state, env };
 }
 
@@ -78,7 +87,9 @@ describe('self-alerts that arrive (built CLI, loopback Telegram)', () => {
     expect(again.code).toBe(0);
     expect(telegram!.accepted.filter((m) => /Argus itself/.test(m))).toHaveLength(2);
     // The registry tells the story: the alert and the recovery, each one record.
-    const self = readFileSync(join(state, 'problems.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"kind":"self"'));
+    const self = readFileSync(join(state, 'problems.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"kind":"self"'));
     expect(self.map((l) => (JSON.parse(l) as { details: { message: string } }).details.message)).toEqual(['recovery']);
   }, 60_000);
 
@@ -112,7 +123,10 @@ describe("the dead-man's switch", () => {
 
     expect((await argus(['once'], env, tmp.dir)).code).toBe(0);
     const fresh = await argus(['status', '--check'], env, tmp.dir);
-    expect({ code: fresh.code, out: fresh.stdout }).toEqual({ code: 0, out: expect.stringMatching(/^argus ok: the last cycle was \d+s ago/) });
+    expect({ code: fresh.code, out: fresh.stdout }).toEqual({
+      code: 0,
+      out: expect.stringMatching(/^argus ok: the last cycle was \d+s ago/),
+    });
 
     // Twelve days without a cycle (the timer stopped): rewrite both health files' times into the past.
     const old = new Date(Date.now() - 12 * 86_400_000).toISOString();
@@ -125,7 +139,9 @@ describe("the dead-man's switch", () => {
     const check = await argus(['status', '--check'], env, tmp.dir);
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/STALE/);
-    const json = JSON.parse((await argus(['status', '--json'], env, tmp.dir)).stdout) as { freshness: { verdict: string } };
+    const json = JSON.parse((await argus(['status', '--json'], env, tmp.dir)).stdout) as {
+      freshness: { verdict: string };
+    };
     expect(json.freshness.verdict).toBe('stale');
   }, 60_000);
 

@@ -34,7 +34,19 @@ describe('argus once (built CLI)', () => {
     const first = argus(['once'], { ARGUS_STATE_DIR: state }, tmp.dir);
     expect(first.stderr).not.toMatch(/Error|TypeError/);
     expect(first.code).toBe(0);
-    for (const section of ['Health', 'memory', 'swap', 'disks', 'cpu/load', 'services', 'processes', 'tmux', 'probes', 'Findings']) expect(first.stdout).toContain(section);
+    for (const section of [
+      'Health',
+      'memory',
+      'swap',
+      'disks',
+      'cpu/load',
+      'services',
+      'processes',
+      'tmux',
+      'probes',
+      'Findings',
+    ])
+      expect(first.stdout).toContain(section);
 
     const snapshot = SnapshotSchema.parse(JSON.parse(readFileSync(join(state, 'snapshot.json'), 'utf8')));
     expect(snapshot.memory?.totalBytes).toBeGreaterThan(0);
@@ -58,7 +70,10 @@ describe('argus once (built CLI)', () => {
     tmp = makeTmp();
     const state = join(tmp.dir, 'state');
     // A threshold every real disk crosses: the disk rule must fire on the first cycle.
-    writeFileSync(join(tmp.dir, 'argus.json'), JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } }, confirmCycles: { disk: 1 } }));
+    writeFileSync(
+      join(tmp.dir, 'argus.json'),
+      JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } }, confirmCycles: { disk: 1 } }),
+    );
     const r = argus(['once', '--dry-run', '--fail-on', 'warning'], { ARGUS_STATE_DIR: state }, tmp.dir);
     expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/disk:\//);
@@ -68,13 +83,18 @@ describe('argus once (built CLI)', () => {
     expect(r.stdout).not.toMatch(/would alert alert:/);
     expect(r.stdout).toMatch(/Alerts: none sent \(dry run\); \d+ would be sent/);
     expect(r.stdout).not.toContain('nothing to send');
-    const records = readFileSync(join(state, 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => ProblemRecordSchema.parse(JSON.parse(l)));
+    const records = readFileSync(join(state, 'problems.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => ProblemRecordSchema.parse(JSON.parse(l)));
     const detection = records.find((x) => x.kind === 'detection' && x.identity?.startsWith('disk:'));
     expect(detection).toMatchObject({ type: 'disk', source: 'rule', bead_id: null });
     const clean = records.find((x) => x.action_taken?.startsWith('clean_disk'));
     expect(clean?.action_result).toBe('dry_run');
     // The registry is what jq reads.
-    const jq = spawnSync('jq', ['-c', 'select(.kind == "detection") | .identity', join(state, 'problems.jsonl')], { encoding: 'utf8' });
+    const jq = spawnSync('jq', ['-c', 'select(.kind == "detection") | .identity', join(state, 'problems.jsonl')], {
+      encoding: 'utf8',
+    });
     if (jq.error === undefined) expect(jq.stdout).toContain('"disk:');
     const problems = argus(['problems', '--type', 'disk', '--json'], { ARGUS_STATE_DIR: state }, tmp.dir);
     expect(JSON.parse(problems.stdout).length).toBeGreaterThan(0);
@@ -108,17 +128,25 @@ describe('argus once (built CLI)', () => {
   it('silences, lists, and keeps recording silenced findings', () => {
     tmp = makeTmp();
     const state = join(tmp.dir, 'state');
-    writeFileSync(join(tmp.dir, 'argus.json'), JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } }, confirmCycles: { disk: 1 } }));
+    writeFileSync(
+      join(tmp.dir, 'argus.json'),
+      JSON.stringify({ thresholds: { disk: { fire: 1, clear: 1 } }, confirmCycles: { disk: 1 } }),
+    );
     const s = argus(['silence', 'disk', '--for', '2h', '--reason', 'maintenance'], { ARGUS_STATE_DIR: state }, tmp.dir);
     expect(s.code).toBe(0);
-    expect(argus(['silence', '--list'], { ARGUS_STATE_DIR: state }, tmp.dir).stdout).toMatch(/disk:\*\s+until .*maintenance/);
+    expect(argus(['silence', '--list'], { ARGUS_STATE_DIR: state }, tmp.dir).stdout).toMatch(
+      /disk:\*\s+until .*maintenance/,
+    );
     expect(argus(['silence', 'disk', '--for', 'soon'], { ARGUS_STATE_DIR: state }, tmp.dir).code).toBe(2);
     const r = argus(['once', '--dry-run', '--json'], { ARGUS_STATE_DIR: state }, tmp.dir);
     const report = JSON.parse(r.stdout);
     const disk = report.decisions.find((d: { identity: string }) => d.identity.startsWith('disk:'));
     expect(disk).toMatchObject({ notify: false });
     expect(disk.silencedBy).toMatch(/^s-/);
-    const recs = readFileSync(join(state, 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const recs = readFileSync(join(state, 'problems.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(recs.some((x) => x.kind === 'detection' && x.action_result === 'silenced')).toBe(true);
   });
 

@@ -21,13 +21,26 @@ describe('argus run', () => {
   it('runs a cycle, then on SIGTERM stops waiting and exits 0 with valid state', async () => {
     tmp = makeTmp();
     const state = join(tmp.dir, 'state');
-    const child = spawn(process.execPath, [CLI, 'run'], { cwd: tmp.dir, env: { PATH: process.env.PATH, HOME: tmp.dir, ARGUS_STATE_DIR: state, ARGUS_INTERVAL: '3600', ARGUS_DRY_RUN: '1' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'run'], {
+      cwd: tmp.dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: tmp.dir,
+        ARGUS_STATE_DIR: state,
+        ARGUS_INTERVAL: '3600',
+        ARGUS_DRY_RUN: '1',
+      },
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       await waitFor(() => existsSync(join(state, 'cycle_state.json')));
       child.kill('SIGTERM');
       // It was sleeping out a one-hour interval: SIGTERM must end the wait, not just the next cycle.
-      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 20_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((r) => setTimeout(() => r('still running'), 20_000)),
+      ]);
       expect(code).toBe(0);
       const cycle = JSON.parse(readFileSync(join(state, 'cycle_state.json'), 'utf8'));
       expect(cycle).toMatchObject({ lastOk: true, cyclesTotal: 1 });

@@ -47,11 +47,17 @@ const ARGV = [
   'X_AUTH=authvalue555qq',
 ];
 /** Argus's own secrets, in its environment: no child process may get them. */
-const OWN = { TELEGRAM_BOT_TOKEN: '999999:ownBotTokenSecretValue_abcdefghijklmno', ARGUS_MCP_TOKEN: 'ownMcpTokenSecret-0123456789' };
+const OWN = {
+  TELEGRAM_BOT_TOKEN: '999999:ownBotTokenSecretValue_abcdefghijklmno',
+  ARGUS_MCP_TOKEN: 'ownMcpTokenSecret-0123456789',
+};
 
 function run(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH ?? ''}`, HOME: cwd, ...env } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: `${join(cwd, 'bin')}:${process.env.PATH ?? ''}`, HOME: cwd, ...env },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,7 +67,9 @@ function run(args: string[], env: Record<string, string>, cwd: string): Promise<
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 const hits = (text: string): string[] => [...SECRETS, ...Object.values(OWN)].filter((s) => text.includes(s));
@@ -75,7 +83,11 @@ describe('secrets from other processes never leak (built CLI, real processes)', 
     tmp = makeTmp();
     telegram = await startLoopbackTelegram();
     // The biggest process on the machine, so the memory finding names it as the hog (with its command line).
-    hog = spawn(process.execPath, ['-e', 'const b = Buffer.alloc(3e9, 1); setInterval(() => b[0]++, 1e6); process.stdout.write("ready")', ...ARGV], { stdio: ['ignore', 'pipe', 'ignore'] });
+    hog = spawn(
+      process.execPath,
+      ['-e', 'const b = Buffer.alloc(3e9, 1); setInterval(() => b[0]++, 1e6); process.stdout.write("ready")', ...ARGV],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     await new Promise<void>((r) => hog.stdout!.once('data', () => r()));
     mkdirSync(join(tmp.dir, 'bin'));
     copyFileSync(BD_STANDIN, join(tmp.dir, 'bin', 'bd'));
@@ -93,15 +105,26 @@ describe('secrets from other processes never leak (built CLI, real processes)', 
     // no disk threshold can fire, so these real cycles change nothing on this machine.
     writeFileSync(
       join(tmp.dir, 'argus.json'),
-      JSON.stringify({ thresholds: { memory: { fire: 1, clear: 1 }, disk: { fire: 100, clear: 99 }, swapIoMBps: 100000 }, confirmCycles: { memory: 1 }, killMemoryHogs: false }),
+      JSON.stringify({
+        thresholds: { memory: { fire: 1, clear: 1 }, disk: { fire: 100, clear: 99 }, swapIoMBps: 100000 },
+        confirmCycles: { memory: 1 },
+        killMemoryHogs: false,
+      }),
     );
-    const env = { ARGUS_STATE_DIR: state, TELEGRAM_CHAT_ID: '42', TELEGRAM_API_BASE: telegram.apiBase, BEADS_DIR: join(state, '.beads'), ...OWN };
+    const env = {
+      ARGUS_STATE_DIR: state,
+      TELEGRAM_CHAT_ID: '42',
+      TELEGRAM_API_BASE: telegram.apiBase,
+      BEADS_DIR: join(state, '.beads'),
+      ...OWN,
+    };
     for (let i = 0; i < 2; i++) {
       const r = await run(['once'], env, tmp.dir);
       expect(r.code, r.out.slice(-2000)).toBe(0);
       expect(hits(r.out)).toEqual([]);
     }
-    for (const args of [['status'], ['problems', '--json'], ['status', '--json']]) expect(hits((await run(args, env, tmp.dir)).out), args.join(' ')).toEqual([]);
+    for (const args of [['status'], ['problems', '--json'], ['status', '--json']])
+      expect(hits((await run(args, env, tmp.dir)).out), args.join(' ')).toEqual([]);
 
     // The incident exists and names the hog (so the test looked where the secrets would be).
     const problems = readFileSync(join(state, 'problems.jsonl'), 'utf8');
@@ -112,7 +135,9 @@ describe('secrets from other processes never leak (built CLI, real processes)', 
     expect(telegram.accepted.length).toBeGreaterThan(0);
 
     // Every file Argus wrote (state, beads, logs, outbox, snapshot…), what bd was given, what Telegram received.
-    const written = filesUnder(tmp.dir).filter((f) => !f.endsWith('argus.json') && !f.includes(`${join(tmp.dir, 'bin')}`));
+    const written = filesUnder(tmp.dir).filter(
+      (f) => !f.endsWith('argus.json') && !f.includes(`${join(tmp.dir, 'bin')}`),
+    );
     const leaks = written.flatMap((f) => hits(readFileSync(f, 'utf8')).map((h) => `${f}: ${h}`));
     expect(leaks).toEqual([]);
     expect(hits(readFileSync(join(state, '.beads', 'env.jsonl'), 'utf8'))).toEqual([]);

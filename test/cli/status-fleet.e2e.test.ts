@@ -14,7 +14,12 @@ import { makeTmp } from '../support/tmp.js';
 const CLI = join(resolve(__dirname, '../..'), 'dist/cli.js');
 
 function argus(args: string[], stateDir: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: stateDir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir, ARGUS_STATE_DIR: stateDir, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: stateDir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir, ARGUS_STATE_DIR: stateDir, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -38,13 +43,23 @@ describe.skipIf(!existsSync(CLI))('argus status --fleet', () => {
     const disk = Object.values(groups).find((g) => g.alerts?.[0]?.identity === 'disk:/')!;
     expect(r.stdout).toContain(`Hosts file: ${hostsFile}`);
     expect(r.stdout).toContain('Hosts: 4 heard of, 3 with incidents firing');
-    expect(r.stdout).toMatch(/\n {2}CRITICAL web-1 — 2 firing: disk:\/, memory:host; heard \d+s ago · http:\/\/web-1:8787\/\n/);
+    expect(r.stdout).toMatch(
+      /\n {2}CRITICAL web-1 — 2 firing: disk:\/, memory:host; heard \d+s ago · http:\/\/web-1:8787\/\n/,
+    );
     expect(r.stdout).toMatch(/\n {2}WARNING {2}web-2 — 1 firing: disk:\/; heard \d+s ago\n/);
     expect(r.stdout).toMatch(/\n {2}OK {7}web-3 — heard \d+s ago\n/);
     expect(r.stdout).toContain('Fleet incidents firing (2)');
-    expect(r.stdout).toMatch(new RegExp(`\\n {2}CRITICAL disk:/ on 2 hosts \\(web-1, web-2\\) since ${disk.openedAt.replace(/\./g, '\\.')} \\(\\d+s ago\\); bead ${disk.beadId!}\\n`));
-    expect(r.stdout).toMatch(/Resolved in the last day \(1\)\n {2}RESOLVED service:nginx\.service on 1 host \(web-3\) at \S+ \(\d+s ago\); bead \S+\n/);
-    expect(r.stdout).toContain("Silences: kept in Alertmanager (a silenced alert never reaches the receiver): 'amtool silence query'");
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `\\n {2}CRITICAL disk:/ on 2 hosts \\(web-1, web-2\\) since ${disk.openedAt.replace(/\./g, '\\.')} \\(\\d+s ago\\); bead ${disk.beadId!}\\n`,
+      ),
+    );
+    expect(r.stdout).toMatch(
+      /Resolved in the last day \(1\)\n {2}RESOLVED service:nginx\.service on 1 host \(web-3\) at \S+ \(\d+s ago\); bead \S+\n/,
+    );
+    expect(r.stdout).toContain(
+      "Silences: kept in Alertmanager (a silenced alert never reaches the receiver): 'amtool silence query'",
+    );
     expect(r.stdout).toContain(XSS_HOST);
   });
 
@@ -74,23 +89,38 @@ describe.skipIf(!existsSync(CLI))('argus status --fleet', () => {
     tmp = makeTmp('argus-status-fleet-');
     const none = argus(['status', '--fleet', '--json'], tmp.dir);
     expect(none.code).toBe(0);
-    expect(JSON.parse(none.stdout)).toEqual({ fleet: null, reason: "no fleet data: this host runs no receiver (see README 'Running a fleet')" });
+    expect(JSON.parse(none.stdout)).toEqual({
+      fleet: null,
+      reason: "no fleet data: this host runs no receiver (see README 'Running a fleet')",
+    });
   });
 
   it('no fleet data: says so plainly, exit 0', () => {
     tmp = makeTmp('argus-status-fleet-');
     const r = argus(['status', '--fleet'], tmp.dir);
-    expect(r).toEqual({ code: 0, stdout: "no fleet data: this host runs no receiver (see README 'Running a fleet')\n", stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: "no fleet data: this host runs no receiver (see README 'Running a fleet')\n",
+      stderr: '',
+    });
   });
 
   it('a bad hosts file: exit 2 naming the file and the key (text and --json)', () => {
     tmp = makeTmp('argus-status-fleet-');
     const hostsFile = join(tmp.dir, 'hosts.json');
-    writeFileSync(hostsFile, '{"hosts":[{"name":"web-1","url":"http://web-1:8787/"},{"name":"web-2","url":"ftp://web-2/"}]}');
-    for (const args of [['status', '--fleet'], ['status', '--fleet', '--json']]) {
+    writeFileSync(
+      hostsFile,
+      '{"hosts":[{"name":"web-1","url":"http://web-1:8787/"},{"name":"web-2","url":"ftp://web-2/"}]}',
+    );
+    for (const args of [
+      ['status', '--fleet'],
+      ['status', '--fleet', '--json'],
+    ]) {
       const r = argus(args, tmp.dir, { ARGUS_FLEET_HOSTS: hostsFile });
       expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 2, stdout: '' });
-      expect(r.stderr).toBe(`argus: fleet hosts file ${hostsFile} (ARGUS_FLEET_HOSTS): hosts[1].url: expected an http:// or https:// URL\n`);
+      expect(r.stderr).toBe(
+        `argus: fleet hosts file ${hostsFile} (ARGUS_FLEET_HOSTS): hosts[1].url: expected an http:// or https:// URL\n`,
+      );
     }
   });
 });

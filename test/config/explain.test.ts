@@ -35,7 +35,9 @@ afterAll(() => tmp.cleanup());
 const file = join(tmp.dir, 'argus.json');
 // A valid whole configuration (one probe, so a probe's keys can be spoilt one at a time).
 const base = (): Record<string, unknown> =>
-  JSON.parse(JSON.stringify(ConfigSchema.parse({ stateDir: '/tmp/x', probes: [{ name: 'gw', url: 'http://127.0.0.1/' }] }))) as Record<string, unknown>;
+  JSON.parse(
+    JSON.stringify(ConfigSchema.parse({ stateDir: '/tmp/x', probes: [{ name: 'gw', url: 'http://127.0.0.1/' }] })),
+  ) as Record<string, unknown>;
 
 function set(target: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
   let node = target;
@@ -70,21 +72,37 @@ describe('config errors, key by key', () => {
     const wrong = leaf.kind === 'string' || leaf.kind === 'enum' ? { a: 1 } : 'x';
     const message = refuse(set(base(), leaf.path, wrong));
     expect(message.split('\n')).toHaveLength(1);
-    expect(message).toMatch(new RegExp(`^invalid configuration: ${dotted.replace(/\./g, '\\.')} in .*argus\\.json = .+; expected .{6,}$`));
+    expect(message).toMatch(
+      new RegExp(`^invalid configuration: ${dotted.replace(/\./g, '\\.')} in .*argus\\.json = .+; expected .{6,}$`),
+    );
     expect(message).not.toMatch(ZOD_PHRASING);
   });
 
-  it.each(all.filter((l) => l.kind === 'number').map((l) => [l.path.join('.'), l] as const))('%s: a 20-digit number gets its range', (dotted, leaf) => {
-    const message = refuse(set(base(), leaf.path, Number('12345678901234567890')));
-    if (message === '(accepted)') return; // a number with no upper bound (a load, a cost cap)
-    // A clear level is also bounded by its fire level.
-    expect(message).toMatch(new RegExp(`^invalid configuration: ${dotted.replace(/\./g, '\\.')} in .* = 12345678901234567000; expected an? (whole )?number (from -?[\\d.]+ to [\\d.]+|at most thresholds\\.\\w+\\.fire \\([\\d.]+\\): .+)$`));
-    expect(message).not.toMatch(ZOD_PHRASING);
-  });
+  it.each(all.filter((l) => l.kind === 'number').map((l) => [l.path.join('.'), l] as const))(
+    '%s: a 20-digit number gets its range',
+    (dotted, leaf) => {
+      const message = refuse(set(base(), leaf.path, Number('12345678901234567890')));
+      if (message === '(accepted)') return; // a number with no upper bound (a load, a cost cap)
+      // A clear level is also bounded by its fire level.
+      expect(message).toMatch(
+        new RegExp(
+          `^invalid configuration: ${dotted.replace(/\./g, '\\.')} in .* = 12345678901234567000; expected an? (whole )?number (from -?[\\d.]+ to [\\d.]+|at most thresholds\\.\\w+\\.fire \\([\\d.]+\\): .+)$`,
+        ),
+      );
+      expect(message).not.toMatch(ZOD_PHRASING);
+    },
+  );
 
-  it.each(all.filter((l) => l.kind === 'number').map((l) => [l.path.join('.'), l] as const))('%s: a negative number', (dotted, leaf) => {
-    const message = refuse(set(base(), leaf.path, -1));
-    expect(message).toMatch(new RegExp(`^invalid configuration: ${dotted.replace(/\./g, '\\.')} in .* = -1; expected an? (whole )?number (from|at least|above) `));
-    expect(message).not.toMatch(ZOD_PHRASING);
-  });
+  it.each(all.filter((l) => l.kind === 'number').map((l) => [l.path.join('.'), l] as const))(
+    '%s: a negative number',
+    (dotted, leaf) => {
+      const message = refuse(set(base(), leaf.path, -1));
+      expect(message).toMatch(
+        new RegExp(
+          `^invalid configuration: ${dotted.replace(/\./g, '\\.')} in .* = -1; expected an? (whole )?number (from|at least|above) `,
+        ),
+      );
+      expect(message).not.toMatch(ZOD_PHRASING);
+    },
+  );
 });

@@ -17,7 +17,16 @@ import { makeProcTree } from '../support/proc-tree.js';
 import { makeTmp } from '../support/tmp.js';
 
 const BIN = ['prometheus-alertmanager', 'alertmanager'].find((b) => spawnSync(b, ['--version']).status === 0) ?? null;
-const noTool: ExecResult = { exitCode: 1, signal: null, stdout: '', stderr: 'not here', timedOut: false, durationMs: 0, failed: true, spawnError: 'ENOENT' };
+const noTool: ExecResult = {
+  exitCode: 1,
+  signal: null,
+  stdout: '',
+  stderr: 'not here',
+  timedOut: false,
+  durationMs: 0,
+  failed: true,
+  spawnError: 'ENOENT',
+};
 
 let tmp: ReturnType<typeof makeTmp> | undefined;
 let am: ChildProcess | null = null;
@@ -39,9 +48,21 @@ async function freePort(): Promise<number> {
 
 async function startAlertmanager(dir: string, port: number): Promise<void> {
   writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n');
-  am = spawn(BIN!, [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  am = spawn(
+    BIN!,
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--storage.path=${join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/-/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -53,7 +74,8 @@ interface AmAlert {
   status: { state: string };
   endsAt: string;
 }
-const alerts = async (port: number): Promise<AmAlert[]> => (await fetch(`http://127.0.0.1:${port}/api/v2/alerts`)).json() as Promise<AmAlert[]>;
+const alerts = async (port: number): Promise<AmAlert[]> =>
+  (await fetch(`http://127.0.0.1:${port}/api/v2/alerts`)).json() as Promise<AmAlert[]>;
 
 /** A host on a fixture /proc whose memory we set; the real clock (Alertmanager judges endsAt by it). */
 async function fleetHost(dir: string, amUrl: string) {
@@ -69,12 +91,23 @@ async function fleetHost(dir: string, amUrl: string) {
   const host = createLinuxHost({
     root,
     exec: async () => noTool,
-    statfs: async () => ({ blockSize: 4096, blocks: 1_000_000, blocksFree: 500_000, blocksAvail: 480_000, files: 100_000, filesFree: 90_000 }),
+    statfs: async () => ({
+      blockSize: 4096,
+      blocks: 1_000_000,
+      blocksFree: 500_000,
+      blocksAvail: 480_000,
+      files: 100_000,
+      filesFree: 90_000,
+    }),
     now: () => new Date(clock.t),
     hostname: () => 'web-7',
   });
   // Not a dry run (fleet posts are skipped in one): memory has no action here (killMemoryHogs off), nothing is touched.
-  const config = ConfigSchema.parse({ stateDir: join(dir, 'state'), alertmanagerUrl: amUrl, confirmCycles: { memory: 1 } });
+  const config = ConfigSchema.parse({
+    stateDir: join(dir, 'state'),
+    alertmanagerUrl: amUrl,
+    confirmCycles: { memory: 1 },
+  });
   const rt = await createRuntime(config, statePaths(config), { log: silentLog(), host, beadsDir: join(dir, 'beads') });
   const cycle = async () => {
     const o = await runGuardedCycle(rt);
@@ -96,7 +129,12 @@ describe.skipIf(BIN === null)('fleet: incidents in Alertmanager', () => {
     expect(first.warnings.filter((w) => w.startsWith('alertmanager'))).toEqual([]);
     const firing = await alerts(port);
     expect(firing).toHaveLength(1);
-    expect(firing[0]!.labels).toMatchObject({ alertname: 'ArgusIncident', host: 'web-7', identity: 'memory:host', severity: 'critical' });
+    expect(firing[0]!.labels).toMatchObject({
+      alertname: 'ArgusIncident',
+      host: 'web-7',
+      identity: 'memory:host',
+      severity: 'critical',
+    });
     expect(firing[0]!.labels.incident).toMatch(/^memory:host#/);
     expect(firing[0]!.status.state).toBe('active');
     const endsAt = Date.parse(firing[0]!.endsAt);
@@ -124,7 +162,9 @@ describe.skipIf(BIN === null)('fleet: incidents in Alertmanager', () => {
     await h.cycle();
     const down = await h.cycle();
     expect(down.resolved).toHaveLength(1);
-    expect(down.warnings.some((w) => /alertmanager: Alertmanager unreachable/.test(w) && /1 resolutions kept/.test(w))).toBe(true);
+    expect(
+      down.warnings.some((w) => /alertmanager: Alertmanager unreachable/.test(w) && /1 resolutions kept/.test(w)),
+    ).toBe(true);
     expect(JSON.parse(readFileSync(h.paths.alertmanagerOutbox, 'utf8')).resolved).toHaveLength(1);
     await startAlertmanager(tmp.dir, port);
     // Alertmanager restarted with its stored state: the alert is still firing until the outbox delivers the end.

@@ -8,7 +8,8 @@ import { makeTmp } from '../support/tmp.js';
 
 const DEPLOY = resolve(__dirname, '../../deploy');
 const has = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
-const run = (bin: string, args: string[], cwd?: string) => spawnSync(bin, args, { encoding: 'utf8', cwd, timeout: 60_000 });
+const run = (bin: string, args: string[], cwd?: string) =>
+  spawnSync(bin, args, { encoding: 'utf8', cwd, timeout: 60_000 });
 
 let tmp: ReturnType<typeof makeTmp> | undefined;
 afterEach(() => {
@@ -31,7 +32,10 @@ describe.skipIf(!has('promtool'))('shipped Prometheus rules (promtool)', () => {
 
   it('a broken rule fails the unit tests (the tests can fail)', () => {
     tmp = makeTmp();
-    writeFileSync(join(tmp.dir, 'argus.rules.yml'), readFileSync(join(DEPLOY, 'prometheus/argus.rules.yml'), 'utf8').replace('> 900', '> 90000'));
+    writeFileSync(
+      join(tmp.dir, 'argus.rules.yml'),
+      readFileSync(join(DEPLOY, 'prometheus/argus.rules.yml'), 'utf8').replace('> 900', '> 90000'),
+    );
     copyFileSync(join(DEPLOY, 'prometheus/argus.rules.test.yml'), join(tmp.dir, 'argus.rules.test.yml'));
     const r = run('promtool', ['test', 'rules', 'argus.rules.test.yml'], tmp.dir);
     expect(r.status).not.toBe(0);
@@ -41,7 +45,13 @@ describe.skipIf(!has('promtool'))('shipped Prometheus rules (promtool)', () => {
   it('the example prometheus.yml is valid and loads the rules', () => {
     tmp = makeTmp();
     writeFileSync(join(tmp.dir, 'token'), 'x'.repeat(32));
-    writeFileSync(join(tmp.dir, 'prometheus.yml'), readFileSync(join(DEPLOY, 'prometheus/prometheus.yml'), 'utf8').replace('/etc/prometheus/argus-token', join(tmp.dir, 'token')));
+    writeFileSync(
+      join(tmp.dir, 'prometheus.yml'),
+      readFileSync(join(DEPLOY, 'prometheus/prometheus.yml'), 'utf8').replace(
+        '/etc/prometheus/argus-token',
+        join(tmp.dir, 'token'),
+      ),
+    );
     copyFileSync(join(DEPLOY, 'prometheus/argus.rules.yml'), join(tmp.dir, 'argus.rules.yml'));
     const r = run('promtool', ['check', 'config', join(tmp.dir, 'prometheus.yml')]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
@@ -54,7 +64,13 @@ describe.skipIf(!has('amtool'))('shipped Alertmanager config (amtool)', () => {
     tmp = makeTmp();
     writeFileSync(join(tmp.dir, 'token'), 'x'.repeat(32));
     const path = join(tmp.dir, 'alertmanager.yml');
-    writeFileSync(path, readFileSync(join(DEPLOY, 'alertmanager/alertmanager.yml'), 'utf8').replace('/etc/alertmanager/argus-token', join(tmp.dir, 'token')));
+    writeFileSync(
+      path,
+      readFileSync(join(DEPLOY, 'alertmanager/alertmanager.yml'), 'utf8').replace(
+        '/etc/alertmanager/argus-token',
+        join(tmp.dir, 'token'),
+      ),
+    );
     return path;
   };
 
@@ -66,7 +82,10 @@ describe.skipIf(!has('amtool'))('shipped Alertmanager config (amtool)', () => {
 
   it('routes an incident and a stopped Argus to the fleet receiver', () => {
     const path = config();
-    for (const labels of [['alertname=ArgusIncident', 'host=web-1', 'identity=disk:/'], ['alertname=ArgusStopped', 'host=web-2']]) {
+    for (const labels of [
+      ['alertname=ArgusIncident', 'host=web-1', 'identity=disk:/'],
+      ['alertname=ArgusStopped', 'host=web-2'],
+    ]) {
       const r = run('amtool', ['config', 'routes', 'test', `--config.file=${path}`, ...labels]);
       expect(r.status, r.stdout + r.stderr).toBe(0);
       expect(r.stdout.trim()).toBe('argus-fleet');
@@ -75,11 +94,18 @@ describe.skipIf(!has('amtool'))('shipped Alertmanager config (amtool)', () => {
 
   it("sends to argus serve's fleet receiver on loopback, resolutions too; the token block for another address, uncommented, is valid", () => {
     const shipped = readFileSync(join(DEPLOY, 'alertmanager/alertmanager.yml'), 'utf8');
-    expect(shipped).toMatch(/webhook_configs:\n\s+- url: http:\/\/127\.0\.0\.1:8787\/alertmanager\n\s+send_resolved: true\n/);
+    expect(shipped).toMatch(
+      /webhook_configs:\n\s+- url: http:\/\/127\.0\.0\.1:8787\/alertmanager\n\s+send_resolved: true\n/,
+    );
     // On loopback nothing is asked: the authorization block is shipped commented.
-    expect(shipped).toMatch(/\n\s+# http_config:\n\s+# {3}authorization:\n\s+# {5}credentials_file: \/etc\/alertmanager\/argus-token\n/);
+    expect(shipped).toMatch(
+      /\n\s+# http_config:\n\s+# {3}authorization:\n\s+# {5}credentials_file: \/etc\/alertmanager\/argus-token\n/,
+    );
     const path = config();
-    const uncommented = readFileSync(path, 'utf8').replace(/# (http_config:)\n(\s+)# ( {2}authorization:)\n(\s+)# ( {4}credentials_file: )/, '$1\n$2$3\n$4$5');
+    const uncommented = readFileSync(path, 'utf8').replace(
+      /# (http_config:)\n(\s+)# ( {2}authorization:)\n(\s+)# ( {4}credentials_file: )/,
+      '$1\n$2$3\n$4$5',
+    );
     expect(uncommented).toMatch(/\n {8}http_config:\n {10}authorization:\n {12}credentials_file: \S+token\n/);
     writeFileSync(path, uncommented);
     const r = run('amtool', ['check-config', path]);

@@ -23,7 +23,11 @@ afterEach(async () => {
 });
 
 const post = (port: number, body: unknown) =>
-  fetch(`http://127.0.0.1:${port}/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`http://127.0.0.1:${port}/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe.skipIf(!BUILT)('argus serve: the fleet receiver', () => {
   it('--read-only: 403 saying why, and the startup line says the receiver is off', async () => {
@@ -51,13 +55,31 @@ describe.skipIf(!BUILT)('argus serve: the fleet receiver', () => {
     expect(served.stderr()).toContain('/alertmanager on');
     const bad = await post(served.port, { version: '4' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: string }).error).toMatch(/^not an Alertmanager webhook \(version 4\): groupKey: /);
-    const good = await post(served.port, webhook([{ host: 'web-1', identity: 'disk:/' }, { host: 'web-2', identity: 'disk:/' }]));
+    expect(((await bad.json()) as { error: string }).error).toMatch(
+      /^not an Alertmanager webhook \(version 4\): groupKey: /,
+    );
+    const good = await post(
+      served.port,
+      webhook([
+        { host: 'web-1', identity: 'disk:/' },
+        { host: 'web-2', identity: 'disk:/' },
+      ]),
+    );
     expect(good.status).toBe(200);
-    await until('the message', () => telegram!.accepted, (a) => a.length >= 1);
+    await until(
+      'the message',
+      () => telegram!.accepted,
+      (a) => a.length >= 1,
+    );
     const records = await until(
       'two action records',
-      () => (existsSync(join(tmp!.dir, 'problems.jsonl')) ? readFileSync(join(tmp!.dir, 'problems.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProblemRecord) : []),
+      () =>
+        existsSync(join(tmp!.dir, 'problems.jsonl'))
+          ? readFileSync(join(tmp!.dir, 'problems.jsonl'), 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as ProblemRecord)
+          : [],
       (r) => r.length >= 2,
     );
     expect(records.map((r) => [r.action_taken, r.action_result, r.source])).toEqual([

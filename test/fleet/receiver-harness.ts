@@ -62,7 +62,10 @@ export async function startReceiver(o: RigOptions = {}): Promise<ReceiverRig> {
   });
   const paths = statePaths(config);
   // bd is the stand-in; nothing else is run (a receiver's actions are alert and create_bead).
-  const host = createLinuxHost({ hostname: () => 'fleet-hub', exec: (file, args, options) => execFile(file === 'bd' ? BD_STANDIN : file, args, options) });
+  const host = createLinuxHost({
+    hostname: () => 'fleet-hub',
+    exec: (file, args, options) => execFile(file === 'bd' ? BD_STANDIN : file, args, options),
+  });
   const statePath = fleetGroupsPath(stateDir);
   let failures = o.composeFailures ?? 0;
   const receiver = createAlertmanagerReceiver({
@@ -75,7 +78,16 @@ export async function startReceiver(o: RigOptions = {}): Promise<ReceiverRig> {
     now: () => new Date(),
     log: silentLog(),
   });
-  const app = createServeApp({ host: o.host ?? '127.0.0.1', port: 0, token: o.token ?? null, paths, intervalSec: 300, makeMcpServer: null, log: silentLog(), alertmanager: receiver });
+  const app = createServeApp({
+    host: o.host ?? '127.0.0.1',
+    port: 0,
+    token: o.token ?? null,
+    paths,
+    intervalSec: 300,
+    makeMcpServer: null,
+    log: silentLog(),
+    alertmanager: receiver,
+  });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const port = (server.address() as AddressInfo).port;
@@ -89,9 +101,19 @@ export async function startReceiver(o: RigOptions = {}): Promise<ReceiverRig> {
     statePath,
     stateDir,
     outboxPath: paths.outbox,
-    records: () => (existsSync(paths.registry) ? readFileSync(paths.registry, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProblemRecord) : []),
+    records: () =>
+      existsSync(paths.registry)
+        ? readFileSync(paths.registry, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as ProblemRecord)
+        : [],
     async post(body, headers = {}) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
     async close() {
@@ -114,10 +136,17 @@ export interface FakeAlert {
 }
 
 /** Alertmanager's fingerprint stands in as a hash of the labels (the receiver only compares them). */
-const fingerprint = (labels: Record<string, string>): string => createHash('sha256').update(JSON.stringify(Object.entries(labels).sort())).digest('hex').slice(0, 16);
+const fingerprint = (labels: Record<string, string>): string =>
+  createHash('sha256')
+    .update(JSON.stringify(Object.entries(labels).sort()))
+    .digest('hex')
+    .slice(0, 16);
 
 /** A version-4 webhook as Alertmanager sends it for a group `group_by: [alertname, identity]`. */
-export function webhook(alerts: FakeAlert[], o: { status?: 'firing' | 'resolved'; identity?: string; externalURL?: string } = {}): Record<string, unknown> {
+export function webhook(
+  alerts: FakeAlert[],
+  o: { status?: 'firing' | 'resolved'; identity?: string; externalURL?: string } = {},
+): Record<string, unknown> {
   const identity = o.identity ?? alerts[0]?.identity ?? 'disk:/';
   const groupLabels = { alertname: 'ArgusIncident', identity };
   const status = o.status ?? (alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved');
@@ -132,7 +161,12 @@ export function webhook(alerts: FakeAlert[], o: { status?: 'firing' | 'resolved'
     commonAnnotations: {},
     externalURL: o.externalURL ?? 'http://am.example:9093',
     alerts: alerts.map((a) => {
-      const labels = { alertname: 'ArgusIncident', host: a.host, identity: a.identity, severity: a.severity ?? 'critical' };
+      const labels = {
+        alertname: 'ArgusIncident',
+        host: a.host,
+        identity: a.identity,
+        severity: a.severity ?? 'critical',
+      };
       return {
         status: a.status ?? 'firing',
         labels,

@@ -48,10 +48,19 @@ async function recordingProxy(target: number): Promise<{ port: number; bodies: s
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       bodies.push(body.toString('utf8'));
-      const out = request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${target}` } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const out = request(
+        {
+          host: '127.0.0.1',
+          port: target,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: `127.0.0.1:${target}` },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       out.on('error', () => res.writeHead(502).end());
       out.end(body);
     });
@@ -68,29 +77,63 @@ async function recordingProxy(target: number): Promise<{ port: number; bodies: s
 async function startAlertmanager(dir: string, receiverPort: number): Promise<number> {
   const port = await freePort();
   const shipped = readFileSync(SHIPPED, 'utf8');
-  const config = shipped.replace('group_wait: 30s', 'group_wait: 3s').replace('group_interval: 5m', 'group_interval: 1s').replace('http://127.0.0.1:8787/alertmanager', `http://127.0.0.1:${receiverPort}/alertmanager`);
+  const config = shipped
+    .replace('group_wait: 30s', 'group_wait: 3s')
+    .replace('group_interval: 5m', 'group_interval: 1s')
+    .replace('http://127.0.0.1:8787/alertmanager', `http://127.0.0.1:${receiverPort}/alertmanager`);
   expect(config).not.toBe(shipped);
   expect(config).toContain(`http://127.0.0.1:${receiverPort}/alertmanager`);
   mkdirSync(join(dir, 'am-data'), { recursive: true });
   writeFileSync(join(dir, 'am.yml'), config);
-  am = spawn(BIN!, [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=http://127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+  am = spawn(
+    BIN!,
+    [
+      `--config.file=${join(dir, 'am.yml')}`,
+      `--storage.path=${join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/-/ready`).then((r) => r.ok, () => false)) return port;
+    if (
+      await fetch(`http://127.0.0.1:${port}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return port;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('alertmanager did not start');
 }
 
 /** What each host's Argus posts (src/fleet/alertmanager.ts): alertname ArgusIncident with host, identity, severity, incident. */
-async function postIncident(amPort: number, hosts: string[], identity: string, o: { ended?: boolean; severity?: string } = {}): Promise<void> {
+async function postIncident(
+  amPort: number,
+  hosts: string[],
+  identity: string,
+  o: { ended?: boolean; severity?: string } = {},
+): Promise<void> {
   const now = Date.now();
   const body = hosts.map((host) => ({
-    labels: { alertname: 'ArgusIncident', host, identity, severity: o.severity ?? 'critical', incident: `${identity}#${host}` },
+    labels: {
+      alertname: 'ArgusIncident',
+      host,
+      identity,
+      severity: o.severity ?? 'critical',
+      incident: `${identity}#${host}`,
+    },
     annotations: { summary: `${identity} on ${host}` },
     startsAt: new Date(now - 60_000).toISOString(),
     endsAt: new Date(o.ended ? now - 1000 : now + 600_000).toISOString(),
   }));
-  const res = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -101,9 +144,17 @@ describe.skipIf(BIN === null)('fleet receiver behind a real Alertmanager', () =>
     const recorder = await recordingProxy(rig.port);
     const amPort = await startAlertmanager(tmp.dir, recorder.port);
     await postIncident(amPort, ['web-1', 'web-2'], 'disk:/');
-    await until('the firing message', () => rig!.telegram.accepted, (a) => a.length >= 1);
+    await until(
+      'the firing message',
+      () => rig!.telegram.accepted,
+      (a) => a.length >= 1,
+    );
     await rig.receiver.idle();
-    await until('the bead', () => rig!.bd.issues(), (i) => i.length >= 1);
+    await until(
+      'the bead',
+      () => rig!.bd.issues(),
+      (i) => i.length >= 1,
+    );
     const firing = rig.telegram.accepted[0]!;
     expect(firing).toContain('FIRING</b> fleet: ArgusIncident disk:/ — 2 alerts on 2 hosts (web-1, web-2)');
     expect(firing).toContain('• web-1 · disk:/ · critical — disk:/ on web-1');
@@ -111,7 +162,11 @@ describe.skipIf(BIN === null)('fleet receiver behind a real Alertmanager', () =>
     // Alertmanager's own retry and its repeat of an unchanged group look the same: replayed, they are told once.
     const sent = recorder.bodies[0]!;
     for (let i = 0; i < 2; i++) {
-      const replay = await fetch(rig.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent });
+      const replay = await fetch(rig.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: sent,
+      });
       expect(await replay.json()).toMatchObject({ status: 'duplicate' });
     }
     // A few more group intervals: nothing new fires, nothing is sent again.
@@ -121,13 +176,28 @@ describe.skipIf(BIN === null)('fleet receiver behind a real Alertmanager', () =>
     expect(rig.bd.issues()).toHaveLength(1);
 
     await postIncident(amPort, ['web-1', 'web-2'], 'disk:/', { ended: true });
-    await until('the resolved message', () => rig!.telegram.accepted, (a) => a.length >= 2);
+    await until(
+      'the resolved message',
+      () => rig!.telegram.accepted,
+      (a) => a.length >= 2,
+    );
     await rig.receiver.idle();
-    await until('the bead closed', () => rig!.bd.issues(), (i) => i[0]?.status === 'closed');
+    await until(
+      'the bead closed',
+      () => rig!.bd.issues(),
+      (i) => i[0]?.status === 'closed',
+    );
     expect(rig.telegram.accepted[1]).toMatch(/RESOLVED<\/b> fleet: ArgusIncident disk:\/ on 2 hosts \(web-1, web-2\)/);
-    expect((rig.bd.issues()[0] as unknown as { close_reason: string }).close_reason).toMatch(/^Resolved in Alertmanager: ArgusIncident disk:\/ ended on 2 hosts/);
+    expect((rig.bd.issues()[0] as unknown as { close_reason: string }).close_reason).toMatch(
+      /^Resolved in Alertmanager: ArgusIncident disk:\/ ended on 2 hosts/,
+    );
     expect(rig.telegram.accepted).toHaveLength(2);
-    expect(rig.records().filter((r) => r.kind === 'action').map((r) => [r.action_taken, r.source])).toEqual([
+    expect(
+      rig
+        .records()
+        .filter((r) => r.kind === 'action')
+        .map((r) => [r.action_taken, r.source]),
+    ).toEqual([
       ['alert:alert:critical', 'alertmanager'],
       ['create_bead:create_bead:fleet', 'alertmanager'],
       ['alert:alert:info', 'alertmanager'],
@@ -153,7 +223,11 @@ describe.skipIf(BIN === null)('fleet receiver behind a real Alertmanager', () =>
     expect(silence.status).toBe(200);
     await postIncident(amPort, ['web-1', 'web-3'], 'service:nginx.service', { severity: 'warning' });
     await postIncident(amPort, ['db-1'], 'memory:host');
-    await until('the unsilenced group', () => rig!.telegram.accepted, (a) => a.length >= 1);
+    await until(
+      'the unsilenced group',
+      () => rig!.telegram.accepted,
+      (a) => a.length >= 1,
+    );
     // Several group intervals more: the silenced group never arrives.
     await new Promise((r) => setTimeout(r, 3000));
     await rig.receiver.idle();
@@ -162,7 +236,9 @@ describe.skipIf(BIN === null)('fleet receiver behind a real Alertmanager', () =>
     expect(rig.telegram.accepted.join('\n')).not.toContain('nginx');
     expect(rig.bd.issues().map((i) => i.title)).toEqual(['[argus] fleet: ArgusIncident memory:host firing on 1 host']);
     // It was Alertmanager that held it back: the alert is there, marked silenced.
-    const held = (await (await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts?filter=identity%3D%22service%3Anginx.service%22`)).json()) as Array<{ status: { state: string } }>;
+    const held = (await (
+      await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts?filter=identity%3D%22service%3Anginx.service%22`)
+    ).json()) as Array<{ status: { state: string } }>;
     expect(held.map((a) => a.status.state)).toEqual(['suppressed', 'suppressed']);
   });
 });

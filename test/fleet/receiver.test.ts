@@ -35,10 +35,15 @@ describe('fleet receiver: one message and one bead per group notification', () =
     expect(text).toContain('<b>FIRING</b> fleet: ArgusIncident disk:/ — 2 alerts on 2 hosts (web-1, web-2)');
     expect(text).toContain('• web-1 · disk:/ · critical — Disk / is 97 % full');
     expect(text).toContain('• web-2 · disk:/ · warning — Disk / is 91 % full');
-    expect(text).toContain('Alertmanager: http://am.example:9093/#/alerts?filter=%7Balertname%3D%22ArgusIncident%22%2Cidentity%3D%22disk%3A%2F%22%7D');
+    expect(text).toContain(
+      'Alertmanager: http://am.example:9093/#/alerts?filter=%7Balertname%3D%22ArgusIncident%22%2Cidentity%3D%22disk%3A%2F%22%7D',
+    );
     expect(text.startsWith('🔴')).toBe(false); // the notifier's header comes first: [fleet-hub] Argus: 1 alert
     expect(issues(rig)).toHaveLength(1);
-    expect(issues(rig)[0]).toMatchObject({ title: '[argus] fleet: ArgusIncident disk:/ firing on 2 hosts', status: 'open' });
+    expect(issues(rig)[0]).toMatchObject({
+      title: '[argus] fleet: ArgusIncident disk:/ firing on 2 hosts',
+      status: 'open',
+    });
     expect(issues(rig)[0]!.description).toContain('• web-2 · disk:/ · warning');
     const recorded = actions(rig);
     expect(recorded.map((r) => [r.action_taken, r.action_result, r.source])).toEqual([
@@ -59,7 +64,9 @@ describe('fleet receiver: one message and one bead per group notification', () =
     await rig.receiver.idle();
     expect((await rig.post(body)).body.status).toBe('duplicate');
     // The same alerts in another order are the same notification.
-    expect((await rig.post({ ...body, alerts: [...(body.alerts as unknown[])].reverse() })).body.status).toBe('duplicate');
+    expect((await rig.post({ ...body, alerts: [...(body.alerts as unknown[])].reverse() })).body.status).toBe(
+      'duplicate',
+    );
     await rig.receiver.idle();
     expect(rig.telegram.accepted).toHaveLength(1);
     expect(issues(rig)).toHaveLength(1);
@@ -98,13 +105,21 @@ describe('fleet receiver: one message and one bead per group notification', () =
     expect((await rig.post(resolved)).body.status).toBe('duplicate');
     await rig.receiver.idle();
     expect(rig.telegram.accepted).toHaveLength(2);
-    expect(rig.telegram.accepted[1]).toMatch(/✅ <b>RESOLVED<\/b> fleet: ArgusIncident disk:\/ on 2 hosts \(web-1, web-2\) after 10m/);
+    expect(rig.telegram.accepted[1]).toMatch(
+      /✅ <b>RESOLVED<\/b> fleet: ArgusIncident disk:\/ on 2 hosts \(web-1, web-2\) after 10m/,
+    );
     const [bead] = issues(rig);
     expect(bead!.status).toBe('closed');
-    expect((bead as unknown as { close_reason: string }).close_reason).toMatch(/^Resolved in Alertmanager: ArgusIncident disk:\/ ended on 2 hosts \(web-1, web-2\) after 10m \(fleet incident fleet:[0-9a-f]{16}#/);
+    expect((bead as unknown as { close_reason: string }).close_reason).toMatch(
+      /^Resolved in Alertmanager: ArgusIncident disk:\/ ended on 2 hosts \(web-1, web-2\) after 10m \(fleet incident fleet:[0-9a-f]{16}#/,
+    );
     const closed = rig.records().filter((r) => r.kind === 'transition');
     expect(closed).toHaveLength(1);
-    expect(closed[0]).toMatchObject({ description: `closed bead ${bead!.id} of ${closed[0]!.identity}`, bead_id: bead!.id, source: 'alertmanager' });
+    expect(closed[0]).toMatchObject({
+      description: `closed bead ${bead!.id} of ${closed[0]!.identity}`,
+      bead_id: bead!.id,
+      source: 'alertmanager',
+    });
     await rig.post(webhook(TWO_HOSTS));
     await rig.receiver.idle();
     expect(issues(rig).map((i) => i.status)).toEqual(['closed', 'open']);
@@ -114,10 +129,18 @@ describe('fleet receiver: one message and one bead per group notification', () =
   it('two groups are two messages and two beads', async () => {
     rig = await startReceiver();
     await rig.post(webhook([{ host: 'web-1', identity: 'disk:/' }]));
-    await rig.post(webhook([{ host: 'web-1', identity: 'service:nginx.service' }, { host: 'web-3', identity: 'service:nginx.service' }]));
+    await rig.post(
+      webhook([
+        { host: 'web-1', identity: 'service:nginx.service' },
+        { host: 'web-3', identity: 'service:nginx.service' },
+      ]),
+    );
     await rig.receiver.idle();
     expect(rig.telegram.accepted).toHaveLength(2);
-    expect(issues(rig).map((i) => i.title)).toEqual(['[argus] fleet: ArgusIncident disk:/ firing on 1 host', '[argus] fleet: ArgusIncident service:nginx.service firing on 2 hosts']);
+    expect(issues(rig).map((i) => i.title)).toEqual([
+      '[argus] fleet: ArgusIncident disk:/ firing on 1 host',
+      '[argus] fleet: ArgusIncident service:nginx.service firing on 2 hosts',
+    ]);
   });
 });
 
@@ -129,9 +152,17 @@ describe('fleet receiver: what it refuses', () => {
     ['an empty object', {}, /version: Invalid input: expected "4"/],
     ['another version', { ...good, version: '3' }, /^not an Alertmanager webhook \(version 4\): version:/],
     ['no alerts', { ...good, alerts: [] }, /alerts: Too small/],
-    ['an alert without fingerprint', { ...good, alerts: [{ ...alert0, fingerprint: undefined }] }, /alerts\.0\.fingerprint: Invalid input: expected string/],
+    [
+      'an alert without fingerprint',
+      { ...good, alerts: [{ ...alert0, fingerprint: undefined }] },
+      /alerts\.0\.fingerprint: Invalid input: expected string/,
+    ],
     ['an unknown status', { ...good, status: 'pending' }, /status: Invalid option/],
-    ['a label that is not text', { ...good, alerts: [{ ...alert0, labels: { host: 7 } }] }, /alerts\.0\.labels\.host: Invalid input: expected string/],
+    [
+      'a label that is not text',
+      { ...good, alerts: [{ ...alert0, labels: { host: 7 } }] },
+      /alerts\.0\.labels\.host: Invalid input: expected string/,
+    ],
     ['an array', [good], /body: Invalid input: expected object/],
   ])('%s → 400 with the reason; no message, no record, no state', async (_name, body, reason) => {
     rig = await startReceiver();
@@ -146,7 +177,11 @@ describe('fleet receiver: what it refuses', () => {
 
   it('a body over 2 MB → 413, nothing recorded', async () => {
     rig = await startReceiver();
-    const res = await fetch(rig.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"pad":"${'x'.repeat(2_200_000)}"}` });
+    const res = await fetch(rig.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"pad":"${'x'.repeat(2_200_000)}"}`,
+    });
     expect(res.status).toBe(413);
     expect(rig.records()).toEqual([]);
   });
@@ -174,12 +209,20 @@ describe('fleet receiver: what it refuses', () => {
     const headers = { host: PUBLIC, 'content-type': 'application/json' };
     const anonymous = await http(rig.port, '/alertmanager', { method: 'POST', headers, body });
     expect(anonymous.status).toBe(401);
-    const wrong = await http(rig.port, '/alertmanager', { method: 'POST', headers: { ...headers, authorization: `Bearer ${TOKEN}x` }, body });
+    const wrong = await http(rig.port, '/alertmanager', {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${TOKEN}x` },
+      body,
+    });
     expect(wrong.status).toBe(401);
     await rig.receiver.idle();
     expect(rig.telegram.requests).toEqual([]);
     expect(existsSync(rig.statePath)).toBe(false);
-    const bearer = await http(rig.port, '/alertmanager', { method: 'POST', headers: { ...headers, authorization: `Bearer ${TOKEN}` }, body });
+    const bearer = await http(rig.port, '/alertmanager', {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${TOKEN}` },
+      body,
+    });
     expect(bearer.status).toBe(200);
     await rig.receiver.idle();
     expect(rig.telegram.accepted).toHaveLength(1);
@@ -201,7 +244,11 @@ describe('fleet receiver: Telegram and text', () => {
     expect(res.status).toBe(200);
     expect(performance.now() - started).toBeLessThan(1000);
     // The message is kept in the outbox before it is sent: nothing is lost while Telegram hangs.
-    await until('the outbox', () => (existsSync(rig!.outboxPath) ? readFileSync(rig!.outboxPath, 'utf8') : ''), (t) => t.includes('FIRING fleet'));
+    await until(
+      'the outbox',
+      () => (existsSync(rig!.outboxPath) ? readFileSync(rig!.outboxPath, 'utf8') : ''),
+      (t) => t.includes('FIRING fleet'),
+    );
   });
 
   it('Telegram down: the message waits in the outbox and goes out once with the next delivery; a retry adds nothing', async () => {
@@ -221,21 +268,28 @@ describe('fleet receiver: Telegram and text', () => {
     expect(all.match(/ArgusIncident memory:host — 1 alert/g)).toHaveLength(1);
   });
 
-  it.each(HOSTILE)('hostile text in labels and annotations (%s) is data: escaped for Telegram, one line, bounded', async (_name, hostile) => {
-    rig = await startReceiver();
-    await rig.post(webhook([{ host: `web-${hostile}`, identity: 'disk:/', summary: `$(touch /tmp/pwned) ${hostile}` }], { externalURL: 'javascript:alert(1)' }));
-    await rig.receiver.idle();
-    const request = rig.telegram.requests.at(-1)!;
-    expect(request.parseMode).toBe('HTML');
-    const text = request.text;
-    expect(text).not.toMatch(/<(?!\/?b>)/); // no tag but our own bold: the header's and FIRING
-    expect(text.match(/<b>/g)).toHaveLength(2);
-    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
-    expect(text.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(1);
-    expect(text).not.toContain('javascript:');
-    expect(text.length).toBeLessThan(4000);
-    expect(issues(rig)).toHaveLength(1);
-  });
+  it.each(HOSTILE)(
+    'hostile text in labels and annotations (%s) is data: escaped for Telegram, one line, bounded',
+    async (_name, hostile) => {
+      rig = await startReceiver();
+      await rig.post(
+        webhook([{ host: `web-${hostile}`, identity: 'disk:/', summary: `$(touch /tmp/pwned) ${hostile}` }], {
+          externalURL: 'javascript:alert(1)',
+        }),
+      );
+      await rig.receiver.idle();
+      const request = rig.telegram.requests.at(-1)!;
+      expect(request.parseMode).toBe('HTML');
+      const text = request.text;
+      expect(text).not.toMatch(/<(?!\/?b>)/); // no tag but our own bold: the header's and FIRING
+      expect(text.match(/<b>/g)).toHaveLength(2);
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(text.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(1);
+      expect(text).not.toContain('javascript:');
+      expect(text.length).toBeLessThan(4000);
+      expect(issues(rig)).toHaveLength(1);
+    },
+  );
 
   it('a runtime that could not be composed is composed again for the next notification', async () => {
     rig = await startReceiver({ composeFailures: 1 });

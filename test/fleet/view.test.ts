@@ -23,7 +23,15 @@ describe('fleet view', () => {
     rig = await startReceiver();
     await driveFleet(rig);
     const hostsFile = join(rig.stateDir, 'fleet-hosts.json');
-    writeFileSync(hostsFile, JSON.stringify({ hosts: [{ name: 'web-1', url: 'http://web-1:8787/' }, { name: 'db-1', url: 'https://db-1.example/' }] }));
+    writeFileSync(
+      hostsFile,
+      JSON.stringify({
+        hosts: [
+          { name: 'web-1', url: 'http://web-1:8787/' },
+          { name: 'db-1', url: 'https://db-1.example/' },
+        ],
+      }),
+    );
     const view = readFleetView(join(rig.stateDir, 'fleet_groups.json'), hostsFile)!;
     expect(view.hostsFile).toEqual({ path: hostsFile, error: null });
     expect(view.hosts.map((h) => [h.name, h.worst, h.firing, h.url])).toEqual([
@@ -57,12 +65,22 @@ describe('fleet view', () => {
     expect(readFleetView(join(tmp.dir, 'fleet_groups.json'), null)).toBeNull();
     const hostsFile = join(tmp.dir, 'hosts.json');
     writeFileSync(hostsFile, '{"hosts":[{"name":"web-1","url":"http://web-1:8787/"}]}');
-    expect(readFleetView(join(tmp.dir, 'fleet_groups.json'), hostsFile)!.hosts).toEqual([{ name: 'web-1', firing: [], worst: null, lastHeardAt: null, url: 'http://web-1:8787/' }]);
+    expect(readFleetView(join(tmp.dir, 'fleet_groups.json'), hostsFile)!.hosts).toEqual([
+      { name: 'web-1', firing: [], worst: null, lastHeardAt: null, url: 'http://web-1:8787/' },
+    ]);
   });
 
   it.each([
-    ['a javascript: link', '{"hosts":[{"name":"web-1","url":"javascript:alert(1)"}]}', 'hosts[0].url: expected an http:// or https:// URL'],
-    ['not a URL', '{"hosts":[{"name":"web-1","url":"web-1:8787"}]}', 'hosts[0].url: expected an http:// or https:// URL'],
+    [
+      'a javascript: link',
+      '{"hosts":[{"name":"web-1","url":"javascript:alert(1)"}]}',
+      'hosts[0].url: expected an http:// or https:// URL',
+    ],
+    [
+      'not a URL',
+      '{"hosts":[{"name":"web-1","url":"web-1:8787"}]}',
+      'hosts[0].url: expected an http:// or https:// URL',
+    ],
     ['an empty name', '{"hosts":[{"name":"","url":"http://a/"},{"name":"b","url":"http://b/"}]}', 'hosts[0].name: '],
     ['an unknown key', '{"hosts":[{"name":"a","url":"http://a/","token":"x"}]}', 'hosts[0]: '],
     ['hosts missing', '{"host":[]}', 'hosts: '],
@@ -78,11 +96,17 @@ describe('fleet view', () => {
 
   it('a large group: 100 alerts remembered (firing first), the rest and truncated ones counted; 20 listed per incident', async () => {
     rig = await startReceiver();
-    const alerts = Array.from({ length: 120 }, (_, i) => ({ host: `h-${String(i).padStart(3, '0')}`, identity: 'disk:/', status: i < 10 ? ('resolved' as const) : ('firing' as const) }));
+    const alerts = Array.from({ length: 120 }, (_, i) => ({
+      host: `h-${String(i).padStart(3, '0')}`,
+      identity: 'disk:/',
+      status: i < 10 ? ('resolved' as const) : ('firing' as const),
+    }));
     const body = webhook(alerts);
     expect((await rig.post({ ...body, truncatedAlerts: 5 })).status).toBe(200);
     await rig.receiver.idle();
-    const g = Object.values((JSON.parse(readFileSync(rig.statePath, 'utf8')) as { groups: Record<string, GroupRecord> }).groups)[0]!;
+    const g = Object.values(
+      (JSON.parse(readFileSync(rig.statePath, 'utf8')) as { groups: Record<string, GroupRecord> }).groups,
+    )[0]!;
     expect(g.alerts).toHaveLength(100);
     expect(g.alerts!.every((a) => a.firing)).toBe(true);
     expect(g.alertsLeftOut).toBe(25);
@@ -97,11 +121,35 @@ describe('fleet view', () => {
     tmp = makeTmp('argus-fleet-view-');
     const path = join(tmp.dir, 'fleet_groups.json');
     const at = '2026-01-01T08:00:00.000Z';
-    const old = { groupKey: 'k', identity: 'fleet:0123456789abcdef', incidentId: `fleet:0123456789abcdef#${at}`, status: 'firing', firing: ['a', 'b'], lastKey: 'x', openedAt: at, updatedAt: at, resolvedAt: null };
+    const old = {
+      groupKey: 'k',
+      identity: 'fleet:0123456789abcdef',
+      incidentId: `fleet:0123456789abcdef#${at}`,
+      status: 'firing',
+      firing: ['a', 'b'],
+      lastKey: 'x',
+      openedAt: at,
+      updatedAt: at,
+      resolvedAt: null,
+    };
     writeFileSync(path, JSON.stringify({ groups: { [old.identity]: old } }));
     const view = readFleetView(path, null)!;
     expect(view.hosts).toEqual([]);
-    expect(view.groups).toEqual([{ id: old.identity, status: 'firing', title: '(alerts not recorded)', since: at, openedAt: at, updatedAt: at, hosts: [], firingAlerts: 2, alerts: [], alertsLeftOut: 0, beadId: null }]);
+    expect(view.groups).toEqual([
+      {
+        id: old.identity,
+        status: 'firing',
+        title: '(alerts not recorded)',
+        since: at,
+        openedAt: at,
+        updatedAt: at,
+        hosts: [],
+        firingAlerts: 2,
+        alerts: [],
+        alertsLeftOut: 0,
+        beadId: null,
+      },
+    ]);
   });
 
   it('the shipped example (deploy/fleet-hosts.example.json) is a valid hosts file', () => {
@@ -112,6 +160,8 @@ describe('fleet view', () => {
 
   it('a missing hosts file says it cannot be read', () => {
     tmp = makeTmp('argus-fleet-view-');
-    expect(readFleetHosts(join(tmp.dir, 'nope.json')).error).toMatch(/nope\.json \(ARGUS_FLEET_HOSTS\): cannot be read \(ENOENT\)$/);
+    expect(readFleetHosts(join(tmp.dir, 'nope.json')).error).toMatch(
+      /nope\.json \(ARGUS_FLEET_HOSTS\): cannot be read \(ENOENT\)$/,
+    );
   });
 });

@@ -30,11 +30,20 @@ describe('bd port (against the stand-in)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each([['plain', {}], ['envelope', { BD_JSON_ENVELOPE: '1' }]])('creates, lists, comments and closes (%s JSON)', async (_shape, env) => {
+  it.each([
+    ['plain', {}],
+    ['envelope', { BD_JSON_ENVELOPE: '1' }],
+  ])('creates, lists, comments and closes (%s JSON)', async (_shape, env) => {
     const bd = make(env);
     const created = await bd.create(input('service:nginx.service'));
     if (!created.ok) throw new Error(created.error);
-    expect(created.value).toMatchObject({ id: 'argus-1', status: 'open', priority: 0, issue_type: 'bug', labels: ['argus', 'service'] });
+    expect(created.value).toMatchObject({
+      id: 'argus-1',
+      status: 'open',
+      priority: 0,
+      issue_type: 'bug',
+      labels: ['argus', 'service'],
+    });
     expect(created.value.description).toBe('-d looks like a flag; `$(rm -rf /)` stays text');
 
     const listed = await bd.list({ status: 'open', label: 'argus' });
@@ -52,7 +61,12 @@ describe('bd port (against the stand-in)', () => {
   });
 
   it('lists more than 50 open beads (passes --limit 0)', async () => {
-    const issues = Array.from({ length: 55 }, (_, i) => ({ id: `argus-${i + 1}`, status: 'open', labels: ['argus'], external_ref: `argus:disk:/m${i}` }));
+    const issues = Array.from({ length: 55 }, (_, i) => ({
+      id: `argus-${i + 1}`,
+      status: 'open',
+      labels: ['argus'],
+      external_ref: `argus:disk:/m${i}`,
+    }));
     writeFileSync(join(beadsDir, 'issues.jsonl'), issues.map((i) => `${JSON.stringify(i)}\n`).join(''));
     const listed = await make().list({ status: 'open', label: 'argus' });
     expect(listed.ok && listed.value.length).toBe(55);
@@ -66,7 +80,11 @@ describe('bd port (against the stand-in)', () => {
       missing: false,
     });
     const missing = createBd({ exec: execFile, bin: '/nonexistent/bd' });
-    expect(await missing.list({ status: 'open', label: 'argus' })).toMatchObject({ ok: false, code: 'not_found', missing: true });
+    expect(await missing.list({ status: 'open', label: 'argus' })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+      missing: true,
+    });
     const calls = readFileSync(join(beadsDir, 'calls.jsonl'), 'utf8');
     expect(await make().comment('--help', 'x')).toMatchObject({ ok: false, code: 'invalid_id' });
     expect(readFileSync(join(beadsDir, 'calls.jsonl'), 'utf8')).toBe(calls); // never ran
@@ -82,15 +100,24 @@ describe('bd port (against the stand-in)', () => {
 describe('interpret', () => {
   const result = execResult;
   it('reads errors from stderr, timeouts, and non-JSON output', () => {
-    expect(interpret(result({ exitCode: 1, failed: true, stderr: '{"error":"database locked","code":"locked"}' }))).toEqual({
+    expect(
+      interpret(result({ exitCode: 1, failed: true, stderr: '{"error":"database locked","code":"locked"}' })),
+    ).toEqual({
       ok: false,
       error: 'database locked',
       code: 'locked',
       missing: false,
     });
-    expect(interpret(result({ exitCode: 1, failed: true, stderr: 'Error: boom' }))).toMatchObject({ ok: false, error: 'Error: boom', code: 'exit_1' });
+    expect(interpret(result({ exitCode: 1, failed: true, stderr: 'Error: boom' }))).toMatchObject({
+      ok: false,
+      error: 'Error: boom',
+      code: 'exit_1',
+    });
     expect(interpret(result({ timedOut: true, failed: true }))).toMatchObject({ ok: false, code: 'timeout' });
     expect(interpret(result({ stdout: 'Comment added' }))).toEqual({ ok: true, value: 'Comment added' });
-    expect(interpret(result({ stdout: '{"schema_version":1,"data":[{"id":"a-1"}]}' }))).toEqual({ ok: true, value: [{ id: 'a-1' }] });
+    expect(interpret(result({ stdout: '{"schema_version":1,"data":[{"id":"a-1"}]}' }))).toEqual({
+      ok: true,
+      value: [{ id: 'a-1' }],
+    });
   });
 });

@@ -22,7 +22,10 @@ describe('openDir', () => {
   ])('refuses %s', async (_label, make, codes) => {
     mkdirSync(join(dir, 'real'));
     make();
-    const error = await openDir(join(dir, 'x')).then(() => null, (e: NodeJS.ErrnoException) => e);
+    const error = await openDir(join(dir, 'x')).then(
+      () => null,
+      (e: NodeJS.ErrnoException) => e,
+    );
     expect(codes).toContain(error?.code);
   });
 

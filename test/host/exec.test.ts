@@ -27,7 +27,12 @@ describe('execFile', () => {
 
   it('passes shell metacharacters as plain arguments (no shell)', async () => {
     const hostile = '$(touch /tmp/pwned); `id` | rm -rf / && echo';
-    const r = await execFile(node, ['-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', hostile, "it's"]);
+    const r = await execFile(node, [
+      '-e',
+      'process.stdout.write(JSON.stringify(process.argv.slice(1)))',
+      hostile,
+      "it's",
+    ]);
     expect(JSON.parse(r.stdout)).toEqual([hostile, "it's"]);
   });
 

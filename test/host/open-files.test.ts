@@ -7,7 +7,10 @@ import { isInUse, parseMapsInodes, scanInUse } from '../../src/host/open-files.j
 
 describe('parseMapsInodes', () => {
   it.each([
-    ['7f2c1a000000-7f2c1a028000 r--p 00000000 08:01 1835302                    /usr/lib/x86_64-linux-gnu/libc.so.6', [1835302n]],
+    [
+      '7f2c1a000000-7f2c1a028000 r--p 00000000 08:01 1835302                    /usr/lib/x86_64-linux-gnu/libc.so.6',
+      [1835302n],
+    ],
     ['7f2c1a000000-7f2c1a028000 r--p 00000000 103:02 42 /tmp/my lib (deleted)', [42n]],
     ['7ffd4e1b3000-7ffd4e1d4000 rw-p 00000000 00:00 0                          [stack]', []],
     ['55d0c8a1e000-55d0c8a3f000 rw-p 00000000 00:00 0                          [heap]', []],
@@ -19,7 +22,7 @@ describe('parseMapsInodes', () => {
 });
 
 describe('scanInUse', () => {
-  it('sees this process\'s executable, a file it holds open, and not a closed one', async () => {
+  it("sees this process's executable, a file it holds open, and not a closed one", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'argus-inuse-'));
     try {
       writeFileSync(join(dir, 'open'), 'x');

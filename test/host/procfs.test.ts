@@ -7,7 +7,11 @@ describe('isKernelThread: one rule for the collector and kill_pid', () => {
   it.each([
     ['kthreadd itself', { pid: 2, ppid: 0, flags: 0 }, true],
     ['a child of kthreadd', { pid: 40, ppid: 2, flags: PF_KTHREAD }, true],
-    ['PF_KTHREAD set, reparented (a kernel thread whatever its parent says)', { pid: 41, ppid: 1, flags: PF_KTHREAD | 0x40 }, true],
+    [
+      'PF_KTHREAD set, reparented (a kernel thread whatever its parent says)',
+      { pid: 41, ppid: 1, flags: PF_KTHREAD | 0x40 },
+      true,
+    ],
     ['a user process', { pid: 4100, ppid: 1, flags: 0x400100 }, false],
     ['init', { pid: 1, ppid: 0, flags: 0x400100 }, false],
   ] as const)('%s', (_name, s, expected) => {

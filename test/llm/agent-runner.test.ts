@@ -93,7 +93,13 @@ describe('createAgentRunner', () => {
 
   it('reads the free bytes when each run starts: the disk guard refuses without a request', async () => {
     let free: number | null = 10 * 1024 * 1024;
-    const runner = createAgentRunner({ client: testClient(), budget, log: silentLog(), now: () => NOW, freeBytes: () => free });
+    const runner = createAgentRunner({
+      client: testClient(),
+      budget,
+      log: silentLog(),
+      now: () => NOW,
+      freeBytes: () => free,
+    });
     const none = scriptModel(server, []);
     const low = await runner(spec());
     none.verify();
@@ -110,7 +116,8 @@ describe('createAgentRunner', () => {
     const script = scriptModel(server, []);
     const results = await Promise.all([runner(spec()), runner(spec({ tools: [] }))]);
     script.verify();
-    for (const r of results) expect(r).toMatchObject({ ok: false, reason: 'no_key', usage: { calls: 0 }, toolCalls: [] });
+    for (const r of results)
+      expect(r).toMatchObject({ ok: false, reason: 'no_key', usage: { calls: 0 }, toolCalls: [] });
     expect(script.requests).toEqual([]);
     expect(toolLog.calls).toEqual([]);
     expect(budget.read(NOW).day_calls).toBe(0);

@@ -5,7 +5,12 @@ import { costUsd, createLlmBudget, dailyUsdFromEnv, llmStatePath, type LlmBudget
 
 const T0 = new Date('2026-03-01T12:00:00Z');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
-const failure = (kind: 'server' | 'rate_limit' | 'timeout', retryAfterSec: number | null = null) => ({ kind, status: null, retryAfterSec, detail: 'x' });
+const failure = (kind: 'server' | 'rate_limit' | 'timeout', retryAfterSec: number | null = null) => ({
+  kind,
+  status: null,
+  retryAfterSec,
+  detail: 'x',
+});
 
 let dir: string;
 let budget: LlmBudget;
@@ -45,7 +50,11 @@ describe('LLM budget', () => {
     expect(budget.recordFailure(failure('rate_limit'), T0).getTime() - T0.getTime()).toBe(15 * 60_000);
     budget.recordSuccess(T0);
     expect(budget.recordFailure(failure('rate_limit', 3600), T0).getTime() - T0.getTime()).toBe(60 * 60_000);
-    expect(budget.canCall(at(30))).toMatchObject({ ok: false, reason: 'backoff', detail: expect.stringContaining('rate_limit') });
+    expect(budget.canCall(at(30))).toMatchObject({
+      ok: false,
+      reason: 'backoff',
+      detail: expect.stringContaining('rate_limit'),
+    });
   });
 
   it('skips the model under 100 MB free on the state filesystem', () => {

@@ -38,7 +38,9 @@ describe('createModelClient', () => {
   it('a healthy process that imports the client never loads @anthropic-ai/sdk (real node, compiled module)', () => {
     // Compile client.ts alone and point its SDK import at a marker module that re-exports the real SDK.
     const source = fs.readFileSync(path.join(ROOT, 'src/llm/client.ts'), 'utf8');
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true } }).outputText;
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    }).outputText;
     expect(js.match(/['"]@anthropic-ai\/sdk['"]/g)?.length, 'exactly one (dynamic) reference to the SDK').toBe(1);
     const sdkUrl = pathToFileURL(path.join(ROOT, 'node_modules/@anthropic-ai/sdk/index.mjs')).href;
     fs.writeFileSync(path.join(dir, 'sdk-marker.mjs'), `globalThis.__sdkLoaded = true;\nexport * from '${sdkUrl}';\n`);
@@ -52,7 +54,15 @@ describe('createModelClient', () => {
       out.afterCall = globalThis.__sdkLoaded === true;
       out.kind = r.ok ? null : r.failure.kind;
       console.log(JSON.stringify(out));`;
-    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-    expect(JSON.parse(stdout.trim())).toEqual({ afterImport: false, afterCreate: false, afterCall: true, kind: 'server' });
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(JSON.parse(stdout.trim())).toEqual({
+      afterImport: false,
+      afterCreate: false,
+      afterCall: true,
+      kind: 'server',
+    });
   });
 });

@@ -12,12 +12,15 @@ describe('prompts', () => {
     expect(fs.existsSync(promptPath('planner'))).toBe(true);
   });
 
-  it.each(['rca', 'evaluator', 'planner'] as const)('%s says host text is data, asks for JSON only, allows abstaining', (name) => {
-    const text = loadPrompt(name);
-    expect(text).toContain('<host_data');
-    expect(text).toMatch(/never (instructions|a request)/);
-    expect(text).toMatch(/JSON only/);
-  });
+  it.each(['rca', 'evaluator', 'planner'] as const)(
+    '%s says host text is data, asks for JSON only, allows abstaining',
+    (name) => {
+      const text = loadPrompt(name);
+      expect(text).toContain('<host_data');
+      expect(text).toMatch(/never (instructions|a request)/);
+      expect(text).toMatch(/JSON only/);
+    },
+  );
 
   it('rca makes abstaining easy and claims evidence-backed', () => {
     const text = loadPrompt('rca');
@@ -36,7 +39,10 @@ describe('toAnthropicTool', () => {
   });
 
   it('keeps defaults optional for the model (input view)', () => {
-    const def = { ...actionTools({ attempts: [], executed: [] })[0]!, input: z.strictObject({ limit: z.number().default(10) }) };
+    const def = {
+      ...actionTools({ attempts: [], executed: [] })[0]!,
+      input: z.strictObject({ limit: z.number().default(10) }),
+    };
     expect(toAnthropicTool(def).input_schema.required ?? []).toEqual([]);
   });
 });

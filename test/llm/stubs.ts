@@ -13,13 +13,17 @@ export interface ToolLog {
 }
 
 export function readOnlyTools(log: ToolLog, data: { processes?: unknown[]; journal?: string[] } = {}): ToolDef[] {
-  const record = (name: string) => (input: unknown, ctx: { source: string }) => log.calls.push({ name, input, source: ctx.source });
+  const record = (name: string) => (input: unknown, ctx: { source: string }) =>
+    log.calls.push({ name, input, source: ctx.source });
   return [
     {
       name: 'get_top_processes',
       title: 'Top processes',
       description: 'Top processes by memory, CPU or swap.',
-      input: z.strictObject({ by: z.enum(['rss', 'cpu', 'swap']).default('rss'), limit: z.number().int().min(1).max(50).default(10) }),
+      input: z.strictObject({
+        by: z.enum(['rss', 'cpu', 'swap']).default('rss'),
+        limit: z.number().int().min(1).max(50).default(10),
+      }),
       annotations: readOnly,
       async run(input, ctx) {
         record('get_top_processes')(input, ctx);
@@ -63,7 +67,15 @@ export function readRegistry(log: ToolLog, data: { processes?: unknown[]; journa
 }
 
 /** The stub gate's policy, as the real one: restart allowlist, kill allowlist, never PID 1 or sshd. */
-export const POLICY = { restartAllowlist: ['nginx.service'], killPatterns: ['node'], alivePids: new Map([[4242, 'node'], [1, 'systemd'], [777, 'sshd']]) };
+export const POLICY = {
+  restartAllowlist: ['nginx.service'],
+  killPatterns: ['node'],
+  alivePids: new Map([
+    [4242, 'node'],
+    [1, 'systemd'],
+    [777, 'sshd'],
+  ]),
+};
 
 export interface GateLog {
   attempts: Array<{ action: string; input: unknown; source: string; result: ActionResult['result']; reason: string }>;
@@ -77,11 +89,15 @@ function stubGate(action: string, input: Record<string, unknown>): { result: Act
     if (pid <= 1) return { result: 'refused', reason: 'PID 1 and non-positive PIDs are never signalled' };
     const comm = POLICY.alivePids.get(pid);
     if (!comm) return { result: 'refused', reason: `PID ${pid} is not alive` };
-    if (!POLICY.killPatterns.includes(comm)) return { result: 'refused', reason: `${comm} is not on the kill allowlist` };
+    if (!POLICY.killPatterns.includes(comm))
+      return { result: 'refused', reason: `${comm} is not on the kill allowlist` };
   }
   if (action === 'restart_service') {
-    const unit = String(input.service).endsWith('.service') ? String(input.service) : `${String(input.service)}.service`;
-    if (!POLICY.restartAllowlist.includes(unit)) return { result: 'refused', reason: `${unit} is not on the restart allowlist` };
+    const unit = String(input.service).endsWith('.service')
+      ? String(input.service)
+      : `${String(input.service)}.service`;
+    if (!POLICY.restartAllowlist.includes(unit))
+      return { result: 'refused', reason: `${unit} is not on the restart allowlist` };
   }
   if (action === 'kill_tmux' && !/^[A-Za-z0-9_.-]+$/.test(String(input.session))) {
     return { result: 'refused', reason: 'tmux session name not sanitised' };

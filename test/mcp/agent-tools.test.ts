@@ -21,18 +21,24 @@ afterEach(async () => {
 const refused: Array<[string, string]> = [];
 async function connect(): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await createServer(sandboxRegistry(box), { onRefused: (tool, reason) => refused.push([tool, reason]) }).connect(serverSide);
+  await createServer(sandboxRegistry(box), { onRefused: (tool, reason) => refused.push([tool, reason]) }).connect(
+    serverSide,
+  );
   client = new Client({ name: 'agent-tools-test', version: '1.0.0' });
   await client.connect(clientSide);
   return client;
 }
-const call = async (name: string, args: Record<string, unknown> = {}) => (await connect()).callTool({ name, arguments: args });
+const call = async (name: string, args: Record<string, unknown> = {}) =>
+  (await connect()).callTool({ name, arguments: args });
 
 /** A memory incident with a clear hog, as the router keeps it, and the snapshot it was seen in. */
 function memoryIncident() {
   const hog = proc({ pid: 4100, comm: 'node', cmdline: 'node agent.js', rssBytes: 12 * 1024 ** 3, memPct: 75 });
   const s = snapshot({ memory: memory({ effectivePct: 93, usedPct: 93 }), processes: processes({ topByRss: [hog] }) });
-  const finding = evaluate(s, emptyEvaluatorState(), { ...box.config, confirmCycles: { ...box.config.confirmCycles, memory: 1 } }).findings.find((f) => f.identity === 'memory:host')!;
+  const finding = evaluate(s, emptyEvaluatorState(), {
+    ...box.config,
+    confirmCycles: { ...box.config.confirmCycles, memory: 1 },
+  }).findings.find((f) => f.identity === 'memory:host')!;
   box.writeSnapshot(s);
   const incident = openIncident(finding, new Date('2026-02-19T09:00:00Z'), null);
   box.writeJson(box.paths.incidents, { incidents: { 'memory:host': incident } });
@@ -55,16 +61,62 @@ describe('micro-agents as MCP tools', () => {
     box = toolSandbox();
     const inc = memoryIncident();
     box.deps.registry.append([
-      rec(Date.parse('2026-02-19T09:00:00Z'), { kind: 'transition', type: 'memory', identity: 'memory:host', incident_id: inc.incidentId, details: { transition: 'opened' } }),
-      rec(Date.parse('2026-02-19T09:01:00Z'), { kind: 'action', type: 'memory', identity: 'memory:host', action_taken: 'create_bead:memory:host', action_result: 'success', bead_id: 'argus-7' }),
-      rec(Date.parse('2026-02-19T06:00:00Z'), { kind: 'transition', type: 'disk', identity: 'disk:/', details: { transition: 'opened' } }),
-      rec(Date.parse('2026-02-19T06:30:00Z'), { kind: 'action', type: 'disk', identity: 'disk:/', action_taken: 'clean_disk:/', action_result: 'success' }),
-      rec(Date.parse('2026-02-19T07:00:00Z'), { kind: 'transition', type: 'disk', identity: 'disk:/', details: { transition: 'resolved' } }),
+      rec(Date.parse('2026-02-19T09:00:00Z'), {
+        kind: 'transition',
+        type: 'memory',
+        identity: 'memory:host',
+        incident_id: inc.incidentId,
+        details: { transition: 'opened' },
+      }),
+      rec(Date.parse('2026-02-19T09:01:00Z'), {
+        kind: 'action',
+        type: 'memory',
+        identity: 'memory:host',
+        action_taken: 'create_bead:memory:host',
+        action_result: 'success',
+        bead_id: 'argus-7',
+      }),
+      rec(Date.parse('2026-02-19T06:00:00Z'), {
+        kind: 'transition',
+        type: 'disk',
+        identity: 'disk:/',
+        details: { transition: 'opened' },
+      }),
+      rec(Date.parse('2026-02-19T06:30:00Z'), {
+        kind: 'action',
+        type: 'disk',
+        identity: 'disk:/',
+        action_taken: 'clean_disk:/',
+        action_result: 'success',
+      }),
+      rec(Date.parse('2026-02-19T07:00:00Z'), {
+        kind: 'transition',
+        type: 'disk',
+        identity: 'disk:/',
+        details: { transition: 'resolved' },
+      }),
     ]);
     const r = await call('list_incidents');
-    const out = r.structuredContent as { open: Array<Record<string, unknown>>; resolved: Array<Record<string, unknown>> };
-    expect(out.open).toEqual([expect.objectContaining({ identity: 'memory:host', status: 'open', beads: ['argus-7'], actions: [expect.objectContaining({ action: 'create_bead:memory:host', result: 'success' })] })]);
-    expect(out.resolved).toEqual([expect.objectContaining({ identity: 'disk:/', openedAt: '2026-02-19T06:00:00.000Z', resolvedAt: '2026-02-19T07:00:00.000Z', actions: [expect.objectContaining({ action: 'clean_disk:/' })] })]);
+    const out = r.structuredContent as {
+      open: Array<Record<string, unknown>>;
+      resolved: Array<Record<string, unknown>>;
+    };
+    expect(out.open).toEqual([
+      expect.objectContaining({
+        identity: 'memory:host',
+        status: 'open',
+        beads: ['argus-7'],
+        actions: [expect.objectContaining({ action: 'create_bead:memory:host', result: 'success' })],
+      }),
+    ]);
+    expect(out.resolved).toEqual([
+      expect.objectContaining({
+        identity: 'disk:/',
+        openedAt: '2026-02-19T06:00:00.000Z',
+        resolvedAt: '2026-02-19T07:00:00.000Z',
+        actions: [expect.objectContaining({ action: 'clean_disk:/' })],
+      }),
+    ]);
   });
 
   it('diagnose_incident names the hog of an open memory incident; an unknown identity lists the open ones', async () => {
@@ -78,15 +130,25 @@ describe('micro-agents as MCP tools', () => {
     expect((unknown.content as Array<{ text: string }>)[0]!.text).toContain('open: memory:host');
   });
 
-  it('diagnose_incident says what past incidents of the identity say (the cycle\'s diagnosis), nothing when there are none', async () => {
+  it("diagnose_incident says what past incidents of the identity say (the cycle's diagnosis), nothing when there are none", async () => {
     box = toolSandbox();
     memoryIncident();
     const first = await call('diagnose_incident', { identity: 'memory:host' });
     expect(JSON.stringify(first.structuredContent)).not.toContain('Seen ');
     const t = NOW.getTime();
     box.deps.registry.append([
-      ...incidentRecords({ identity: 'memory:host', at: t - 5 * DAY, minutes: 20, fix: { action: 'kill_pid:4100', result: 'success' } }),
-      ...incidentRecords({ identity: 'memory:host', at: t - 2 * DAY, minutes: 30, fix: { action: 'kill_pid:4200', result: 'success' } }),
+      ...incidentRecords({
+        identity: 'memory:host',
+        at: t - 5 * DAY,
+        minutes: 20,
+        fix: { action: 'kill_pid:4100', result: 'success' },
+      }),
+      ...incidentRecords({
+        identity: 'memory:host',
+        at: t - 2 * DAY,
+        minutes: 30,
+        fix: { action: 'kill_pid:4200', result: 'success' },
+      }),
     ]);
     const r = await call('diagnose_incident', { identity: 'memory:host' });
     expect(r.isError).toBeFalsy();
@@ -96,7 +158,11 @@ describe('micro-agents as MCP tools', () => {
   it('summarize_period: the most frequent problems of the period', async () => {
     box = toolSandbox();
     const t = NOW.getTime() - 3_600_000;
-    box.deps.registry.append(Array.from({ length: 5 }, (_, i) => rec(t + i * 60_000, { kind: 'detection', type: 'disk', identity: 'disk:/', description: 'Disk / at 93%' })));
+    box.deps.registry.append(
+      Array.from({ length: 5 }, (_, i) =>
+        rec(t + i * 60_000, { kind: 'detection', type: 'disk', identity: 'disk:/', description: 'Disk / at 93%' }),
+      ),
+    );
     const r = await call('summarize_period', { since: '24h' });
     expect(r.isError).toBeFalsy();
     expect(JSON.stringify((r.structuredContent as { problems: unknown[] }).problems)).toContain('disk:/');
@@ -107,9 +173,17 @@ describe('micro-agents as MCP tools', () => {
     box = toolSandbox();
     memoryIncident();
     const r = await call('silence', { matcher: 'memory', duration: '2h', reason: 'planned load test' });
-    expect(r.structuredContent).toMatchObject({ matcher: 'memory:*', until: '2026-02-19T12:05:00.000Z', mutesOpenIncidents: ['memory:host'] });
-    expect(JSON.parse(readFileSync(box.paths.silences, 'utf8'))).toEqual([expect.objectContaining({ matcher: 'memory:*' })]);
-    expect(box.records()).toEqual([expect.objectContaining({ kind: 'decision', source: 'mcp', action_taken: 'silence:memory:*' })]);
+    expect(r.structuredContent).toMatchObject({
+      matcher: 'memory:*',
+      until: '2026-02-19T12:05:00.000Z',
+      mutesOpenIncidents: ['memory:host'],
+    });
+    expect(JSON.parse(readFileSync(box.paths.silences, 'utf8'))).toEqual([
+      expect.objectContaining({ matcher: 'memory:*' }),
+    ]);
+    expect(box.records()).toEqual([
+      expect.objectContaining({ kind: 'decision', source: 'mcp', action_taken: 'silence:memory:*' }),
+    ]);
     expect((await call('silence', { matcher: 'servce:x', duration: '2h', reason: 'typo' })).isError).toBe(true);
     expect((await call('silence', { matcher: 'disk', duration: '30d', reason: 'too long' })).isError).toBe(true);
   });
@@ -135,7 +209,10 @@ describe('MCP prompts for Athena', () => {
     const text = (inv.messages[0]!.content as { text: string }).text;
     expect(text).toContain('"service:nginx.service"');
     // Every tool a prompt tells the model to call exists.
-    for (const name of text.match(/\b[a-z]+_[a-z_]+\b/g)!.filter((n) => /^(get|list|check|diagnose|summarize|query)_/.test(n))) expect(registryNames).toContain(name);
+    for (const name of text
+      .match(/\b[a-z]+_[a-z_]+\b/g)!
+      .filter((n) => /^(get|list|check|diagnose|summarize|query)_/.test(n)))
+      expect(registryNames).toContain(name);
     const daily = await c.getPrompt({ name: 'daily-review', arguments: { since: '7d' } });
     expect((daily.messages[0]!.content as { text: string }).text).toContain('summarize_period with since "7d"');
   });

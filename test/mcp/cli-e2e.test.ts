@@ -22,7 +22,13 @@ afterEach(async () => {
 });
 
 function env(stateDir: string): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir, ARGUS_STATE_DIR: stateDir, ARGUS_LOG_LEVEL: 'warn', ARGUS_HOSTNAME: 'e2e' };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: stateDir,
+    ARGUS_STATE_DIR: stateDir,
+    ARGUS_LOG_LEVEL: 'warn',
+    ARGUS_HOSTNAME: 'e2e',
+  };
 }
 
 describe.skipIf(!BUILT)('argus mcp (stdio, built dist/cli.js)', () => {
@@ -31,40 +37,73 @@ describe.skipIf(!BUILT)('argus mcp (stdio, built dist/cli.js)', () => {
     const stateDir = join(tmp.dir, 'state');
     mkdirSync(stateDir);
     writeFileSync(join(stateDir, 'snapshot.json'), JSON.stringify(snapshot({ ts: new Date().toISOString() })));
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], env: env(stateDir), cwd: tmp.dir, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'mcp'],
+      env: env(stateDir),
+      cwd: tmp.dir,
+      stderr: 'pipe',
+    });
     let stderr = '';
     transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     client = new Client({ name: 'e2e', version: '1.0.0' });
     await client.connect(transport);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['get_status', 'kill_pid', 'clean_disk', 'query_problems']));
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['get_status', 'kill_pid', 'clean_disk', 'query_problems']),
+    );
     expect(tools).toHaveLength(21);
     const status = await client.callTool({ name: 'get_status', arguments: {} });
     expect(status.isError, stderr).toBeFalsy();
     expect(status.structuredContent).toMatchObject({ host: 'e2e', snapshot: { memory: { usedPct: 40 } } });
     const refused = await client.callTool({ name: 'kill_pid', arguments: { pid: 1, reason: 'e2e' } });
     expect(refused.isError).toBe(true);
-    const lines = readFileSync(join(stateDir, 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toEqual([expect.objectContaining({ source: 'mcp', action_result: 'refused', action_taken: 'kill_pid:1' })]);
+    const lines = readFileSync(join(stateDir, 'problems.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ source: 'mcp', action_result: 'refused', action_taken: 'kill_pid:1' }),
+    ]);
   });
 
   it('a client that pipes its requests and closes stdin still gets every answer, then the server exits 0', () => {
     tmp = makeTmp();
-    const input = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
-      { jsonrpc: '2.0', method: 'notifications/initialized' },
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_status', arguments: {} } },
-    ].map((m) => JSON.stringify(m)).join('\n') + '\n';
-    const r = spawnSync(process.execPath, [CLI, 'mcp'], { env: env(tmp.dir), input, encoding: 'utf8', timeout: 20_000 });
+    const input =
+      [
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } },
+        },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_status', arguments: {} } },
+      ]
+        .map((m) => JSON.stringify(m))
+        .join('\n') + '\n';
+    const r = spawnSync(process.execPath, [CLI, 'mcp'], {
+      env: env(tmp.dir),
+      input,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status, r.stderr).toBe(0);
-    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; result?: { isError?: boolean } });
+    const answers = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; result?: { isError?: boolean } });
     expect(answers.map((a) => a.id)).toEqual([1, 2]);
     expect(answers[1]!.result?.isError).toBeFalsy();
   });
 
   it('--http refuses to start without ARGUS_MCP_TOKEN (exit 2)', () => {
     tmp = makeTmp();
-    const r = spawnSync(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], { env: env(tmp.dir), encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], {
+      env: env(tmp.dir),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/ARGUS_MCP_TOKEN/);
     expect(r.stdout).toBe('');
@@ -73,7 +112,10 @@ describe.skipIf(!BUILT)('argus mcp (stdio, built dist/cli.js)', () => {
   it('--http with a token serves tools/list on loopback and stops cleanly on SIGTERM', async () => {
     tmp = makeTmp();
     const token = 'e2e-token-0123456789abcdef';
-    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], { env: { ...env(tmp.dir), ARGUS_MCP_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'mcp', '--http', '--port', '0'], {
+      env: { ...env(tmp.dir), ARGUS_MCP_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let err = '';

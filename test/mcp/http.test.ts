@@ -22,7 +22,13 @@ afterEach(async () => {
 async function start(): Promise<RunningHttpServer> {
   box = toolSandbox();
   const registry = sandboxRegistry(box);
-  running = await startHttpServer({ host: '127.0.0.1', port: 0, token: TOKEN, makeServer: () => createServer(registry), log: silentLog() });
+  running = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    token: TOKEN,
+    makeServer: () => createServer(registry),
+    log: silentLog(),
+  });
   return running;
 }
 
@@ -33,7 +39,10 @@ interface RawResponse {
 }
 
 /** A raw request (node:http lets the test set any Host header and send any body, which fetch does not). */
-function raw(port: number, options: { path?: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+function raw(
+  port: number,
+  options: { path?: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -41,12 +50,18 @@ function raw(port: number, options: { path?: string; method?: string; headers?: 
         port,
         path: options.path ?? '/mcp',
         method: options.method ?? 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...options.headers,
+        },
       },
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }),
+        );
       },
     );
     req.on('error', reject);
@@ -54,7 +69,8 @@ function raw(port: number, options: { path?: string; method?: string; headers?: 
   });
 }
 
-const post = (port: number, headers: Record<string, string>): Promise<RawResponse> => raw(port, { headers, body: LIST });
+const post = (port: number, headers: Record<string, string>): Promise<RawResponse> =>
+  raw(port, { headers, body: LIST });
 
 /** What a client must never see in an error: an HTML page, a stack trace, a file path of this machine. */
 function expectJsonRpcError(res: RawResponse, status: number, code: number): void {
@@ -79,16 +95,23 @@ describe('argus mcp --http', () => {
     expect(res.body).not.toContain('get_status');
   });
 
-  it.each([['evil.example'], ['evil.example:80'], ['127.0.0.1.evil.example']])('refuses a foreign Host header %s with 403, even with the token', async (host) => {
-    const { port } = await start();
-    const res = await post(port, { host, authorization: `Bearer ${TOKEN}` });
-    expect(res.status).toBe(403);
-  });
+  it.each([['evil.example'], ['evil.example:80'], ['127.0.0.1.evil.example']])(
+    'refuses a foreign Host header %s with 403, even with the token',
+    async (host) => {
+      const { port } = await start();
+      const res = await post(port, { host, authorization: `Bearer ${TOKEN}` });
+      expect(res.status).toBe(403);
+    },
+  );
 
   it('with the right token a real client lists the tools and calls one', async () => {
     const { url } = await start();
     const client = new Client({ name: 'http-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('get_status');
     expect(tools).toHaveLength(20);
@@ -108,12 +131,20 @@ describe('argus mcp --http', () => {
   it('a malformed body without a token is refused by the token check (401 JSON), never parsed into a stack trace', async () => {
     const { port } = await start();
     expectJsonRpcError(await raw(port, { body: MALFORMED }), 401, -32000);
-    expectJsonRpcError(await raw(port, { body: MALFORMED, headers: { authorization: 'Bearer wrong-token-0123456789abcd' } }), 401, -32000);
+    expectJsonRpcError(
+      await raw(port, { body: MALFORMED, headers: { authorization: 'Bearer wrong-token-0123456789abcd' } }),
+      401,
+      -32000,
+    );
   });
 
   it('a malformed body with the token is a JSON-RPC parse error (400, -32700)', async () => {
     const { port } = await start();
-    expectJsonRpcError(await raw(port, { body: MALFORMED, headers: { authorization: `Bearer ${TOKEN}` } }), 400, -32700);
+    expectJsonRpcError(
+      await raw(port, { body: MALFORMED, headers: { authorization: `Bearer ${TOKEN}` } }),
+      400,
+      -32700,
+    );
   });
 
   it('a body over the limit is a JSON error (413), not an HTML page', async () => {
@@ -145,7 +176,13 @@ describe('argus mcp --http', () => {
     ['a token with a space inside', 'abcdefghijkl mnopqrstuvwxyz'],
   ])('refuses to start with a token of %s', async (_name, token) => {
     box = toolSandbox();
-    const started = startHttpServer({ host: '127.0.0.1', port: 0, token, makeServer: () => createServer([]), log: silentLog() });
+    const started = startHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      token,
+      makeServer: () => createServer([]),
+      log: silentLog(),
+    });
     await expect(started).rejects.toThrow(/ARGUS_MCP_TOKEN/);
     await (await started.catch(() => null))?.close();
   });
@@ -157,7 +194,14 @@ describe('argus mcp --http', () => {
     ['a name with a path', '127.0.0.1', ['argus.example/evil']],
   ])('refuses --allowed-host with %s', async (_name, host, allowedHosts) => {
     box = toolSandbox();
-    const started = startHttpServer({ host, port: 0, token: TOKEN, allowedHosts, makeServer: () => createServer([]), log: silentLog() });
+    const started = startHttpServer({
+      host,
+      port: 0,
+      token: TOKEN,
+      allowedHosts,
+      makeServer: () => createServer([]),
+      log: silentLog(),
+    });
     await expect(started).rejects.toThrow(/--allowed-host/);
     await (await started.catch(() => null))?.close();
   });

@@ -39,7 +39,14 @@ afterEach(async () => {
 });
 
 /** One tool: the SDK wants at least one to register the tools capability. */
-const PING: ToolDef = { name: 'get_ping', title: 'Ping', description: 'pong', input: z.strictObject({}), annotations: { title: 'Ping', ...READ_ONLY }, run: async () => ({ pong: true }) };
+const PING: ToolDef = {
+  name: 'get_ping',
+  title: 'Ping',
+  description: 'pong',
+  input: z.strictObject({}),
+  annotations: { title: 'Ping', ...READ_ONLY },
+  run: async () => ({ pong: true }),
+};
 
 async function connect(docsDirs?: string[]): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -58,7 +65,11 @@ describe('runbooks and post-mortems as MCP resources', () => {
     expect(resources.map((r) => r.uri).sort()).toEqual(written.map((p) => `argus://${p}`));
     const nginx = resources.find((r) => r.uri === 'argus://runbooks/service-nginx-service.md')!;
     const heading = /^# (.*)$/m.exec(readFileSync(join(docs, 'runbooks/service-nginx-service.md'), 'utf8'))![1];
-    expect(nginx).toMatchObject({ name: 'runbooks/service-nginx-service.md', title: heading, mimeType: 'text/markdown' });
+    expect(nginx).toMatchObject({
+      name: 'runbooks/service-nginx-service.md',
+      title: heading,
+      mimeType: 'text/markdown',
+    });
     expect(heading).toMatch(/nginx/);
   });
 
@@ -66,7 +77,9 @@ describe('runbooks and post-mortems as MCP resources', () => {
     const c = await connect([docs]);
     for (const path of written) {
       const r = await c.readResource({ uri: `argus://${path}` });
-      expect(r.contents).toEqual([{ uri: `argus://${path}`, mimeType: 'text/markdown', text: readFileSync(join(docs, path), 'utf8') }]);
+      expect(r.contents).toEqual([
+        { uri: `argus://${path}`, mimeType: 'text/markdown', text: readFileSync(join(docs, path), 'utf8') },
+      ]);
     }
   });
 

@@ -27,13 +27,34 @@ describe('search_incidents over MCP', () => {
     box = toolSandbox();
     const T = NOW.getTime();
     writePast(box.paths.registry, [
-      { identity: 'disk:/', at: T - 3 * DAY, minutes: 20, fix: { action: 'clean_disk:/', result: 'success' }, bead: 'argus-9' },
-      { identity: 'disk:/', at: T - 1 * DAY, minutes: 45, fix: { action: 'clean_disk:/', result: 'failure' }, severity: 'warning' },
+      {
+        identity: 'disk:/',
+        at: T - 3 * DAY,
+        minutes: 20,
+        fix: { action: 'clean_disk:/', result: 'success' },
+        bead: 'argus-9',
+      },
+      {
+        identity: 'disk:/',
+        at: T - 1 * DAY,
+        minutes: 45,
+        fix: { action: 'clean_disk:/', result: 'failure' },
+        severity: 'warning',
+      },
     ]);
     const c = await connect();
     const listed = (await c.listTools()).tools.find((t) => t.name === 'search_incidents')!;
-    expect(listed.annotations).toEqual({ title: 'Search past incidents', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
-    expect(listed.outputSchema).toMatchObject({ type: 'object', required: expect.arrayContaining(['match', 'incidents', 'mttr_s']) });
+    expect(listed.annotations).toEqual({
+      title: 'Search past incidents',
+      readOnlyHint: true,
+      destructiveHint: false,
+      idempotentHint: true,
+      openWorldHint: false,
+    });
+    expect(listed.outputSchema).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['match', 'incidents', 'mttr_s']),
+    });
     const r = await c.callTool({ name: 'search_incidents', arguments: { identity: 'disk:/' } });
     expect(r.isError).toBeFalsy();
     expect(r.structuredContent).toMatchObject({

@@ -17,7 +17,8 @@ describe.each(HOSTILE)('hostile host text: %s', (_name, text) => {
     expect(out).not.toMatch(/[\n\r]/);
     expect(out).not.toMatch(CONTROL);
     expect(out).not.toMatch(BIDI);
-    for (const word of text.split(/[\u0000-\u001f\u007f-\u009f\u202A-\u202E]+/).filter((w) => w.length > 2)) expect(out).toContain(word);
+    for (const word of text.split(/[\u0000-\u001f\u007f-\u009f\u202A-\u202E]+/).filter((w) => w.length > 2))
+      expect(out).toContain(word);
     // Through the health report, as a process name.
     const lines = renderHealth(snapshot({ processes: processes({ topByRss: [proc({ comm: text, cmdline: text })] }) }));
     for (const l of lines) expect(l).not.toMatch(CONTROL);
@@ -38,12 +39,26 @@ describe.each(HOSTILE)('hostile host text: %s', (_name, text) => {
 
   it('Telegram: one escaped line per host text, no raw tag, no control character', () => {
     const decision = {
-      finding: { identity: 'process:x', type: 'process', subject: 'x', severity: 'warning', description: `Process ${text} is leaking`, details: {}, source: 'rule' },
+      finding: {
+        identity: 'process:x',
+        type: 'process',
+        subject: 'x',
+        severity: 'warning',
+        description: `Process ${text} is leaking`,
+        details: {},
+        source: 'rule',
+      },
       transition: 'opened',
     } as unknown as Parameters<typeof decisionAlert>[0];
     const alert = decisionAlert(decision, [`culprit ${text}`]);
     expect(alert.split('\n')).toHaveLength(2); // the head and one note, whatever the host text holds
-    const chunks = splitLines(renderAlerts('web-1', [{ id: 'a', ts: new Date().toISOString(), severity: 'warning', text: alert, identity: null }], new Date()));
+    const chunks = splitLines(
+      renderAlerts(
+        'web-1',
+        [{ id: 'a', ts: new Date().toISOString(), severity: 'warning', text: alert, identity: null }],
+        new Date(),
+      ),
+    );
     for (const c of chunks) {
       expect(c.html).not.toMatch(/<(?!\/?b>)/); // only our own <b> tags
       expect(c.html).not.toMatch(CONTROL);

@@ -32,14 +32,25 @@ describe('redaction at the source: one rule for every shape', () => {
   });
 
   it('leaves ordinary command lines alone', () => {
-    for (const text of ['node --max-old-space-size=4096 server.js', 'tmux new -s agent-1', 'python3 -m http.server 8000', 'sleep 300'])
+    for (const text of [
+      'node --max-old-space-size=4096 server.js',
+      'tmux new -s agent-1',
+      'python3 -m http.server 8000',
+      'sleep 300',
+    ])
       expect(redactSecrets(text)).toBe(text);
   });
 });
 
 describe("Argus's own secrets stay in Argus", () => {
   it('child processes get no TELEGRAM_BOT_TOKEN, ANTHROPIC_API_KEY or ARGUS_MCP_TOKEN', async () => {
-    const env = { PATH: process.env.PATH, TELEGRAM_BOT_TOKEN: 't', ANTHROPIC_API_KEY: 'a', ARGUS_MCP_TOKEN: 'm', KEEP_ME: 'yes' };
+    const env = {
+      PATH: process.env.PATH,
+      TELEGRAM_BOT_TOKEN: 't',
+      ANTHROPIC_API_KEY: 'a',
+      ARGUS_MCP_TOKEN: 'm',
+      KEEP_ME: 'yes',
+    };
     expect(childEnv(env)).toEqual({ PATH: process.env.PATH, KEEP_ME: 'yes' });
     const r = await execFile('env', [], { env });
     expect(r.stdout).toContain('KEEP_ME=yes');

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { BufferedNotifier } from '../../src/notify/buffered.js';
 import type { AlertMessage, DeliveryReport, Notifier } from '../../src/notify/notifier.js';
 
-const alert = (id: string): AlertMessage => ({ id, ts: '2026-05-01T12:00:00.000Z', severity: 'info', text: id, identity: null });
+const alert = (id: string): AlertMessage => ({
+  id,
+  ts: '2026-05-01T12:00:00.000Z',
+  severity: 'info',
+  text: id,
+  identity: null,
+});
 
 function recording(): Notifier & { calls: string[][] } {
   const calls: string[][] = [];
@@ -21,7 +27,10 @@ describe('BufferedNotifier', () => {
     const inner = recording();
     const buffered = new BufferedNotifier(inner);
     expect(buffered.channel).toBe('test');
-    expect(await buffered.deliver([alert('a')])).toMatchObject({ status: 'queued', detail: 'sent at the end of the cycle' });
+    expect(await buffered.deliver([alert('a')])).toMatchObject({
+      status: 'queued',
+      detail: 'sent at the end of the cycle',
+    });
     await buffered.deliver([alert('b'), alert('c')]);
     expect(inner.calls).toEqual([]);
     expect(await buffered.flush()).toMatchObject({ status: 'delivered', delivered: 3 });

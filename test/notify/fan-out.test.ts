@@ -9,7 +9,13 @@ import { BufferedNotifier } from '../../src/notify/buffered.js';
 import { sendDirect } from '../../src/notify/direct.js';
 import type { AlertMessage } from '../../src/notify/notifier.js';
 import { createOutbox } from '../../src/notify/outbox.js';
-import { CHAT_INTERVAL_MS, createTelegramPacer, GROUP_MESSAGES_PER_WINDOW, GROUP_WINDOW_MS, type TelegramPacer } from '../../src/notify/pace.js';
+import {
+  CHAT_INTERVAL_MS,
+  createTelegramPacer,
+  GROUP_MESSAGES_PER_WINDOW,
+  GROUP_WINDOW_MS,
+  type TelegramPacer,
+} from '../../src/notify/pace.js';
 import { createTelegramNotifier } from '../../src/notify/telegram.js';
 import { startLoopbackTelegram, type LoopbackTelegram } from '../support/telegram-server.js';
 import { htmlProblems } from './html-check.js';
@@ -22,7 +28,12 @@ const TELEGRAM_LIMIT = 4096;
 /** Gaps are measured at the server: request latency differs by a few ms between requests (a new connection or not). */
 const JITTER_MS = 30;
 
-const alert = (id: string, text: string, identity: string | null, severity: AlertMessage['severity'] = 'warning'): AlertMessage => ({
+const alert = (
+  id: string,
+  text: string,
+  identity: string | null,
+  severity: AlertMessage['severity'] = 'warning',
+): AlertMessage => ({
   id,
   ts: NOW.toISOString(),
   severity,
@@ -32,13 +43,20 @@ const alert = (id: string, text: string, identity: string | null, severity: Aler
 
 /** About 6,000 characters in 100 lines, each naming its line number. */
 const longText = (name: string): string =>
-  Array.from({ length: 100 }, (_, i) => `${name} line ${String(i).padStart(3, '0')}: ${'detail '.repeat(7)}`.slice(0, 59)).join('\n');
+  Array.from({ length: 100 }, (_, i) =>
+    `${name} line ${String(i).padStart(3, '0')}: ${'detail '.repeat(7)}`.slice(0, 59),
+  ).join('\n');
 
 /** 30 alerts of ~400 characters: far more than two messages when sent whole. */
 const thirty = (prefix = 'unit'): AlertMessage[] =>
   Array.from({ length: 30 }, (_, i) => {
     const unit = `${prefix}-${String(i).padStart(2, '0')}.service`;
-    return alert(`${prefix}-${i}`, `${unit} failed: ${'restart loop, exit status 1; '.repeat(13)}`, `service:${unit}`, i % 7 === 3 ? 'critical' : 'warning');
+    return alert(
+      `${prefix}-${i}`,
+      `${unit} failed: ${'restart loop, exit status 1; '.repeat(13)}`,
+      `service:${unit}`,
+      i % 7 === 3 ? 'critical' : 'warning',
+    );
   });
 
 /** How often `needle` occurs in the texts Telegram accepted. */
@@ -68,7 +86,18 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
       pacer,
     });
   const direct = (pacer: TelegramPacer, a: AlertMessage, budgetMs?: number) =>
-    sendDirect({ fetch: globalThis.fetch, telegram: { botToken: TOKEN, chatId: CHAT, apiBase: telegram.apiBase }, hostname: 'web-1', now: () => NOW, outboxPath: outboxPath(), pacer, budgetMs }, a);
+    sendDirect(
+      {
+        fetch: globalThis.fetch,
+        telegram: { botToken: TOKEN, chatId: CHAT, apiBase: telegram.apiBase },
+        hostname: 'web-1',
+        now: () => NOW,
+        outboxPath: outboxPath(),
+        pacer,
+        budgetMs,
+      },
+      a,
+    );
   /** A cycle: alerts handed one by one to the buffer, then flushed — as the orchestrator does. */
   const cycle = async (pacer: TelegramPacer, alerts: readonly AlertMessage[], budgetMs?: number) => {
     const buffered = new BufferedNotifier(notifier(pacer, budgetMs));
@@ -76,7 +105,10 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     return buffered.flush();
   };
   const fast = () => createTelegramPacer({ chatIntervalMs: 20 });
-  const outboxIds = () => createOutbox(outboxPath()).read().map((e) => e.id);
+  const outboxIds = () =>
+    createOutbox(outboxPath())
+      .read()
+      .map((e) => e.id);
 
   beforeEach(async () => {
     telegram = await startLoopbackTelegram();
@@ -89,9 +121,21 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
 
   describe('a 6,000-character alert is one message ending with how to see the rest', () => {
     const paths: Array<[string, AlertMessage, string]> = [
-      ['the cycle (buffered flush), with an identity', alert('a', longText('nginx'), 'service:nginx.service'), 'argus problems --identity service:nginx.service'],
-      ['the cycle, one 6,000-character line and no identity', alert('b', 'x'.repeat(6000), null), 'argus problems --since 1h'],
-      ['the cycle, a host-made identity with a newline and a space', alert('c', longText('evil'), 'process:x\n# INJECTED'), "argus problems --identity 'process:x*# INJECTED'"],
+      [
+        'the cycle (buffered flush), with an identity',
+        alert('a', longText('nginx'), 'service:nginx.service'),
+        'argus problems --identity service:nginx.service',
+      ],
+      [
+        'the cycle, one 6,000-character line and no identity',
+        alert('b', 'x'.repeat(6000), null),
+        'argus problems --since 1h',
+      ],
+      [
+        'the cycle, a host-made identity with a newline and a space',
+        alert('c', longText('evil'), 'process:x\n# INJECTED'),
+        "argus problems --identity 'process:x*# INJECTED'",
+      ],
     ];
     it.each(paths)('%s', async (_name, a, hint) => {
       const report = await cycle(fast(), [a]);
@@ -114,7 +158,10 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
 
     it('an outbox replay after Telegram was down', async () => {
       telegram.down = true;
-      expect(await cycle(fast(), [alert('late', longText('disk'), 'disk:/')])).toMatchObject({ status: 'queued', queued: 1 });
+      expect(await cycle(fast(), [alert('late', longText('disk'), 'disk:/')])).toMatchObject({
+        status: 'queued',
+        queued: 1,
+      });
       telegram.down = false;
       expect(await cycle(fast(), [])).toMatchObject({ status: 'delivered', delivered: 1, queued: 0 });
       expect(telegram.accepted).toHaveLength(1);
@@ -139,12 +186,16 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     // Each unit is findable exactly once: its whole text, or its identity in the summary.
     for (const a of alerts) expect(occurrences(telegram, a.identity!.slice('service:'.length)), a.id).toBe(1);
     for (const a of alerts.filter((x) => x.severity === 'critical')) expect(inFull).toContain(a);
-    expect(text).toMatch(/\+\d+ more alerts<\/b> \(\d+ warning\): service:unit-\d\d\.service, .* — argus problems --since 10m$/);
+    expect(text).toMatch(
+      /\+\d+ more alerts<\/b> \(\d+ warning\): service:unit-\d\d\.service, .* — argus problems --since 10m$/,
+    );
     expect(outboxIds()).toEqual([]);
   });
 
   it('300 alerts: still 2 messages; the summary names identities while they fit and counts the others', async () => {
-    const alerts = Array.from({ length: 300 }, (_, i) => alert(`n${i}`, `node ${i} is unhappy ${'·'.repeat(100)}`, `process:worker-${String(i).padStart(3, '0')}`));
+    const alerts = Array.from({ length: 300 }, (_, i) =>
+      alert(`n${i}`, `node ${i} is unhappy ${'·'.repeat(100)}`, `process:worker-${String(i).padStart(3, '0')}`),
+    );
     await cycle(fast(), alerts);
     expect(telegram.accepted.length).toBeLessThanOrEqual(2);
     const text = telegram.accepted.join('\n');
@@ -173,13 +224,18 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
       log: silentLog(),
       pacer,
     });
-    const [mine, theirs] = await Promise.all([cycle(pacer, thirty()), (async () => {
-      await new Promise((r) => setTimeout(r, 300));
-      return other.deliver([alert('o', 'another chat', null)]);
-    })()]);
+    const [mine, theirs] = await Promise.all([
+      cycle(pacer, thirty()),
+      (async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        return other.deliver([alert('o', 'another chat', null)]);
+      })(),
+    ]);
     expect(mine.status).toBe('delivered');
     expect(theirs.status).toBe('delivered');
-    expect((await direct(pacer, alert('self', 'Argus itself: 3 cycles in a row failed', 'self:health'))).status).toBe('sent');
+    expect((await direct(pacer, alert('self', 'Argus itself: 3 cycles in a row failed', 'self:health'))).status).toBe(
+      'sent',
+    );
     const ours = telegram.requests.filter((r) => r.chatId === CHAT);
     expect(ours).toHaveLength(3);
     const spacing = ours.slice(1).map((r, i) => r.at - ours[i]!.at);
@@ -193,7 +249,16 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
   it('a group chat gets at most N messages per window as well (small injected window)', async () => {
     const pacer = createTelegramPacer({ chatIntervalMs: 50, groupMessages: 2, groupWindowMs: 600 });
     const send = (chatId: string, i: number) =>
-      sendDirect({ fetch: globalThis.fetch, telegram: { botToken: TOKEN, chatId, apiBase: telegram.apiBase }, hostname: 'h', now: () => NOW, pacer }, alert(`${chatId}-${i}`, `m${i}`, null));
+      sendDirect(
+        {
+          fetch: globalThis.fetch,
+          telegram: { botToken: TOKEN, chatId, apiBase: telegram.apiBase },
+          hostname: 'h',
+          now: () => NOW,
+          pacer,
+        },
+        alert(`${chatId}-${i}`, `m${i}`, null),
+      );
     await Promise.all([0, 1, 2].flatMap((i) => [send('-5', i), send('5', i)]));
     const at = (chatId: string) => telegram.requests.filter((r) => r.chatId === chatId).map((r) => r.at);
     const [g0, g1, g2] = at('-5');
@@ -220,14 +285,19 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     expect(telegram.accepted).toEqual([first!.text, retried!.text, self!.text]);
     for (const a of alerts) expect(occurrences(telegram, a.identity!.slice('service:'.length)), a.id).toBe(1);
     expect(outboxIds()).toEqual([]);
-    console.log(`[fan-out] 429 retry_after=2: retry arrived ${(retried!.at - limited!.at).toFixed(1)} ms after the 429`);
+    console.log(
+      `[fan-out] 429 retry_after=2: retry arrived ${(retried!.at - limited!.at).toFixed(1)} ms after the 429`,
+    );
   });
 
   it('a 429 longer than the budget: the alert stays in the outbox, the held chat is not hit again by a self-alert, both go once later', async () => {
     const pacer = createTelegramPacer({ chatIntervalMs: 20 });
     telegram.script.push({ status: 429, description: 'Too Many Requests: retry after 30', retryAfter: 30 });
     const started = performance.now();
-    expect(await cycle(pacer, [alert('c1', 'disk / at 97%', 'disk:/', 'critical')], 5000)).toMatchObject({ status: 'queued', queued: 1 });
+    expect(await cycle(pacer, [alert('c1', 'disk / at 97%', 'disk:/', 'critical')], 5000)).toMatchObject({
+      status: 'queued',
+      queued: 1,
+    });
     expect(performance.now() - started).toBeLessThan(1000); // no hopeless wait
     const self = await direct(pacer, alert('self', 'Argus itself: a cycle failed', 'self:health'), 800);
     expect(self.status).toBe('queued');
@@ -265,7 +335,8 @@ describe('one alert, one cycle: no fan-out (loopback Telegram)', () => {
     expect(third).toMatchObject({ status: 'delivered', queued: 0 });
     expect(second!.delivered + third!.delivered).toBe(35);
     expect(await requestsOf(cycle(fast(), []))).toBe(0);
-    for (const a of [...backlog, ...fresh]) expect(occurrences(telegram, a.identity!.slice('service:'.length)), a.id).toBe(1);
+    for (const a of [...backlog, ...fresh])
+      expect(occurrences(telegram, a.identity!.slice('service:'.length)), a.id).toBe(1);
     expect(outboxIds()).toEqual([]);
     for (const text of telegram.accepted) expect(text.length).toBeLessThanOrEqual(TELEGRAM_LIMIT);
   });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_TEXT_LIMIT, capAlertText, escapeHtml, MESSAGE_LIMIT, problemsCommand, renderAlerts, splitLines, stripControl } from '../../src/notify/format.js';
+import {
+  ALERT_TEXT_LIMIT,
+  capAlertText,
+  escapeHtml,
+  MESSAGE_LIMIT,
+  problemsCommand,
+  renderAlerts,
+  splitLines,
+  stripControl,
+} from '../../src/notify/format.js';
 import { HOSTILE } from '../support/hostile-strings.js';
 import type { AlertMessage } from '../../src/notify/notifier.js';
 import { htmlProblems } from './html-check.js';
@@ -30,7 +39,7 @@ describe('format', () => {
     expect(stripControl('\u001b[1;31mred\u001b[0m text')).toBe('red text');
   });
 
-  it("says the severity once: an alert that opens with its own icon and word gets that word bold, not a second label", () => {
+  it('says the severity once: an alert that opens with its own icon and word gets that word bold, not a second label', () => {
     const [, own] = renderAlerts('h', [alert('c', '🔴 CRITICAL Service api.service failed', 'critical')], NOW);
     expect(own?.html).toBe('🔴 <b>CRITICAL</b> Service api.service failed');
     const [, resolved] = renderAlerts('h', [alert('r', '✅ RESOLVED service:api.service after 10m', 'info')], NOW);
@@ -39,7 +48,11 @@ describe('format', () => {
     expect(flap?.html).toBe('⚠️ <b>FLAPPING</b> service:x: changing state often');
     const [, bare] = renderAlerts('h', [alert('b', 'disk nearly full', 'warning')], NOW);
     expect(bare?.html).toBe('🟠 <b>WARNING</b> disk nearly full');
-    const [, late] = renderAlerts('h', [{ ...alert('l', '🔴 CRITICAL Disk / at 97%', 'critical'), ts: '2026-05-01T08:00:00Z' }], NOW);
+    const [, late] = renderAlerts(
+      'h',
+      [{ ...alert('l', '🔴 CRITICAL Disk / at 97%', 'critical'), ts: '2026-05-01T08:00:00Z' }],
+      NOW,
+    );
     expect(late?.plain).toBe('🔴 CRITICAL (delayed, 2026-05-01 08:00Z) Disk / at 97%');
   });
 
@@ -50,7 +63,9 @@ describe('format', () => {
   });
 
   it('splits under the limit at line boundaries with every chunk balanced', () => {
-    const alerts = Array.from({ length: 300 }, (_, i) => alert(`a${i}`, `service ${i} <down> & out ${'x'.repeat(i % 40)}`, i % 2 ? 'critical' : 'info'));
+    const alerts = Array.from({ length: 300 }, (_, i) =>
+      alert(`a${i}`, `service ${i} <down> & out ${'x'.repeat(i % 40)}`, i % 2 ? 'critical' : 'info'),
+    );
     const chunks = splitLines(renderAlerts('host', alerts, NOW));
     expect(chunks.length).toBeGreaterThan(1);
     for (const chunk of chunks) {
@@ -59,7 +74,11 @@ describe('format', () => {
     }
     // Nothing lost, nothing repeated, in order.
     expect(chunks.flatMap((c) => c.completes)).toEqual(alerts.map((a) => a.id));
-    expect(chunks.map((c) => c.html).join('\n')).toBe(renderAlerts('host', alerts, NOW).map((l) => l.html).join('\n'));
+    expect(chunks.map((c) => c.html).join('\n')).toBe(
+      renderAlerts('host', alerts, NOW)
+        .map((l) => l.html)
+        .join('\n'),
+    );
   });
 
   it('hard-splits one over-long line into tag-free escaped pieces, never inside an entity', () => {
@@ -81,7 +100,8 @@ describe('format', () => {
 });
 
 describe('one alert is capped (one rule for every path to Telegram)', () => {
-  const lines = (n: number, width = 59) => Array.from({ length: n }, (_, i) => `line ${String(i).padStart(4, '0')} ${'.'.repeat(width - 10)}`).join('\n');
+  const lines = (n: number, width = 59) =>
+    Array.from({ length: n }, (_, i) => `line ${String(i).padStart(4, '0')} ${'.'.repeat(width - 10)}`).join('\n');
 
   it.each([
     ['short text', 'disk / at 93%', 'disk:/', false],

@@ -9,7 +9,13 @@ import type { AlertMessage } from '../../src/notify/notifier.js';
 import { createTelegramNotifier } from '../../src/notify/telegram.js';
 import { API_BASE, fakeTelegram } from '../support/telegram.js';
 
-const alert = (id: string, text: string): AlertMessage => ({ id, ts: '2026-05-01T12:00:00.000Z', severity: 'critical', text, identity: 'disk:/' });
+const alert = (id: string, text: string): AlertMessage => ({
+  id,
+  ts: '2026-05-01T12:00:00.000Z',
+  severity: 'critical',
+  text,
+  identity: 'disk:/',
+});
 const fake = fakeTelegram();
 const server = setupServer(...fake.handlers);
 
@@ -24,7 +30,10 @@ describe('log notifier', () => {
 
   it('logs each alert at warn and keeps it for a Telegram configured later', async () => {
     const lines: Array<{ level: number; msg: string }> = [];
-    const log = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) });
+    const log = pino(
+      { level: 'debug' },
+      { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) },
+    );
     const outboxPath = join(dir, 'outbox.jsonl');
     const notifier = createLogNotifier({ log, outboxPath });
     expect(notifier.channel).toBe('log');

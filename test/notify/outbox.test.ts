@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertMessage } from '../../src/notify/notifier.js';
 import { createOutbox, DROPPED_ID } from '../../src/notify/outbox.js';
 
-const alert = (id: string): AlertMessage => ({ id, ts: '2026-05-01T12:00:00.000Z', severity: 'info', text: `text ${id}`, identity: null });
+const alert = (id: string): AlertMessage => ({
+  id,
+  ts: '2026-05-01T12:00:00.000Z',
+  severity: 'info',
+  text: `text ${id}`,
+  identity: null,
+});
 
 describe('outbox', () => {
   let dir: string;

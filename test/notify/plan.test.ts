@@ -6,7 +6,12 @@ import { MAX_MESSAGES, planMessages, sinceFor } from '../../src/notify/plan.js';
 import { htmlProblems } from './html-check.js';
 
 const NOW = new Date('2026-05-01T12:00:00Z');
-const alert = (i: number, text: string, severity: AlertMessage['severity'] = 'warning', ts = NOW.toISOString()): AlertMessage => ({
+const alert = (
+  i: number,
+  text: string,
+  severity: AlertMessage['severity'] = 'warning',
+  ts = NOW.toISOString(),
+): AlertMessage => ({
   id: `a${i}`,
   ts,
   severity,
@@ -14,7 +19,9 @@ const alert = (i: number, text: string, severity: AlertMessage['severity'] = 'wa
   identity: `service:unit-${String(i).padStart(3, '0')}.service`,
 });
 const many = (n: number, width: number, severity: (i: number) => AlertMessage['severity'] = () => 'warning') =>
-  Array.from({ length: n }, (_, i) => alert(i, `unit-${String(i).padStart(3, '0')} failed ${'x'.repeat(width)}`, severity(i)));
+  Array.from({ length: n }, (_, i) =>
+    alert(i, `unit-${String(i).padStart(3, '0')} failed ${'x'.repeat(width)}`, severity(i)),
+  );
 
 /** Every id completed exactly once over the chunks, and each chunk valid and under the limit. */
 function checkComplete(chunks: ReturnType<typeof planMessages>, alerts: readonly AlertMessage[]): void {
@@ -38,7 +45,9 @@ describe('planMessages: a delivery is at most two messages per chat', () => {
     expect(chunks).toHaveLength(messages);
     checkComplete(chunks, alerts);
     expect(chunks.at(-1)!.plain.includes(' more alert')).toBe(summary);
-    expect(chunks[0]!.plain.split('\n')[0]).toBe(`[web-1] Argus: ${alerts.length} ${alerts.length === 1 ? 'alert' : 'alerts'}`);
+    expect(chunks[0]!.plain.split('\n')[0]).toBe(
+      `[web-1] Argus: ${alerts.length} ${alerts.length === 1 ? 'alert' : 'alerts'}`,
+    );
   });
 
   it('shows the most severe in full first, keeps delivery order, summarizes the rest by severity with the command', () => {
@@ -52,7 +61,9 @@ describe('planMessages: a delivery is at most two messages per chat', () => {
     expect([...positions].sort((x, y) => x - y)).toEqual(positions);
     const summary = text.split('\n').at(-1)!;
     const rest = alerts.length - shown.length;
-    expect(summary).toMatch(new RegExp(`^\\+${rest} more alerts \\(\\d+ warning, 4 info\\): service:unit-\\d{3}\\.service, `));
+    expect(summary).toMatch(
+      new RegExp(`^\\+${rest} more alerts \\(\\d+ warning, 4 info\\): service:unit-\\d{3}\\.service, `),
+    );
     expect(summary.endsWith(' — argus problems --since 10m')).toBe(true);
     for (const a of alerts) if (!shown.includes(a)) expect(summary).toContain(a.identity);
   });

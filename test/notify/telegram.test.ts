@@ -42,7 +42,10 @@ describe('telegram notifier', () => {
       pacer: createTelegramPacer({ chatIntervalMs: 1 }), // pacing has its own tests (fan-out.test.ts)
       ...overrides,
     });
-  const outboxIds = () => createOutbox(join(dir, 'outbox.jsonl')).read().map((e) => e.id);
+  const outboxIds = () =>
+    createOutbox(join(dir, 'outbox.jsonl'))
+      .read()
+      .map((e) => e.id);
 
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => server.close());
@@ -59,11 +62,20 @@ describe('telegram notifier', () => {
   });
 
   it('sends one aggregated HTML message per deliver, hostname first, with escaping', async () => {
-    const report = await make().deliver([alert('disk / at 95%', 'critical'), alert('<script>alert(1)</script> & co'), alert('note', 'info')]);
+    const report = await make().deliver([
+      alert('disk / at 95%', 'critical'),
+      alert('<script>alert(1)</script> & co'),
+      alert('note', 'info'),
+    ]);
     expect(report).toMatchObject({ status: 'delivered', delivered: 3, queued: 0 });
     expect(fake.sent).toHaveLength(1);
     const [message] = fake.sent;
-    expect(message).toMatchObject({ token: TOKEN, chat_id: '-100200', parse_mode: 'HTML', disable_web_page_preview: true });
+    expect(message).toMatchObject({
+      token: TOKEN,
+      chat_id: '-100200',
+      parse_mode: 'HTML',
+      disable_web_page_preview: true,
+    });
     expect(message!.text.split('\n')[0]).toBe('<b>[web-1]</b> Argus: 3 alerts');
     expect(message!.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
     expect(message!.text).not.toContain('<script>');
@@ -72,7 +84,9 @@ describe('telegram notifier', () => {
   });
 
   it('splits a batch that needs two messages under 4096 characters with tags intact, everything in order', async () => {
-    const alerts = Array.from({ length: 50 }, (_, i) => alert(`svc-${i} <failed> & restarted ${'•'.repeat(60)}`, i % 3 ? 'warning' : 'critical'));
+    const alerts = Array.from({ length: 50 }, (_, i) =>
+      alert(`svc-${i} <failed> & restarted ${'•'.repeat(60)}`, i % 3 ? 'warning' : 'critical'),
+    );
     const report = await make().deliver(alerts);
     expect(report).toMatchObject({ status: 'delivered', delivered: 50 });
     expect(fake.sent).toHaveLength(2);
@@ -131,7 +145,10 @@ describe('telegram notifier', () => {
   });
 
   it('a failure between the two messages of one delivery resends only what was not delivered', async () => {
-    const alerts = Array.from({ length: 90 }, (_, i) => ({ ...alert(`item-${i}-end ${'z'.repeat(80)}`), identity: `item:${i}-end` }));
+    const alerts = Array.from({ length: 90 }, (_, i) => ({
+      ...alert(`item-${i}-end ${'z'.repeat(80)}`),
+      identity: `item:${i}-end`,
+    }));
     fake.script.push('ok', { status: 500, description: 'Internal Server Error' });
     const first = await make().deliver(alerts);
     expect(first.status).toBe('queued');
@@ -158,17 +175,20 @@ describe('telegram notifier', () => {
     [401, 'Unauthorized', /rejected the bot token \(401\): check TELEGRAM_BOT_TOKEN/],
     [403, 'Forbidden: bot was kicked from the group chat', /403.*check TELEGRAM_CHAT_ID/],
     [400, 'Bad Request: chat not found', /chat not found.*check TELEGRAM_CHAT_ID/],
-  ])('%i %s is a configuration error stated plainly; alerts stay in the outbox', async (status, description, message) => {
-    fake.script.push({ status, description: `${description} ${TOKEN}` });
-    const kept = alert('please deliver');
-    const report = await make().deliver([kept]);
-    expect(report.status).toBe('failed');
-    expect(report.detail).toMatch(message);
-    expect(JSON.stringify(report)).not.toContain(TOKEN);
-    expect(outboxIds()).toEqual([kept.id]);
-    expect(readFileSync(join(dir, 'outbox.jsonl'), 'utf8')).not.toContain(TOKEN);
-    expect(logLines.join('')).toMatch(/configuration error/);
-  });
+  ])(
+    '%i %s is a configuration error stated plainly; alerts stay in the outbox',
+    async (status, description, message) => {
+      fake.script.push({ status, description: `${description} ${TOKEN}` });
+      const kept = alert('please deliver');
+      const report = await make().deliver([kept]);
+      expect(report.status).toBe('failed');
+      expect(report.detail).toMatch(message);
+      expect(JSON.stringify(report)).not.toContain(TOKEN);
+      expect(outboxIds()).toEqual([kept.id]);
+      expect(readFileSync(join(dir, 'outbox.jsonl'), 'utf8')).not.toContain(TOKEN);
+      expect(logLines.join('')).toMatch(/configuration error/);
+    },
+  );
 
   it('redacts the token from network error text and times out a hanging request', async () => {
     const leaky = make({ fetch: async (input) => Promise.reject(new Error(`connect ECONNREFUSED ${String(input)}`)) });
@@ -180,7 +200,9 @@ describe('telegram notifier', () => {
     const hanging = make({
       requestTimeoutMs: 50,
       fetch: (_input, init) =>
-        new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error))),
+        new Promise((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error)),
+        ),
     });
     const timedOut = await hanging.deliver([]);
     expect(timedOut).toMatchObject({ status: 'queued', queued: 1 });

@@ -20,7 +20,9 @@ describe('host inventory (systeminformation)', () => {
     expect(inv.os.kernel).toBe(readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim());
     expect(inv.memoryBytes).toBeGreaterThan(0);
     expect(inv.cpu.cores).toBeGreaterThan(0);
-    expect(describeInventory(inv)).toMatch(new RegExp(`kernel ${inv.os.kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, .*RAM`));
+    expect(describeInventory(inv)).toMatch(
+      new RegExp(`kernel ${inv.os.kernel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, .*RAM`),
+    );
   }, 30_000);
 
   it('is cached in the state dir and gathered again only after a day', async () => {
@@ -28,7 +30,14 @@ describe('host inventory (systeminformation)', () => {
     let calls = 0;
     const fake = async (now: Date): Promise<Inventory> => {
       calls++;
-      return { gatheredAt: now.toISOString(), os: { distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' }, virtualization: null, cpu: { model: 'CPU', cores: 2 }, memoryBytes: 2 ** 34, disks: [{ name: 'vda', sizeBytes: 2 ** 38, model: '' }] };
+      return {
+        gatheredAt: now.toISOString(),
+        os: { distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
+        virtualization: null,
+        cpu: { model: 'CPU', cores: 2 },
+        memoryBytes: 2 ** 34,
+        disks: [{ name: 'vda', sizeBytes: 2 ** 38, model: '' }],
+      };
     };
     expect(cachedInventory(tmp.dir)).toBeNull();
     await freshInventory(tmp.dir, T0, fake);
@@ -36,8 +45,12 @@ describe('host inventory (systeminformation)', () => {
     expect(calls).toBe(1);
     await freshInventory(tmp.dir, new Date(T0.getTime() + DAY + 1), fake);
     expect(calls).toBe(2);
-    expect(JSON.parse(readFileSync(inventoryPath(tmp.dir), 'utf8')).gatheredAt).toBe(new Date(T0.getTime() + DAY + 1).toISOString());
-    expect(describeInventory(cachedInventory(tmp.dir)!)).toBe('Debian GNU/Linux 12, kernel 6.1.0, x64; bare metal; CPU, 2 cores; 16.0 GiB RAM; disks vda 256 GiB');
+    expect(JSON.parse(readFileSync(inventoryPath(tmp.dir), 'utf8')).gatheredAt).toBe(
+      new Date(T0.getTime() + DAY + 1).toISOString(),
+    );
+    expect(describeInventory(cachedInventory(tmp.dir)!)).toBe(
+      'Debian GNU/Linux 12, kernel 6.1.0, x64; bare metal; CPU, 2 cores; 16.0 GiB RAM; disks vda 256 GiB',
+    );
   });
 
   it('a failure to gather keeps the old inventory; never throws', async () => {

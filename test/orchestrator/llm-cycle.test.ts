@@ -30,7 +30,16 @@ afterAll(() => server.close());
 let tmp: ReturnType<typeof makeTmp>;
 afterEach(() => tmp?.cleanup());
 
-const noTool: ExecResult = { exitCode: 1, signal: null, stdout: '', stderr: 'not here', timedOut: false, durationMs: 0, failed: true, spawnError: 'ENOENT' };
+const noTool: ExecResult = {
+  exitCode: 1,
+  signal: null,
+  stdout: '',
+  stderr: 'not here',
+  timedOut: false,
+  durationMs: 0,
+  failed: true,
+  spawnError: 'ENOENT',
+};
 
 /** A quiet machine on a fixture root: 40 processes, 30 % memory used, a half-full disk, low load. */
 function fixtureHost(dir: string, clock: { t: number }): Host {
@@ -40,7 +49,14 @@ function fixtureHost(dir: string, clock: { t: number }): Host {
   return createLinuxHost({
     root,
     exec: async () => noTool,
-    statfs: async () => ({ blockSize: 4096, blocks: 1_000_000, blocksFree: 500_000, blocksAvail: 480_000, files: 100_000, filesFree: 90_000 }),
+    statfs: async () => ({
+      blockSize: 4096,
+      blocks: 1_000_000,
+      blocksFree: 500_000,
+      blocksAvail: 480_000,
+      files: 100_000,
+      filesFree: 90_000,
+    }),
     now: () => new Date(clock.t),
     hostname: () => 'fixture',
   });
@@ -51,7 +67,12 @@ async function cycles(n: number, overrides: Record<string, unknown> = {}) {
   const clock = { t: Date.parse('2026-11-21T00:00:00Z') };
   const host = fixtureHost(tmp.dir, clock);
   // Dry run: the disk playbook's clean_disk works on the real safelist (/tmp, caches); a test must not touch them.
-  const config = ConfigSchema.parse({ stateDir: join(tmp.dir, 'state'), anthropic: { apiKey: 'sk-ant-test', baseUrl: API }, dryRun: true, ...overrides });
+  const config = ConfigSchema.parse({
+    stateDir: join(tmp.dir, 'state'),
+    anthropic: { apiKey: 'sk-ant-test', baseUrl: API },
+    dryRun: true,
+    ...overrides,
+  });
   const paths = statePaths(config);
   const rt = await createRuntime(config, paths, { log: silentLog(), host, beadsDir: join(tmp.dir, 'beads') });
   const outcomes = [];

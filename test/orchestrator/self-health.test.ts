@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { emptySelfHealth, isUnwritable, markSent, nextSelfHealth, type SelfHealth, type SelfObservation } from '../../src/orchestrator/self-health.js';
+import {
+  emptySelfHealth,
+  isUnwritable,
+  markSent,
+  nextSelfHealth,
+  type SelfHealth,
+  type SelfObservation,
+} from '../../src/orchestrator/self-health.js';
 import { ArgusError } from '../../src/errors.js';
 
 const T0 = Date.parse('2026-12-02T00:00:00Z');
@@ -14,8 +21,10 @@ const obs = (over: Partial<SelfObservation> = {}): SelfObservation => ({
   minFreeBytes: 100 * MB,
   ...over,
 });
-const failed = (over: Partial<SelfObservation> = {}) => obs({ ok: false, error: 'EISDIR: illegal operation on a directory', ...over });
-const full = () => failed({ error: 'no space left on the state filesystem', stateUnwritable: true, stateFreeBytes: 4096 });
+const failed = (over: Partial<SelfObservation> = {}) =>
+  obs({ ok: false, error: 'EISDIR: illegal operation on a directory', ...over });
+const full = () =>
+  failed({ error: 'no space left on the state filesystem', stateUnwritable: true, stateFreeBytes: 4096 });
 const low = () => obs({ stateFreeBytes: 20 * MB });
 
 /** Run cycles (one every 5 minutes, delivery always works) and list what a person was told, by minute. */
@@ -33,17 +42,37 @@ function told(cycles: SelfObservation[], deliver = (_n: number) => true): string
   });
   return out;
 }
-const repeat = <T,>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
+const repeat = <T>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
 
 describe('self-health: what a person is told about Argus itself', () => {
   it.each([
     ['healthy cycles: nothing', repeat(10, () => obs()), []],
     ['two failed cycles: not yet', [failed(), failed(), obs()], []],
-    ['three failed cycles: one alert, then quiet, then recovery', [...repeat(6, () => failed()), obs()], ['10m alert', '30m recovery']],
-    ['a full disk: the first failed cycle alerts (no waiting for three)', [full(), full(), full(), obs()], ['0m alert', '15m recovery']],
-    ['state filesystem under the guard while cycles work: one alert, one recovery', [low(), low(), low(), obs()], ['0m alert', '15m recovery']],
-    ['low, then unwritable, then failing: one episode, one alert', [low(), full(), full(), failed(), failed(), obs()], ['0m alert', '25m recovery']],
-    ['two failures, a success, two failures: the count restarted, no alert', [failed(), failed(), obs(), failed(), failed()], []],
+    [
+      'three failed cycles: one alert, then quiet, then recovery',
+      [...repeat(6, () => failed()), obs()],
+      ['10m alert', '30m recovery'],
+    ],
+    [
+      'a full disk: the first failed cycle alerts (no waiting for three)',
+      [full(), full(), full(), obs()],
+      ['0m alert', '15m recovery'],
+    ],
+    [
+      'state filesystem under the guard while cycles work: one alert, one recovery',
+      [low(), low(), low(), obs()],
+      ['0m alert', '15m recovery'],
+    ],
+    [
+      'low, then unwritable, then failing: one episode, one alert',
+      [low(), full(), full(), failed(), failed(), obs()],
+      ['0m alert', '25m recovery'],
+    ],
+    [
+      'two failures, a success, two failures: the count restarted, no alert',
+      [failed(), failed(), obs(), failed(), failed()],
+      [],
+    ],
   ] as const)('%s', (_name, cycles, expected) => {
     expect(told([...cycles])).toEqual(expected);
   });

@@ -34,12 +34,41 @@ afterEach(() => {
 });
 
 const NOW = new Date('2026-03-01T12:00:00Z');
-const noTool: ExecResult = { exitCode: 1, signal: null, stdout: '', stderr: 'not here', timedOut: false, durationMs: 0, failed: true, spawnError: 'ENOENT' };
-const snap = snapshot({ memory: memory({ usedPct: 93 }), processes: processes({ topByRss: [proc({ pid: 31, comm: 'java', rssBytes: 5 * GB, memPct: 62 })] }) });
+const noTool: ExecResult = {
+  exitCode: 1,
+  signal: null,
+  stdout: '',
+  stderr: 'not here',
+  timedOut: false,
+  durationMs: 0,
+  failed: true,
+  spawnError: 'ENOENT',
+};
+const snap = snapshot({
+  memory: memory({ usedPct: 93 }),
+  processes: processes({ topByRss: [proc({ pid: 31, comm: 'java', rssBytes: 5 * GB, memPct: 62 })] }),
+});
 
 const decision = (identity: string, incidentId: string): Decision => {
-  const finding: Finding = { identity, type: 'memory', subject: identity.split(':')[1] ?? 'host', severity: 'critical', description: `${identity} is bad`, source: 'rule', details: {} };
-  return { identity, incidentId, kind: 'act', transition: 'opened', notify: true, reason: 'new', silencedBy: null, finding };
+  const finding: Finding = {
+    identity,
+    type: 'memory',
+    subject: identity.split(':')[1] ?? 'host',
+    severity: 'critical',
+    description: `${identity} is bad`,
+    source: 'rule',
+    details: {},
+  };
+  return {
+    identity,
+    incidentId,
+    kind: 'act',
+    transition: 'opened',
+    notify: true,
+    reason: 'new',
+    silencedBy: null,
+    finding,
+  };
 };
 
 /** A runtime on a fixture root with a key pointed at the scripted model; config dry-run is off. */
@@ -48,7 +77,11 @@ async function runtime(): Promise<Runtime> {
   const root = join(tmp.dir, 'root');
   mkdirSync(root, { recursive: true });
   const host = createLinuxHost({ root, exec: async () => noTool, now: () => NOW, hostname: () => 'fixture' });
-  const config = ConfigSchema.parse({ stateDir: join(tmp.dir, 'state'), anthropic: { apiKey: 'sk-ant-test', baseUrl: MODEL_BASE_URL }, dryRun: false });
+  const config = ConfigSchema.parse({
+    stateDir: join(tmp.dir, 'state'),
+    anthropic: { apiKey: 'sk-ant-test', baseUrl: MODEL_BASE_URL },
+    dryRun: false,
+  });
   return createRuntime(config, statePaths(config), { log: silentLog(), host, beadsDir: join(tmp.dir, 'beads') });
 }
 
@@ -85,7 +118,16 @@ describe('the thinker on one registry', () => {
 
     expect(script.requests[0]!.body.tools?.map((t) => t.name)).toEqual([...PLANNER_TOOLS]);
     const actions = await new Registry(rt.paths.registry).list({ kind: 'action' });
-    expect(actions.map((r) => ({ action: r.action_taken?.split(':')[0], identity: r.identity, incident: r.incident_id, source: r.source, cycle: r.cycle_id, result: r.action_result }))).toEqual([
+    expect(
+      actions.map((r) => ({
+        action: r.action_taken?.split(':')[0],
+        identity: r.identity,
+        incident: r.incident_id,
+        source: r.source,
+        cycle: r.cycle_id,
+        result: r.action_result,
+      })),
+    ).toEqual([
       { action: 'log', identity: 'memory:host', incident: 'inc-a', source: 'llm', cycle: 'cycle-1', result: 'dry_run' },
       { action: 'log', identity: 'memory:java', incident: 'inc-b', source: 'llm', cycle: 'cycle-1', result: 'success' },
     ]);

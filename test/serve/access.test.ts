@@ -36,7 +36,15 @@ async function serve(host: string, token: string | null): Promise<number> {
   const paths = statePaths(ConfigSchema.parse({ stateDir: fx.dir }));
   box = toolSandbox();
   const registry = sandboxRegistry(box);
-  const app = createServeApp({ host, port: 0, token, paths, intervalSec: 300, makeMcpServer: () => createMcp(registry), log: silentLog() });
+  const app = createServeApp({
+    host,
+    port: 0,
+    token,
+    paths,
+    intervalSec: 300,
+    makeMcpServer: () => createMcp(registry),
+    log: silentLog(),
+  });
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server!.once('listening', () => r()));
   return (server.address() as AddressInfo).port;
@@ -55,7 +63,8 @@ describe('argus serve off loopback', () => {
 
   it('a bearer token opens every read-only path', async () => {
     const port = await serve(PUBLIC, TOKEN);
-    for (const path of ['/', '/metrics', '/healthz']) expect((await http(port, path, as({ authorization: `Bearer ${TOKEN}` }))).status).toBe(200);
+    for (const path of ['/', '/metrics', '/healthz'])
+      expect((await http(port, path, as({ authorization: `Bearer ${TOKEN}` }))).status).toBe(200);
     expect((await http(port, '/metrics', as({ authorization: `Bearer ${TOKEN}x` }))).status).toBe(401);
   });
 
@@ -68,29 +77,57 @@ describe('argus serve off loopback', () => {
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=${sessionValue(TOKEN)}; Path=/; HttpOnly; SameSite=Strict`));
     expect(cookie).not.toContain(TOKEN);
     expect((await http(port, '/metrics', as({ cookie: `${SESSION_COOKIE}=${sessionValue(TOKEN)}` }))).status).toBe(200);
-    expect((await http(port, '/metrics', as({ cookie: `${SESSION_COOKIE}=${sessionValue('another-token-0123456789')}` }))).status).toBe(401);
+    expect(
+      (await http(port, '/metrics', as({ cookie: `${SESSION_COOKIE}=${sessionValue('another-token-0123456789')}` })))
+        .status,
+    ).toBe(401);
     expect((await http(port, `/?token=${TOKEN.slice(0, -1)}`, as())).status).toBe(401);
   });
 
   it('/mcp takes only the bearer token: the browser cookie does not reach the actions', async () => {
     const port = await serve(PUBLIC, TOKEN);
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'access', version: '1' } } });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'access', version: '1' } },
+    });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const withCookie = await http(port, '/mcp', { method: 'POST', body, ...as({ ...headers, cookie: `${SESSION_COOKIE}=${sessionValue(TOKEN)}` }) });
+    const withCookie = await http(port, '/mcp', {
+      method: 'POST',
+      body,
+      ...as({ ...headers, cookie: `${SESSION_COOKIE}=${sessionValue(TOKEN)}` }),
+    });
     expect(withCookie.status).toBe(401);
-    const withBearer = await http(port, '/mcp', { method: 'POST', body, ...as({ ...headers, authorization: `Bearer ${TOKEN}` }) });
+    const withBearer = await http(port, '/mcp', {
+      method: 'POST',
+      body,
+      ...as({ ...headers, authorization: `Bearer ${TOKEN}` }),
+    });
     expect(withBearer.status, withBearer.body).toBe(200);
     expect(withBearer.body).toContain('"serverInfo"');
   });
 
   it('a foreign Host header is 403 even with the token', async () => {
     const port = await serve(PUBLIC, TOKEN);
-    expect((await http(port, '/metrics', { headers: { host: 'evil.example', authorization: `Bearer ${TOKEN}` } })).status).toBe(403);
+    expect(
+      (await http(port, '/metrics', { headers: { host: 'evil.example', authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(403);
   });
 
   it('on loopback the read-only pages need no token, and the app refuses a non-loopback address without one', async () => {
     const port = await serve('127.0.0.1', null);
     expect((await http(port, '/metrics')).status).toBe(200);
-    expect(() => createServeApp({ host: PUBLIC, port: 0, token: null, paths: statePaths(ConfigSchema.parse({ stateDir: tmp!.dir })), intervalSec: 300, makeMcpServer: null, log: silentLog() })).toThrow(/ARGUS_MCP_TOKEN/);
+    expect(() =>
+      createServeApp({
+        host: PUBLIC,
+        port: 0,
+        token: null,
+        paths: statePaths(ConfigSchema.parse({ stateDir: tmp!.dir })),
+        intervalSec: 300,
+        makeMcpServer: null,
+        log: silentLog(),
+      }),
+    ).toThrow(/ARGUS_MCP_TOKEN/);
   });
 });

@@ -23,7 +23,10 @@ let served: Served | undefined;
 beforeAll(async () => {
   if (!CHROMIUM || !BUILT) return;
   const puppeteer = await import('puppeteer-core');
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new', '--disable-gpu'] });
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless=new', '--disable-gpu'],
+  });
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
@@ -50,7 +53,8 @@ async function watchedPage(origin: string, viewport = { width: 1280, height: 900
   const foreign: string[] = [];
   page.on('console', (m) => {
     // Warnings too, except the one this test causes itself by reading canvas pixels back.
-    if (m.type() === 'error' || (m.type() === 'warn' && !m.text().includes('willReadFrequently'))) errors.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === 'error' || (m.type() === 'warn' && !m.text().includes('willReadFrequently')))
+      errors.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
   await page.setRequestInterception(true);
@@ -103,20 +107,37 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const nginx = memory.spans.find((s) => s.identity === 'service:nginx.service')!;
     const open = memory.spans.find((s) => s.identity === 'memory:host')!;
     // Where the registry says: 30 min of a 24 h axis is ~1/48 of the width; the open one runs to the right edge.
-    const plotWidth = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('#chart-memory canvas')!.width);
-    expect(nginx.x1 - nginx.x0).toBeGreaterThan(plotWidth / 48 * 0.7);
-    expect(nginx.x1 - nginx.x0).toBeLessThan(plotWidth / 48 * 1.5);
+    const plotWidth = await page.evaluate(
+      () => document.querySelector<HTMLCanvasElement>('#chart-memory canvas')!.width,
+    );
+    expect(nginx.x1 - nginx.x0).toBeGreaterThan((plotWidth / 48) * 0.7);
+    expect(nginx.x1 - nginx.x0).toBeLessThan((plotWidth / 48) * 1.5);
     expect(open.x0).toBeGreaterThan(nginx.x1);
     // And really painted: inside the span the canvas is tinted red, 12 h earlier it is not.
     const y = memory.top + memory.height * 0.05;
-    const inside = await pixels(page, 'chart-memory', [0.3, 0.5, 0.7].map((f) => nginx.x0 + (nginx.x1 - nginx.x0) * f), y);
+    const inside = await pixels(
+      page,
+      'chart-memory',
+      [0.3, 0.5, 0.7].map((f) => nginx.x0 + (nginx.x1 - nginx.x0) * f),
+      y,
+    );
     for (const [r, g, , a] of inside) expect(a! > 0 && r! > g! + 40, `inside ${inside}`).toBe(true);
-    const twelveHoursEarlier = nginx.x0 - (plotWidth * 0.36);
-    const outside = await pixels(page, 'chart-memory', [0, 3, 6].map((d) => twelveHoursEarlier + d), y);
-    expect(outside.some(([r, g, , a]) => a === 0 || r! - g! < 20), `outside ${outside}`).toBe(true);
+    const twelveHoursEarlier = nginx.x0 - plotWidth * 0.36;
+    const outside = await pixels(
+      page,
+      'chart-memory',
+      [0, 3, 6].map((d) => twelveHoursEarlier + d),
+      y,
+    );
+    expect(
+      outside.some(([r, g, , a]) => a === 0 || r! - g! < 20),
+      `outside ${outside}`,
+    ).toBe(true);
     // The health now and the timeline (host text as text).
     expect(await page.$eval('#badge', (e) => e.textContent)).toBe('OK');
-    expect(await page.$$eval('#timeline .incident', (es) => es.map((e) => e.querySelector('.identity')!.textContent))).toEqual(['memory:host', 'service:nginx.service']);
+    expect(
+      await page.$$eval('#timeline .incident', (es) => es.map((e) => e.querySelector('.identity')!.textContent)),
+    ).toEqual(['memory:host', 'service:nginx.service']);
     expect(await page.$eval('#now', (e) => e.textContent)).toContain('nginx.service');
     // Host text stays text: the hostile unit name shows as written, nothing it holds became an element.
     expect(await page.$eval('#now', (e) => e.textContent)).toContain(HOSTILE_UNIT);
@@ -124,9 +145,18 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     await page.screenshot({ path: join(SHOTS, 'dashboard-24h.png'), fullPage: true });
     // 30 days: every 5-minute point, the older incidents appear.
     await page.click('#ranges button[data-range="30d"]');
-    await page.waitForFunction((n) => (window as unknown as { __argus: ClientProbe }).__argus.charts[0]!.points === n, { timeout: 10_000 }, fx.points['30d']);
+    await page.waitForFunction(
+      (n) => (window as unknown as { __argus: ClientProbe }).__argus.charts[0]!.points === n,
+      { timeout: 10_000 },
+      fx.points['30d'],
+    );
     const month = await page.evaluate(() => (window as unknown as { __argus: ClientProbe }).__argus);
-    expect(month.charts[0]!.spans.map((s) => s.identity).sort()).toEqual(['disk:/data', 'memory:host', 'probe:gateway', 'service:nginx.service']);
+    expect(month.charts[0]!.spans.map((s) => s.identity).sort()).toEqual([
+      'disk:/data',
+      'memory:host',
+      'probe:gateway',
+      'service:nginx.service',
+    ]);
     await page.screenshot({ path: join(SHOTS, 'dashboard-30d.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
@@ -140,7 +170,10 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const { page, errors } = await watchedPage(origin);
     await page.goto(`${origin}/`);
     await ready(page);
-    const badge = await page.$eval('#badge', (e) => ({ text: e.textContent, color: getComputedStyle(e).backgroundColor }));
+    const badge = await page.$eval('#badge', (e) => ({
+      text: e.textContent,
+      color: getComputedStyle(e).backgroundColor,
+    }));
     expect(badge).toEqual({ text: 'STALE', color: 'rgb(220, 38, 38)' });
     expect(await page.$eval('#fresh', (e) => e.textContent)).toMatch(/^STALE: the last cycle was 3\.0h ago/);
     await page.screenshot({ path: join(SHOTS, 'dashboard-stale.png') });
@@ -152,7 +185,20 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const fx = state({ days: 1 });
     const store = new ApprovalStore(approvalsDir(fx.dir));
     const summary = 'Kill node (PID 4100)? <img src=x onerror=alert(1)> RSS 11.2 GiB, 93 % of its cgroup limit';
-    store.create({ kind: 'kill_process', action: 'kill_pid', input: { pid: 4100 }, facts: {}, summary, identity: 'memory:host', incidentId: null, requestedBy: 'rule' }, new Date(), 3_600_000);
+    store.create(
+      {
+        kind: 'kill_process',
+        action: 'kill_pid',
+        input: { pid: 4100 },
+        facts: {},
+        summary,
+        identity: 'memory:host',
+        incidentId: null,
+        requestedBy: 'rule',
+      },
+      new Date(),
+      3_600_000,
+    );
     served = await startServe(fx.dir);
     const origin = served.url.replace(/\/$/, '');
     const { page, errors } = await watchedPage(origin);
@@ -185,8 +231,15 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const before = (await ready(page)).charts[0]!.points;
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     const next = fx.lastCycleAt + STEP_MS;
-    appendFileSync(join(fx.dir, 'history.jsonl'), `${JSON.stringify({ ts: new Date(Math.min(next, Date.now() - 1000)).toISOString(), cycle_id: 'new', mem_pct: 99, swap_pct: 1, swap_in_bps: 0, swap_out_bps: 0, cpu_pct: 1, load1: 0.1, disks: {}, findings: 0, ok: true, duration_ms: 1 })}\n`);
-    await page.waitForFunction((n) => (window as unknown as { __argus: ClientProbe }).__argus.charts[0]!.points === n + 1, { timeout: 10_000 }, before);
+    appendFileSync(
+      join(fx.dir, 'history.jsonl'),
+      `${JSON.stringify({ ts: new Date(Math.min(next, Date.now() - 1000)).toISOString(), cycle_id: 'new', mem_pct: 99, swap_pct: 1, swap_in_bps: 0, swap_out_bps: 0, cpu_pct: 1, load1: 0.1, disks: {}, findings: 0, ok: true, duration_ms: 1 })}\n`,
+    );
+    await page.waitForFunction(
+      (n) => (window as unknown as { __argus: ClientProbe }).__argus.charts[0]!.points === n + 1,
+      { timeout: 10_000 },
+      before,
+    );
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // not reloaded
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, 'dashboard-phone.png'), fullPage: true });
@@ -205,7 +258,9 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     // Nothing to fetch from anywhere: no script or stylesheet by address (the only URL is uPlot's licence comment).
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet/);
     expect(html.match(/https?:\/\/[^\s"')]+/g)).toEqual(['https://github.com/leeoniya/uPlot']);
-    console.log(`dashboard 30d: ${(gz.raw.length / 1024).toFixed(1)} KB gzip, ${(html.length / 1024).toFixed(0)} KB raw`);
+    console.log(
+      `dashboard 30d: ${(gz.raw.length / 1024).toFixed(1)} KB gzip, ${(html.length / 1024).toFixed(0)} KB raw`,
+    );
     expect(gz.raw.length).toBeLessThanOrEqual(250 * 1024);
     const origin = served.url.replace(/\/$/, '');
     const { page, errors } = await watchedPage(origin);
@@ -214,7 +269,9 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const t0 = Date.now();
     await page.goto(`${origin}/?range=30d`);
     const probe = await ready(page);
-    console.log(`dashboard 30d: first render ${probe.readyMs.toFixed(0)} ms after navigation start (${Date.now() - t0} ms wall incl. load)`);
+    console.log(
+      `dashboard 30d: first render ${probe.readyMs.toFixed(0)} ms after navigation start (${Date.now() - t0} ms wall incl. load)`,
+    );
     expect(probe.charts[0]!.points).toBe(fx.points['30d']);
     expect(requests).toEqual([`${origin}/?range=30d`]);
     expect(errors).toEqual([]);
@@ -224,7 +281,12 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
   it('`argus dashboard --out` writes one self-contained file that renders offline', async () => {
     const fx = state({ days: 30 });
     const out = join(tmp!.dir, 'dash.html');
-    const r = spawnSync(process.execPath, [CLI, 'dashboard', '--out', out, '--range', '7d'], { env: baseEnv(fx.dir), cwd: fx.dir, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, [CLI, 'dashboard', '--out', out, '--range', '7d'], {
+      env: baseEnv(fx.dir),
+      cwd: fx.dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`wrote ${out}`);
     console.log(`static dashboard: ${(statSync(out).size / 1024).toFixed(0)} KB`);
@@ -234,11 +296,16 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const probe = await ready(page);
     expect(probe.charts[0]!.points).toBe(fx.points['7d']);
     await page.click('#ranges button[data-range="24h"]');
-    await page.waitForFunction((n) => (window as unknown as { __argus: ClientProbe }).__argus.charts[0]!.points === n, { timeout: 10_000 }, fx.points['24h']);
+    await page.waitForFunction(
+      (n) => (window as unknown as { __argus: ClientProbe }).__argus.charts[0]!.points === n,
+      { timeout: 10_000 },
+      fx.points['24h'],
+    );
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await page.close();
   });
 });
 
-if (!CHROMIUM) describe.skip('the dashboard in headless chromium: chromium is not installed (`apt-get install chromium`; .ci/run does)', () => {});
+if (!CHROMIUM)
+  describe.skip('the dashboard in headless chromium: chromium is not installed (`apt-get install chromium`; .ci/run does)', () => {});

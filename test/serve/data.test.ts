@@ -20,14 +20,29 @@ let tmp: ReturnType<typeof makeTmp> | undefined;
 afterEach(() => tmp?.cleanup());
 
 const point = (ms: number, over: Record<string, unknown> = {}) =>
-  JSON.stringify({ ts: new Date(ms).toISOString(), cycle_id: 'c', mem_pct: 50, swap_pct: 1, swap_in_bps: 0, swap_out_bps: 0, cpu_pct: 10, load1: 2, disks: { '/': 40 }, findings: 0, ok: true, duration_ms: 1, ...over });
+  JSON.stringify({
+    ts: new Date(ms).toISOString(),
+    cycle_id: 'c',
+    mem_pct: 50,
+    swap_pct: 1,
+    swap_in_bps: 0,
+    swap_out_bps: 0,
+    cpu_pct: 10,
+    load1: 2,
+    disks: { '/': 40 },
+    findings: 0,
+    ok: true,
+    duration_ms: 1,
+    ...over,
+  });
 
 describe('readHistory', () => {
   it('a 24 h window out of 60 days: every point once, in order, load per core, late mounts padded, torn and out-of-order lines skipped', async () => {
     tmp = makeTmp();
     const path = join(tmp.dir, 'history.jsonl');
     const lines: string[] = [];
-    for (let t = T - 60 * DAY; t < T; t += STEP) lines.push(point(t, t >= T - 2 * 3_600_000 ? { disks: { '/': 40, '/data': 70 } } : {}));
+    for (let t = T - 60 * DAY; t < T; t += STEP)
+      lines.push(point(t, t >= T - 2 * 3_600_000 ? { disks: { '/': 40, '/data': 70 } } : {}));
     lines.splice(lines.length - 5, 0, point(T - 3 * DAY)); // an old point appended late
     writeFileSync(path, lines.join('\n') + '\n');
     appendFileSync(path, point(T).slice(0, 40)); // torn
@@ -51,10 +66,42 @@ describe('incidentsInWindow', () => {
     tmp = makeTmp();
     const path = join(tmp.dir, 'problems.jsonl');
     const inc = (id: string, identity: string, open: number, close: number | null) => [
-      rec(open, { kind: 'transition', type: identity.split(':')[0]!, identity, incident_id: id, details: { transition: 'opened' } }),
-      rec(open + 60_000, { kind: 'action', type: 'service', identity, incident_id: id, action_taken: `restart_service:${identity}`, action_result: 'failure' }),
-      rec(open + 120_000, { kind: 'action', type: 'service', identity, incident_id: id, action_taken: 'create_bead:x', action_result: 'success', bead_id: 'argus-9' }),
-      ...(close === null ? [] : [rec(close, { kind: 'transition', type: 'service', identity, incident_id: id, severity: 'info', details: { transition: 'resolved' } })]),
+      rec(open, {
+        kind: 'transition',
+        type: identity.split(':')[0]!,
+        identity,
+        incident_id: id,
+        details: { transition: 'opened' },
+      }),
+      rec(open + 60_000, {
+        kind: 'action',
+        type: 'service',
+        identity,
+        incident_id: id,
+        action_taken: `restart_service:${identity}`,
+        action_result: 'failure',
+      }),
+      rec(open + 120_000, {
+        kind: 'action',
+        type: 'service',
+        identity,
+        incident_id: id,
+        action_taken: 'create_bead:x',
+        action_result: 'success',
+        bead_id: 'argus-9',
+      }),
+      ...(close === null
+        ? []
+        : [
+            rec(close, {
+              kind: 'transition',
+              type: 'service',
+              identity,
+              incident_id: id,
+              severity: 'info',
+              details: { transition: 'resolved' },
+            }),
+          ]),
     ];
     const records = [
       ...inc('old', 'service:a', T - 3 * DAY, T - 3 * DAY + 3_600_000), // before the window: out
@@ -67,9 +114,21 @@ describe('incidentsInWindow', () => {
     const w = await incidentsInWindow(path, T - DAY, T);
     expect(w.incidents.map((i) => i.id)).toEqual(['open', 'inside2', 'inside1', 'across']);
     const across = w.incidents.find((i) => i.id === 'across')!;
-    expect(across).toMatchObject({ identity: 'service:b', mttrSec: 7200, bead: 'argus-9', resolvedAt: new Date(T - DAY + 3_600_000).toISOString() });
-    expect(across.actions.map((a) => `${a.action} ${a.result}`)).toEqual(['restart_service:service:b failure', 'create_bead:x success']);
-    expect(w.incidents.find((i) => i.id === 'open')).toMatchObject({ resolvedAt: null, mttrSec: null, lastSeenAt: new Date(T - 3_600_000 + 120_000).toISOString() });
+    expect(across).toMatchObject({
+      identity: 'service:b',
+      mttrSec: 7200,
+      bead: 'argus-9',
+      resolvedAt: new Date(T - DAY + 3_600_000).toISOString(),
+    });
+    expect(across.actions.map((a) => `${a.action} ${a.result}`)).toEqual([
+      'restart_service:service:b failure',
+      'create_bead:x success',
+    ]);
+    expect(w.incidents.find((i) => i.id === 'open')).toMatchObject({
+      resolvedAt: null,
+      mttrSec: null,
+      lastSeenAt: new Date(T - 3_600_000 + 120_000).toISOString(),
+    });
     expect(w.recurring).toEqual([
       { identity: 'service:c', opened: 2 },
       { identity: 'memory:host', opened: 1 },
@@ -92,7 +151,7 @@ describe('dashboardData', () => {
     expect(gone.series.t).toHaveLength(fx.points['24h']);
   });
 
-  it('pending approvals: the Solicitor\'s requests still waiting, oldest first; answered or expired ones are not shown', async () => {
+  it("pending approvals: the Solicitor's requests still waiting, oldest first; answered or expired ones are not shown", async () => {
     tmp = makeTmp();
     const fx = writeStateDir(join(tmp.dir, 'state'), { days: 1 });
     const paths = statePaths(ConfigSchema.parse({ stateDir: fx.dir }));
@@ -100,7 +159,20 @@ describe('dashboardData', () => {
     expect((await dashboardData(paths, 300, '24h', now)).approvals).toEqual([]);
     const store = new ApprovalStore(approvalsDir(fx.dir));
     const ask = (summary: string, minutesAgo: number, ttlMin: number) =>
-      store.create({ kind: 'kill_process', action: 'kill_pid', input: { pid: 4100 }, facts: {}, summary, identity: 'memory:host', incidentId: null, requestedBy: 'rule' }, new Date(fx.now - minutesAgo * 60_000), ttlMin * 60_000);
+      store.create(
+        {
+          kind: 'kill_process',
+          action: 'kill_pid',
+          input: { pid: 4100 },
+          facts: {},
+          summary,
+          identity: 'memory:host',
+          incidentId: null,
+          requestedBy: 'rule',
+        },
+        new Date(fx.now - minutesAgo * 60_000),
+        ttlMin * 60_000,
+      );
     ask('Kill node (PID 4100) <b>93 %</b>?', 10, 60);
     ask('an older one', 30, 60);
     ask('expired', 120, 60);

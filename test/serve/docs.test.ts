@@ -63,7 +63,12 @@ describe.skipIf(!BUILT)('argus serve /docs/', () => {
     const page = await (await fetch(`${served.url}docs/runbooks/service-nginx-service.md`)).text();
     expect(page).toContain('<pre><code>journalctl -u nginx.service');
     expect(page).not.toContain('<script>');
-    for (const bad of ['docs/runbooks/link.md', 'docs/runbooks/..%2F..%2Fsecret.md', 'docs/etc/passwd.md', 'docs/runbooks/missing.md']) {
+    for (const bad of [
+      'docs/runbooks/link.md',
+      'docs/runbooks/..%2F..%2Fsecret.md',
+      'docs/etc/passwd.md',
+      'docs/runbooks/missing.md',
+    ]) {
       expect((await fetch(`${served.url}${bad}`)).status, bad).toBe(404);
     }
     expect(await (await fetch(served.url)).text()).toContain('<a href="docs/">Runbooks and post-mortems</a>');

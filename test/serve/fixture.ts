@@ -38,7 +38,10 @@ const lines = (values: readonly unknown[]): string => values.map((v) => JSON.str
  * Incidents: nginx 3 h ago for 30 min (restart, success), /data 2 days ago for 2 h (alert), memory opened 40 min
  * ago and still open, one 20 days ago (only in the 30-day view).
  */
-export function writeStateDir(dir: string, options: { now?: number; days?: number; lastCycleAgoSec?: number } = {}): StateFixture {
+export function writeStateDir(
+  dir: string,
+  options: { now?: number; days?: number; lastCycleAgoSec?: number } = {},
+): StateFixture {
   mkdirSync(dir, { recursive: true });
   const now = options.now ?? Date.now();
   const days = options.days ?? 30;
@@ -68,20 +71,67 @@ export function writeStateDir(dir: string, options: { now?: number; days?: numbe
   writeFileSync(join(dir, 'history.jsonl'), lines(history));
 
   const incidents: FixtureIncident[] = [
-    { identity: 'service:nginx.service', type: 'service', severity: 'critical', openedAt: now - 3 * HOUR, resolvedAt: now - 2.5 * HOUR },
-    { identity: 'disk:/data', type: 'disk', severity: 'warning', openedAt: now - 48 * HOUR, resolvedAt: now - 46 * HOUR },
+    {
+      identity: 'service:nginx.service',
+      type: 'service',
+      severity: 'critical',
+      openedAt: now - 3 * HOUR,
+      resolvedAt: now - 2.5 * HOUR,
+    },
+    {
+      identity: 'disk:/data',
+      type: 'disk',
+      severity: 'warning',
+      openedAt: now - 48 * HOUR,
+      resolvedAt: now - 46 * HOUR,
+    },
     { identity: 'memory:host', type: 'memory', severity: 'warning', openedAt: now - 40 * 60_000, resolvedAt: null },
-    ...(days >= 21 ? [{ identity: 'probe:gateway', type: 'probe', severity: 'critical' as const, openedAt: now - 20 * 24 * HOUR, resolvedAt: now - 20 * 24 * HOUR + HOUR }] : []),
+    ...(days >= 21
+      ? [
+          {
+            identity: 'probe:gateway',
+            type: 'probe',
+            severity: 'critical' as const,
+            openedAt: now - 20 * 24 * HOUR,
+            resolvedAt: now - 20 * 24 * HOUR + HOUR,
+          },
+        ]
+      : []),
   ];
   const records: ProblemRecord[] = [];
   for (const inc of incidents) {
     const id = `${inc.identity}#${iso(inc.openedAt)}`;
-    const base = { identity: inc.identity, type: inc.type, severity: inc.severity, incident_id: id, description: `${inc.identity} is unwell` };
-    records.push(rec(inc.openedAt, { ...base, kind: 'detection' }), rec(inc.openedAt, { ...base, kind: 'transition', details: { transition: 'opened' } }));
+    const base = {
+      identity: inc.identity,
+      type: inc.type,
+      severity: inc.severity,
+      incident_id: id,
+      description: `${inc.identity} is unwell`,
+    };
+    records.push(
+      rec(inc.openedAt, { ...base, kind: 'detection' }),
+      rec(inc.openedAt, { ...base, kind: 'transition', details: { transition: 'opened' } }),
+    );
     const action = inc.type === 'service' ? `restart_service:${inc.identity.slice(8)}` : `alert:${inc.identity}`;
-    records.push(rec(inc.openedAt + 60_000, { ...base, kind: 'action', action_taken: action, action_result: 'success', bead_id: inc.type === 'disk' ? 'argus-12' : null }));
+    records.push(
+      rec(inc.openedAt + 60_000, {
+        ...base,
+        kind: 'action',
+        action_taken: action,
+        action_result: 'success',
+        bead_id: inc.type === 'disk' ? 'argus-12' : null,
+      }),
+    );
     if (inc.resolvedAt !== null) {
-      records.push(rec(inc.resolvedAt, { ...base, severity: 'info', kind: 'transition', description: `resolved ${inc.identity}`, details: { transition: 'resolved', duration_sec: (inc.resolvedAt - inc.openedAt) / 1000 } }));
+      records.push(
+        rec(inc.resolvedAt, {
+          ...base,
+          severity: 'info',
+          kind: 'transition',
+          description: `resolved ${inc.identity}`,
+          details: { transition: 'resolved', duration_sec: (inc.resolvedAt - inc.openedAt) / 1000 },
+        }),
+      );
     }
   }
   records.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
@@ -90,7 +140,14 @@ export function writeStateDir(dir: string, options: { now?: number; days?: numbe
   const open = incidents.filter((i) => i.resolvedAt === null);
   writeFileSync(
     join(dir, 'incidents.json'),
-    JSON.stringify({ incidents: Object.fromEntries(open.map((i) => [i.identity, { identity: i.identity, severity: i.severity, openedAt: iso(i.openedAt), status: 'open' }])) }),
+    JSON.stringify({
+      incidents: Object.fromEntries(
+        open.map((i) => [
+          i.identity,
+          { identity: i.identity, severity: i.severity, openedAt: iso(i.openedAt), status: 'open' },
+        ]),
+      ),
+    }),
   );
   writeFileSync(
     join(dir, 'snapshot.json'),
@@ -99,16 +156,38 @@ export function writeStateDir(dir: string, options: { now?: number; days?: numbe
         ts: iso(lastCycleAt),
         host: 'fixture',
         disks: [disk('/', 45), disk('/data', 72, { totalBytes: 500 * GB, usedBytes: 360 * GB, availBytes: 140 * GB })],
-        services: [service('nginx.service'), service('api.service'), service(HOSTILE_UNIT, { activeState: 'failed', subState: 'failed' })],
+        services: [
+          service('nginx.service'),
+          service('api.service'),
+          service(HOSTILE_UNIT, { activeState: 'failed', subState: 'failed' }),
+        ],
         probes: [probe('gateway', true, { latencyMs: 35 })],
-        tmux: [{ socket: '/tmp/tmux-0/default', name: 'agent-1', windows: 2, createdAt: iso(now - HOUR), attached: false }],
+        tmux: [
+          { socket: '/tmp/tmux-0/default', name: 'agent-1', windows: 2, createdAt: iso(now - HOUR), attached: false },
+        ],
       }),
     ),
   );
   writeFileSync(
     join(dir, 'cycle_state.json'),
-    JSON.stringify({ cyclesTotal: history.length, consecutiveFailures: 0, lastCycleId: 'c-last', lastStartedAt: iso(lastCycleAt - 40), lastFinishedAt: iso(lastCycleAt), lastOk: true, lastError: null, lastDurationMs: 40, lastFindings: 1 }),
+    JSON.stringify({
+      cyclesTotal: history.length,
+      consecutiveFailures: 0,
+      lastCycleId: 'c-last',
+      lastStartedAt: iso(lastCycleAt - 40),
+      lastFinishedAt: iso(lastCycleAt),
+      lastOk: true,
+      lastError: null,
+      lastDurationMs: 40,
+      lastFindings: 1,
+    }),
   );
   const count = (ms: number) => history.filter((p) => Date.parse(p.ts) >= now - ms).length;
-  return { dir, now, lastCycleAt, points: { '24h': count(24 * HOUR), '7d': count(7 * 24 * HOUR), '30d': count(30 * 24 * HOUR) }, incidents };
+  return {
+    dir,
+    now,
+    lastCycleAt,
+    points: { '24h': count(24 * HOUR), '7d': count(7 * 24 * HOUR), '30d': count(30 * 24 * HOUR) },
+    incidents,
+  };
 }

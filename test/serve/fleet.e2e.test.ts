@@ -23,7 +23,10 @@ let tmp: ReturnType<typeof makeTmp> | undefined;
 beforeAll(async () => {
   if (!CHROMIUM || !BUILT) return;
   const puppeteer = await import('puppeteer-core');
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new', '--disable-gpu'] });
+  browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless=new', '--disable-gpu'],
+  });
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
@@ -39,7 +42,10 @@ afterEach(async () => {
 });
 
 /** A page that records console and page errors and blocks (and records) every request off `origin`. */
-async function watchedPage(origin: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; errors: string[]; foreign: string[] }> {
+async function watchedPage(
+  origin: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ page: Page; errors: string[]; foreign: string[] }> {
   const page = await browser!.newPage();
   await page.setViewport(viewport);
   const errors: string[] = [];
@@ -59,7 +65,14 @@ async function watchedPage(origin: string, viewport = { width: 1280, height: 900
 
 const ready = (page: Page) => page.waitForSelector('html[data-ready="1"]', { timeout: 15_000 });
 const hostCards = (page: Page) =>
-  page.$$eval('#fleet-hosts .fleet-host', (cards) => cards.map((c) => ({ name: c.querySelector('.label')!.textContent, href: c.querySelector('a')?.getAttribute('href') ?? null, value: c.querySelector('.value')!.textContent, detail: c.querySelector('.detail')!.textContent })));
+  page.$$eval('#fleet-hosts .fleet-host', (cards) =>
+    cards.map((c) => ({
+      name: c.querySelector('.label')!.textContent,
+      href: c.querySelector('a')?.getAttribute('href') ?? null,
+      value: c.querySelector('.value')!.textContent,
+      detail: c.querySelector('.detail')!.textContent,
+    })),
+  );
 const apiFleet = async (port: number) => (JSON.parse((await http(port, '/api/dashboard')).body) as DashboardData).fleet;
 
 describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () => {
@@ -68,7 +81,15 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     await driveFleet(rig);
     writeStateDir(rig.stateDir, { days: 2 });
     const hostsFile = join(rig.stateDir, 'fleet-hosts.json');
-    writeFileSync(hostsFile, JSON.stringify({ hosts: [{ name: 'web-1', url: 'http://web-1:8787/' }, { name: 'db-1', url: 'https://db-1.example/argus/' }] }));
+    writeFileSync(
+      hostsFile,
+      JSON.stringify({
+        hosts: [
+          { name: 'web-1', url: 'http://web-1:8787/' },
+          { name: 'db-1', url: 'https://db-1.example/argus/' },
+        ],
+      }),
+    );
     served = await startServe(rig.stateDir, ['--read-only'], { ARGUS_FLEET_HOSTS: hostsFile });
     const origin = served.url.replace(/\/$/, '');
     const { page, errors, foreign } = await watchedPage(origin);
@@ -76,7 +97,9 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     await ready(page);
     expect(await page.$eval('#fleet', (e) => (e as HTMLElement).hidden)).toBe(false);
     expect(await page.$eval('#fleet h2', (e) => e.textContent)).toBe('Fleet');
-    expect(await page.$eval('#fleet > p.muted', (e) => e.textContent)).toBe('5 hosts heard of, 3 with incidents firing · 2 fleet incidents firing · silences are kept in Alertmanager');
+    expect(await page.$eval('#fleet > p.muted', (e) => e.textContent)).toBe(
+      '5 hosts heard of, 3 with incidents firing · 2 fleet incidents firing · silences are kept in Alertmanager',
+    );
     const cards = await hostCards(page);
     expect(cards.map((c) => [c.name, c.href, c.value])).toEqual([
       ['web-1', 'http://web-1:8787/', '2 firing'],
@@ -88,7 +111,14 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     expect(cards[0]!.detail).toMatch(/^critical · heard \d+ s ago · disk:\/, memory:host$/);
     expect(cards[3]!.detail).toBe('not heard from');
     const beads = rig.bd.issues();
-    const groups = await page.$$eval('#fleet-groups .fleet-group', (rows) => rows.map((r) => ({ cls: r.className, text: r.textContent, sev: r.querySelector('.sev')!.textContent, title: r.querySelector('.identity')!.textContent })));
+    const groups = await page.$$eval('#fleet-groups .fleet-group', (rows) =>
+      rows.map((r) => ({
+        cls: r.className,
+        text: r.textContent,
+        sev: r.querySelector('.sev')!.textContent,
+        title: r.querySelector('.identity')!.textContent,
+      })),
+    );
     expect(groups.map((g) => [g.sev, g.title])).toEqual([
       ['firing', 'memory:host'],
       ['firing', 'disk:/'],
@@ -106,9 +136,15 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     await page.screenshot({ path: join(SHOTS, 'fleet.png'), fullPage: true });
     // Auto-refresh reads /api/dashboard, which carries the fleet: a new host appears without a reload.
     expect((await apiFleet(served.port))!.hosts).toHaveLength(5);
-    await rig.post(webhook([{ host: 'web-4', identity: 'probe:gateway', severity: 'warning', summary: 'probe failing' }]));
+    await rig.post(
+      webhook([{ host: 'web-4', identity: 'probe:gateway', severity: 'warning', summary: 'probe failing' }]),
+    );
     await rig.receiver.idle();
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#fleet-hosts .fleet-host .label')).some((e) => e.textContent === 'web-4'), { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('#fleet-hosts .fleet-host .label')).some((e) => e.textContent === 'web-4'),
+      { timeout: 10_000 },
+    );
     // A phone: nothing wider than the screen.
     await page.setViewport({ width: 390, height: 844 });
     await page.reload();
@@ -130,7 +166,13 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     const { page, errors } = await watchedPage(origin);
     await page.goto(`${origin}/`);
     await ready(page);
-    expect(await page.$eval('#fleet', (e) => ({ hidden: (e as HTMLElement).hidden, children: e.childElementCount, visible: (e as HTMLElement).offsetHeight }))).toEqual({ hidden: true, children: 0, visible: 0 });
+    expect(
+      await page.$eval('#fleet', (e) => ({
+        hidden: (e as HTMLElement).hidden,
+        children: e.childElementCount,
+        visible: (e as HTMLElement).offsetHeight,
+      })),
+    ).toEqual({ hidden: true, children: 0, visible: 0 });
     expect(await page.$$eval('h2', (hs) => hs.map((h) => h.textContent))).not.toContain('Fleet');
     expect(await apiFleet(served.port)).toBeNull();
     expect(errors).toEqual([]);
@@ -148,7 +190,9 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     const { page, errors } = await watchedPage(origin);
     await page.goto(`${origin}/`);
     await ready(page);
-    expect(await page.$eval('#fleet-error', (e) => e.textContent)).toBe(`fleet hosts file ${hostsFile} (ARGUS_FLEET_HOSTS): hosts[0].url: expected an http:// or https:// URL`);
+    expect(await page.$eval('#fleet-error', (e) => e.textContent)).toBe(
+      `fleet hosts file ${hostsFile} (ARGUS_FLEET_HOSTS): hosts[0].url: expected an http:// or https:// URL`,
+    );
     expect((await hostCards(page)).map((c) => [c.name, c.href])).toEqual([
       ['web-1', null],
       ['web-2', null],
@@ -166,7 +210,11 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
   it('30 days and a 50-host fleet: the page stays within 250 KB gzip', async () => {
     rig = await startReceiver();
     for (const identity of ['disk:/', 'memory:host', 'service:nginx.service', 'probe:gateway', 'cpu:host']) {
-      const alerts = Array.from({ length: 50 }, (_, i) => ({ host: `web-${i}.fleet.example`, identity, summary: `${identity} on web-${i}: ${'x'.repeat(200)}` }));
+      const alerts = Array.from({ length: 50 }, (_, i) => ({
+        host: `web-${i}.fleet.example`,
+        identity,
+        summary: `${identity} on web-${i}: ${'x'.repeat(200)}`,
+      }));
       expect((await rig.post(webhook(alerts))).status).toBe(200);
     }
     await rig.receiver.idle();

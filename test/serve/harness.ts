@@ -18,12 +18,23 @@ export interface Served {
 }
 
 export function baseEnv(stateDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: stateDir, ARGUS_STATE_DIR: stateDir, ARGUS_LOG_LEVEL: 'warn', ARGUS_HOSTNAME: 'e2e', ...extra };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: stateDir,
+    ARGUS_STATE_DIR: stateDir,
+    ARGUS_LOG_LEVEL: 'warn',
+    ARGUS_HOSTNAME: 'e2e',
+    ...extra,
+  };
 }
 
 /** Spawn `argus serve --port 0 …` and wait for its "listening on" line. */
 export function startServe(stateDir: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { env: baseEnv(stateDir, env), cwd: stateDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
+    env: baseEnv(stateDir, env),
+    cwd: stateDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return new Promise<Served>((resolveServed, reject) => {
@@ -60,16 +71,23 @@ export interface Reply {
 }
 
 /** A raw request (any Host header, any method); the body as bytes and as UTF-8, never decompressed. */
-export function http(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+export function http(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolveReply, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        resolveReply({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), raw });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolveReply({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), raw });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });

@@ -43,7 +43,10 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
     expect(fresh.status).toBe(200);
     expect(JSON.parse(fresh.body)).toMatchObject({ status: 'ok', lastCycleAt: new Date(fx.lastCycleAt).toISOString() });
     const cycle = JSON.parse(readFileSync(join(fx.dir, 'cycle_state.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(join(fx.dir, 'cycle_state.json'), JSON.stringify({ ...cycle, lastFinishedAt: new Date(fx.now - 3 * 3_600_000).toISOString() }));
+    writeFileSync(
+      join(fx.dir, 'cycle_state.json'),
+      JSON.stringify({ ...cycle, lastFinishedAt: new Date(fx.now - 3 * 3_600_000).toISOString() }),
+    );
     const stale = await http(served.port, '/healthz');
     expect(stale.status).toBe(503);
     expect(JSON.parse(stale.body)).toMatchObject({ status: 'stale', detail: expect.stringContaining('STALE') });
@@ -62,7 +65,10 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
     expect(res.body).toContain('argus_tmux_sessions{socket="/tmp/tmux-0/default"} 1\n');
     if (PROMTOOL) expect(promtool(res.body)).toMatchObject({ status: 0, stdout: '', stderr: '' });
     // Appended records are counted at the next scrape, once.
-    writeFileSync(join(fx.dir, 'problems.jsonl'), `${readFileSync(join(fx.dir, 'problems.jsonl'), 'utf8')}${JSON.stringify({ ts: new Date().toISOString(), severity: 'warning', type: 'disk', description: 'x', action_taken: 'alert:disk:/', action_result: 'success', bead_id: null, host: 'h', kind: 'action', identity: 'disk:/', incident_id: null, source: 'rule', cycle_id: null, details: {} })}\n`);
+    writeFileSync(
+      join(fx.dir, 'problems.jsonl'),
+      `${readFileSync(join(fx.dir, 'problems.jsonl'), 'utf8')}${JSON.stringify({ ts: new Date().toISOString(), severity: 'warning', type: 'disk', description: 'x', action_taken: 'alert:disk:/', action_result: 'success', bead_id: null, host: 'h', kind: 'action', identity: 'disk:/', incident_id: null, source: 'rule', cycle_id: null, details: {} })}\n`,
+    );
     const again = await http(served.port, '/metrics', { headers: { 'accept-encoding': 'gzip' } });
     expect(again.headers['content-encoding']).toBe('gzip');
     const text = gunzipSync(again.raw).toString('utf8');
@@ -71,7 +77,12 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
 
   it.skipIf(!PROMTOOL)('`argus stats --textfile-dir` writes the same metrics, and promtool accepts the file', () => {
     const fx = state({ days: 1 });
-    const r = spawnSync(process.execPath, [CLI, 'stats', '--textfile-dir', 'tf'], { env: baseEnv(fx.dir), cwd: fx.dir, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [CLI, 'stats', '--textfile-dir', 'tf'], {
+      env: baseEnv(fx.dir),
+      cwd: fx.dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     const text = readFileSync(join(fx.dir, 'tf', 'argus.prom'), 'utf8');
     expect(text).toContain(`argus_last_cycle_timestamp_seconds ${fx.lastCycleAt / 1000}\n`);
@@ -79,42 +90,57 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
   });
   if (!PROMTOOL) it.skip('promtool is not installed: `apt-get install prometheus` (.ci/run does)', () => {});
 
-  it.skipIf(!PROMETHEUS)('a real Prometheus on loopback scrapes it; its query API returns argus_last_cycle_timestamp_seconds', { timeout: 60_000 }, async () => {
-    const fx = state({ days: 1 });
-    served = await startServe(fx.dir);
-    const promPort = await freePort();
-    const dir = join(tmp!.dir, 'prometheus');
-    mkdirSync(dir);
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: argus\n    static_configs:\n      - targets: ['127.0.0.1:${served.port}']\n`,
-    );
-    let log = '';
-    prom = spawn(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    prom.stderr!.setEncoding('utf8').on('data', (c: string) => (log += c));
-    const deadline = Date.now() + 45_000;
-    let result: Array<{ metric: Record<string, string>; value: [number, string] }> = [];
-    while (Date.now() < deadline && result.length === 0) {
-      await new Promise((r) => setTimeout(r, 500));
-      try {
-        const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=argus_last_cycle_timestamp_seconds`);
-        if (res.ok) result = ((await res.json()) as { data: { result: typeof result } }).data.result;
-      } catch {
-        // not up yet
+  it.skipIf(!PROMETHEUS)(
+    'a real Prometheus on loopback scrapes it; its query API returns argus_last_cycle_timestamp_seconds',
+    { timeout: 60_000 },
+    async () => {
+      const fx = state({ days: 1 });
+      served = await startServe(fx.dir);
+      const promPort = await freePort();
+      const dir = join(tmp!.dir, 'prometheus');
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'prometheus.yml'),
+        `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: argus\n    static_configs:\n      - targets: ['127.0.0.1:${served.port}']\n`,
+      );
+      let log = '';
+      prom = spawn(
+        PROMETHEUS!,
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      prom.stderr!.setEncoding('utf8').on('data', (c: string) => (log += c));
+      const deadline = Date.now() + 45_000;
+      let result: Array<{ metric: Record<string, string>; value: [number, string] }> = [];
+      while (Date.now() < deadline && result.length === 0) {
+        await new Promise((r) => setTimeout(r, 500));
+        try {
+          const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=argus_last_cycle_timestamp_seconds`);
+          if (res.ok) result = ((await res.json()) as { data: { result: typeof result } }).data.result;
+        } catch {
+          // not up yet
+        }
       }
-    }
-    expect(result, log.slice(-2000)).toHaveLength(1);
-    expect(result[0]!.metric).toMatchObject({ __name__: 'argus_last_cycle_timestamp_seconds', job: 'argus' });
-    expect(Number(result[0]!.value[1])).toBe(fx.lastCycleAt / 1000);
-    const up = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=up`)).json()) as { data: { result: Array<{ value: [number, string] }> } };
-    expect(up.data.result[0]!.value[1]).toBe('1');
-  });
+      expect(result, log.slice(-2000)).toHaveLength(1);
+      expect(result[0]!.metric).toMatchObject({ __name__: 'argus_last_cycle_timestamp_seconds', job: 'argus' });
+      expect(Number(result[0]!.value[1])).toBe(fx.lastCycleAt / 1000);
+      const up = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=up`)).json()) as {
+        data: { result: Array<{ value: [number, string] }> };
+      };
+      expect(up.data.result[0]!.value[1]).toBe('1');
+    },
+  );
   if (!PROMETHEUS) it.skip('prometheus is not installed: `apt-get install prometheus` (.ci/run does)', () => {});
 
   it('refuses a foreign Host header (403), any method but GET/HEAD (405), and answers unknown paths with JSON 404', async () => {
     const fx = state({ days: 1 });
     served = await startServe(fx.dir);
-    for (const path of ['/', '/metrics', '/healthz', '/mcp']) expect((await http(served.port, path, { headers: { host: 'evil.example' } })).status).toBe(403);
+    for (const path of ['/', '/metrics', '/healthz', '/mcp'])
+      expect((await http(served.port, path, { headers: { host: 'evil.example' } })).status).toBe(403);
     const post = await http(served.port, '/', { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
     const missing = await http(served.port, '/../../etc/passwd');
@@ -126,18 +152,30 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
   it('/mcp is off without ARGUS_MCP_TOKEN; with it a real MCP client works through /mcp and a missing token is 401', async () => {
     const fx = state({ days: 1 });
     served = await startServe(fx.dir);
-    const off = await http(served.port, '/mcp', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const off = await http(served.port, '/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(off.status).toBe(404);
     expect(off.body).toContain('ARGUS_MCP_TOKEN');
     await served.stop();
 
     served = await startServe(fx.dir, [], { ARGUS_MCP_TOKEN: TOKEN });
     expect((await http(served.port, '/metrics')).status).toBe(200); // loopback: pages need no token
-    const denied = await http(served.port, '/mcp', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const denied = await http(served.port, '/mcp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(denied.status).toBe(401);
     expect(JSON.parse(denied.body)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
     const client = new Client({ name: 'serve-e2e', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${served.url}mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${served.url}mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('get_status');
     const status = await client.callTool({ name: 'get_status', arguments: {} });
@@ -149,7 +187,11 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
     const fx = state({ days: 1 });
     served = await startServe(fx.dir, ['--read-only'], { ARGUS_MCP_TOKEN: TOKEN });
     const client = new Client({ name: 'serve-e2e', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${served.url}mcp`), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${served.url}mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+      }),
+    );
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toContain('query_problems');
     expect(tools.map((t) => t.name)).not.toContain('kill_pid');
@@ -158,14 +200,24 @@ describe.skipIf(!BUILT)('argus serve (built CLI)', () => {
   });
 
   it.each([
-    ['a non-loopback address without a token', ['--host', '0.0.0.0', '--allowed-host', 'argus.example'], {}, /ARGUS_MCP_TOKEN/],
+    [
+      'a non-loopback address without a token',
+      ['--host', '0.0.0.0', '--allowed-host', 'argus.example'],
+      {},
+      /ARGUS_MCP_TOKEN/,
+    ],
     ['a wildcard address without --allowed-host', ['--host', '0.0.0.0'], { ARGUS_MCP_TOKEN: TOKEN }, /--allowed-host/],
     ['an empty --allowed-host', ['--allowed-host', ''], {}, /--allowed-host/],
     ['a token of spaces', [], { ARGUS_MCP_TOKEN: ' '.repeat(20) }, /ARGUS_MCP_TOKEN/],
     ['a bad port', ['--port', '99999'], {}, /--port/],
   ])('refuses to start with %s (exit 2, nothing listens)', (_name, args, env, message) => {
     const fx = state({ days: 1 });
-    const r = spawnSync(process.execPath, [CLI, 'serve', ...args], { env: baseEnv(fx.dir, env), cwd: fx.dir, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [CLI, 'serve', ...args], {
+      env: baseEnv(fx.dir, env),
+      cwd: fx.dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toContain('listening');

@@ -28,7 +28,8 @@ describe.skipIf(!systemdAvailable() || !built)('argus-serve.service (real system
     if (r.failed) throw new Error(`${file} ${args.join(' ')} → ${r.exitCode}: ${r.stderr}${r.stdout}`);
     return r.stdout;
   };
-  const prop = async (name: string) => (await sh('systemctl', 'show', `--property=${name}`, '--value', 'argus-serve.service')).trim();
+  const prop = async (name: string) =>
+    (await sh('systemctl', 'show', `--property=${name}`, '--value', 'argus-serve.service')).trim();
   /** The container shares the host's network: its loopback is ours. */
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5000) });
 
@@ -53,10 +54,16 @@ describe.skipIf(!systemdAvailable() || !built)('argus-serve.service (real system
     await sh('systemctl', 'start', 'argus.service');
     let health = 0;
     for (let i = 0; i < 50 && health !== 200; i++) {
-      health = await get('/healthz').then((r) => r.status, () => 0);
+      health = await get('/healthz').then(
+        (r) => r.status,
+        () => 0,
+      );
       if (health !== 200) await new Promise((r) => setTimeout(r, 200));
     }
-    const journal = health === 200 ? '' : (await c.exec('journalctl', ['-u', 'argus-serve.service', '-n', '30', '--no-pager'])).stdout;
+    const journal =
+      health === 200
+        ? ''
+        : (await c.exec('journalctl', ['-u', 'argus-serve.service', '-n', '30', '--no-pager'])).stdout;
     expect({ health, journal }).toEqual({ health: 200, journal: '' });
     expect(await prop('ActiveState')).toBe('active');
     const metrics = await (await get('/metrics')).text();
@@ -74,9 +81,17 @@ describe.skipIf(!systemdAvailable() || !built)('argus-serve.service (real system
     expect(score, r.stdout.slice(-2500)).toBeLessThanOrEqual(2.6);
     // Inside the running service's own mount namespace: the state is there to read, and refuses a write.
     const pid = await prop('MainPID');
-    const probe = await c.exec('nsenter', ['-t', pid, '-m', '--', '/bin/sh', '-c', 'cat /var/lib/argus/cycle_state.json >/dev/null && echo read-ok; touch /var/lib/argus/x 2>/dev/null && echo write-ok || echo write-refused']);
+    const probe = await c.exec('nsenter', [
+      '-t',
+      pid,
+      '-m',
+      '--',
+      '/bin/sh',
+      '-c',
+      'cat /var/lib/argus/cycle_state.json >/dev/null && echo read-ok; touch /var/lib/argus/x 2>/dev/null && echo write-ok || echo write-refused',
+    ]);
     expect(probe.stdout.trim().split('\n'), probe.stderr).toEqual(['read-ok', 'write-refused']);
-    expect((await prop('ReadOnlyPaths'))).toContain('/var/lib/argus');
+    expect(await prop('ReadOnlyPaths')).toContain('/var/lib/argus');
     expect(await prop('CapabilityBoundingSet')).toBe('');
   });
 

@@ -13,14 +13,25 @@ afterEach(() => tmp?.cleanup());
 function rendered(): string {
   tmp = makeTmp('argus-unit-');
   const path = join(tmp.dir, 'argus-serve.service');
-  writeFileSync(path, renderUnit(readTemplate('argus-serve.service'), { node: process.execPath, argusDir: '/opt/argus' }));
+  writeFileSync(
+    path,
+    renderUnit(readTemplate('argus-serve.service'), { node: process.execPath, argusDir: '/opt/argus' }),
+  );
   return path;
 }
 
 describe('argus-serve.service', () => {
   it('reads the state, never writes it; runs serve --read-only; keeps no capability; loopback only', () => {
     const lines = readTemplate('argus-serve.service').split('\n');
-    for (const line of ['ProtectSystem=strict', 'ReadOnlyPaths=/var/lib/argus', 'CapabilityBoundingSet=', 'NoNewPrivileges=true', 'IPAddressAllow=localhost', 'IPAddressDeny=any', 'ExecStart=@NODE@ --max-semi-space-size=1 @ARGUS_DIR@/dist/cli.js serve --read-only']) {
+    for (const line of [
+      'ProtectSystem=strict',
+      'ReadOnlyPaths=/var/lib/argus',
+      'CapabilityBoundingSet=',
+      'NoNewPrivileges=true',
+      'IPAddressAllow=localhost',
+      'IPAddressDeny=any',
+      'ExecStart=@NODE@ --max-semi-space-size=1 @ARGUS_DIR@/dist/cli.js serve --read-only',
+    ]) {
       expect(lines).toContain(line);
     }
     expect(lines.some((l) => /^(StateDirectory|ReadWritePaths)=/.test(l))).toBe(false);

@@ -24,12 +24,20 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function io() {
   const out = { stdout: '', stderr: '' };
-  return { out, io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t), env: {}, cwd: dir } };
+  return {
+    out,
+    io: { stdout: (t: string) => (out.stdout += t), stderr: (t: string) => (out.stderr += t), env: {}, cwd: dir },
+  };
 }
 
 describe('runScenario', () => {
   it('passes a true expectation and reports time to detect and recover', async () => {
-    const r = await runScenario(ScenarioSchema.parse({ ...base, expect: { actions: [{ action: 'restart_service', target: 'nginx.service', result: 'success', byMin: 10 }] } }));
+    const r = await runScenario(
+      ScenarioSchema.parse({
+        ...base,
+        expect: { actions: [{ action: 'restart_service', target: 'nginx.service', result: 'success', byMin: 10 }] },
+      }),
+    );
     expect(r.reasons).toEqual([]);
     expect(r.pass).toBe(true);
     const inc = r.incidents.find((i) => i.identity === 'service:nginx.service');
@@ -38,12 +46,25 @@ describe('runScenario', () => {
 
   it('fails a wrong expectation with readable reasons', async () => {
     const r = await runScenario(
-      ScenarioSchema.parse({ ...base, expect: { forbid: [{ action: 'restart_service' }], maxAlerts: 0, incidents: [{ identity: 'service:nginx.service', opened: false }] } }),
+      ScenarioSchema.parse({
+        ...base,
+        expect: {
+          forbid: [{ action: 'restart_service' }],
+          maxAlerts: 0,
+          incidents: [{ identity: 'service:nginx.service', opened: false }],
+        },
+      }),
     );
     expect(r.pass).toBe(false);
-    expect(r.reasons.find((x) => x.startsWith('expected at most 0 alerts'))).toMatch(/^expected at most 0 alerts, sent 2: t=10 ".*Service nginx\.service failed.*"; t=20 ".*RESOLVED service:nginx\.service/);
-    expect(r.reasons.some((x) => x.startsWith('forbidden restart_service happened 1× (first at t=10 min: success'))).toBe(true);
-    expect(r.reasons).toContain('expected incident service:nginx.service not to open, it did (opened: service:nginx.service)');
+    expect(r.reasons.find((x) => x.startsWith('expected at most 0 alerts'))).toMatch(
+      /^expected at most 0 alerts, sent 2: t=10 ".*Service nginx\.service failed.*"; t=20 ".*RESOLVED service:nginx\.service/,
+    );
+    expect(
+      r.reasons.some((x) => x.startsWith('forbidden restart_service happened 1× (first at t=10 min: success')),
+    ).toBe(true);
+    expect(r.reasons).toContain(
+      'expected incident service:nginx.service not to open, it did (opened: service:nginx.service)',
+    );
   });
 
   it('removes its temp directory unless asked to keep it', async () => {
@@ -65,7 +86,11 @@ describe('argus simulate', () => {
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ ...base, name: 'wrong', expect: { quiet: true } }));
     const bad = io();
     expect(await simulate([dir, '--json'], bad.io)).toBe(1);
-    const json = JSON.parse(bad.out.stdout) as { passed: number; total: number; results: Array<{ name: string; reasons: string[] }> };
+    const json = JSON.parse(bad.out.stdout) as {
+      passed: number;
+      total: number;
+      results: Array<{ name: string; reasons: string[] }>;
+    };
     expect([json.passed, json.total]).toEqual([1, 2]);
     expect(json.results[1]?.reasons[0]).toMatch(/^expected silence, saw 2 alerts and 1 actions/);
   });

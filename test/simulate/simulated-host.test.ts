@@ -28,7 +28,11 @@ function make(spec: unknown) {
 
 describe('simulated host', () => {
   it('a killed process frees its memory and disappears from /proc', async () => {
-    const { host } = make({ memTotalMB: 8192, baseUsedMB: 1024, processes: [{ pid: 500, comm: 'node', cmdline: 'node hog.js', rssMB: 4096 }] });
+    const { host } = make({
+      memTotalMB: 8192,
+      baseUsedMB: 1024,
+      processes: [{ pid: 500, comm: 'node', cmdline: 'node hog.js', rssMB: 4096 }],
+    });
     const before = await readMemory(host);
     expect(before.usedPct).toBe(62.5);
     expect(readFileSync(join(root, 'proc/500/cmdline'), 'utf8')).toBe('node\0hog.js\0');
@@ -41,7 +45,12 @@ describe('simulated host', () => {
   });
 
   it('a process that ignores SIGTERM survives it and not SIGKILL; its children are adopted by init', () => {
-    const { host, world } = make({ processes: [{ pid: 600, comm: 'node', cmdline: 'node a', ignoresTerm: true }, { pid: 601, ppid: 600, comm: 'node', cmdline: 'node --test b' }] });
+    const { host, world } = make({
+      processes: [
+        { pid: 600, comm: 'node', cmdline: 'node a', ignoresTerm: true },
+        { pid: 601, ppid: 600, comm: 'node', cmdline: 'node --test b' },
+      ],
+    });
     host.kill(600, 'SIGTERM');
     expect(world.processes.has(600)).toBe(true);
     host.kill(600, 'SIGKILL');

@@ -47,7 +47,12 @@ describe('ApprovalStore', () => {
     const s = store();
     const a = s.create(REQUEST, T0, 30 * 60_000);
     expect(a.id).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    expect(a).toMatchObject({ status: 'pending', expiresAt: minutes(30).toISOString(), hash: actionHash(REQUEST.action, REQUEST.input, REQUEST.facts), message: null });
+    expect(a).toMatchObject({
+      status: 'pending',
+      expiresAt: minutes(30).toISOString(),
+      hash: actionHash(REQUEST.action, REQUEST.input, REQUEST.facts),
+      message: null,
+    });
     expect(s.get(a.id)).toEqual(a);
     expect(s.list().map((x) => x.id)).toEqual([a.id]);
     // Written atomically: only the request file is left, and it parses.
@@ -62,7 +67,11 @@ describe('ApprovalStore', () => {
       expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
       expect(b.callback_data).not.toMatch(/4100|kill|node/);
     }
-    expect(parseCallbackData(callbackData('approve', a))).toEqual({ choice: 'approve', id: a.id, hashPrefix: a.hash.slice(0, 12) });
+    expect(parseCallbackData(callbackData('approve', a))).toEqual({
+      choice: 'approve',
+      id: a.id,
+      hashPrefix: a.hash.slice(0, 12),
+    });
   });
 
   it.each([
@@ -117,19 +126,28 @@ describe('ApprovalStore', () => {
     // The store's own code, bundled for plain node (the children run no test tooling).
     const { build } = await import('rolldown');
     const out = join(s.dir, '..', 'bundle');
-    await build({ input: fileURLToPath(new URL('../../src/state/approvals.ts', import.meta.url)), platform: 'node', logLevel: 'silent', output: { dir: out, format: 'esm', entryFileNames: 'approvals.mjs' } });
+    await build({
+      input: fileURLToPath(new URL('../../src/state/approvals.ts', import.meta.url)),
+      platform: 'node',
+      logLevel: 'silent',
+      output: { dir: out, format: 'esm', entryFileNames: 'approvals.mjs' },
+    });
     const script = `
       const { ApprovalStore } = await import(${JSON.stringify(pathToFileURL(join(out, 'approvals.mjs')).href)});
       const s = new ApprovalStore(${JSON.stringify(s.dir)});
       const r = s.claim(${JSON.stringify(a.id)}, ${JSON.stringify(a.hash.slice(0, 12))}, new Date(${minutes(1).getTime()}), String(process.pid));
       process.send(r.ok);`;
     const runs = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        new Promise<boolean>((resolve, reject) => {
-          const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-          child.once('message', (m) => resolve(m as boolean));
-          child.once('error', reject);
-        }),
+      Array.from(
+        { length: 8 },
+        () =>
+          new Promise<boolean>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
+              stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+            });
+            child.once('message', (m) => resolve(m as boolean));
+            child.once('error', reject);
+          }),
       ),
     );
     expect(runs.filter(Boolean)).toHaveLength(1);
@@ -139,10 +157,24 @@ describe('ApprovalStore', () => {
     const s = store();
     const pending = s.create(REQUEST, T0, 30 * 60_000);
     const done = s.create({ ...REQUEST, incidentId: 'x' }, T0, 30 * 60_000);
-    s.write({ ...done, status: 'rejected', decision: { by: { id: '7', name: 'Ann' }, at: T0.toISOString(), choice: 'reject' } });
+    s.write({
+      ...done,
+      status: 'rejected',
+      decision: { by: { id: '7', name: 'Ann' }, at: T0.toISOString(), choice: 'reject' },
+    });
     const editing = s.create({ ...REQUEST, incidentId: 'y' }, T0, 30 * 60_000);
-    s.write({ ...editing, status: 'rejected', editPending: true, decision: { by: { id: '7', name: 'Ann' }, at: T0.toISOString(), choice: 'reject' } });
+    s.write({
+      ...editing,
+      status: 'rejected',
+      editPending: true,
+      decision: { by: { id: '7', name: 'Ann' }, at: T0.toISOString(), choice: 'reject' },
+    });
     expect(s.prune(minutes(60 * 24 * 8), 7 * 86_400_000)).toBe(1);
-    expect(s.list().map((a) => a.id).sort()).toEqual([pending.id, editing.id].sort());
+    expect(
+      s
+        .list()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual([pending.id, editing.id].sort());
   });
 });

@@ -29,7 +29,14 @@ const finding = (over: Partial<Finding> = {}): Finding => ({
 function withIncidents(bb: Bench): void {
   const t = new Date(Date.now() - 3_600_000);
   const a = { ...openIncident(finding(), t, null), notified: true, lastNotifiedAt: t.toISOString() };
-  const d = { ...openIncident(finding({ identity: 'disk:/', type: 'disk', subject: '/', description: 'Disk / at 93%' }), new Date(t.getTime() + 1000), null), notified: true };
+  const d = {
+    ...openIncident(
+      finding({ identity: 'disk:/', type: 'disk', subject: '/', description: 'Disk / at 93%' }),
+      new Date(t.getTime() + 1000),
+      null,
+    ),
+    notified: true,
+  };
   writeJsonAtomic(bb.rt.paths.incidents, { incidents: { [a.identity]: a, [d.identity]: d }, flaps: {} });
 }
 
@@ -37,7 +44,9 @@ function withIncidents(bb: Bench): void {
 async function say(bb: Bench, text: string, from = ANN, chat = CHAT): Promise<string> {
   const before = bb.tg.messages.size;
   bb.tg.command(text, from, chat);
-  const m = await waitFor(`a reply to ${text}`, () => [...bb.tg.messages.values()].slice(before).find((x) => x.replyTo !== null));
+  const m = await waitFor(`a reply to ${text}`, () =>
+    [...bb.tg.messages.values()].slice(before).find((x) => x.replyTo !== null),
+  );
   return m.text;
 }
 
@@ -77,13 +86,17 @@ describe('chat commands', () => {
     const state = readJsonState(b.rt.paths.incidents, RouterStateSchema, emptyRouterState);
     expect(state.incidents['service:nginx.service']).toMatchObject({ ackedBy: 'Ann (501)' });
     expect(state.incidents['disk:/']!.ackedAt).toBeUndefined();
-    expect(b.records().filter((r) => r.details.command === 'ack')).toEqual([expect.objectContaining({ kind: 'decision', source: 'human', identity: 'service:nginx.service' })]);
+    expect(b.records().filter((r) => r.details.command === 'ack')).toEqual([
+      expect.objectContaining({ kind: 'decision', source: 'human', identity: 'service:nginx.service' }),
+    ]);
   });
 
   it('/silence and /unsilence validate their arguments, write the silence and record who did it', async () => {
     b = await bench();
     b.start();
-    expect(await say(b, '/silence service:nginx 2h deploy')).toMatch(/Silenced <code>service:nginx.service<\/code> until .* \(id <code>s-[0-9a-f]+<\/code>\)/);
+    expect(await say(b, '/silence service:nginx 2h deploy')).toMatch(
+      /Silenced <code>service:nginx.service<\/code> until .* \(id <code>s-[0-9a-f]+<\/code>\)/,
+    );
     const [s] = activeSilences(b.rt.paths.silences, new Date());
     expect(s).toMatchObject({ matcher: 'service:nginx.service', reason: 'deploy — Ann (501)' });
     expect(await say(b, '/silence nginx 2h')).toMatch(/"nginx" is not a finding type/);
@@ -106,8 +119,18 @@ describe('chat commands', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(b.tg.messages.size).toBe(0);
     expect(b.records()).toEqual([
-      expect.objectContaining({ kind: 'decision', source: 'human', action_result: 'refused', description: expect.stringContaining('not an approver') }),
-      expect.objectContaining({ kind: 'decision', source: 'human', action_result: 'refused', description: expect.stringContaining('not the configured chat') }),
+      expect.objectContaining({
+        kind: 'decision',
+        source: 'human',
+        action_result: 'refused',
+        description: expect.stringContaining('not an approver'),
+      }),
+      expect.objectContaining({
+        kind: 'decision',
+        source: 'human',
+        action_result: 'refused',
+        description: expect.stringContaining('not the configured chat'),
+      }),
     ]);
     expect(activeSilences(b.rt.paths.silences, new Date())).toHaveLength(1);
   });
@@ -119,7 +142,10 @@ describe('router: an acknowledged incident is not reminded', () => {
   const at = (h: number) => new Date(t0.getTime() + h * 3_600_000);
   const stateWith = (acked: boolean): RouterState => {
     const inc = { ...openIncident(finding(), t0, null), notified: true, lastNotifiedAt: t0.toISOString() };
-    return { incidents: { [inc.identity]: acked ? { ...inc, ackedAt: t0.toISOString(), ackedBy: 'Ann (501)' } : inc }, flaps: {} };
+    return {
+      incidents: { [inc.identity]: acked ? { ...inc, ackedAt: t0.toISOString(), ackedBy: 'Ann (501)' } : inc },
+      flaps: {},
+    };
   };
 
   it.each([
@@ -128,7 +154,12 @@ describe('router: an acknowledged incident is not reminded', () => {
     ['acked, a day later', true, 24, 'warning', 'ongoing', false],
     ['acked, but worse', true, 2, 'critical', 'worse', true],
   ])('%s → %s (notify %s)', (_what, acked, hours, severity, transition, notify) => {
-    const r = route([finding({ severity: severity as Finding['severity'] })], stateWith(acked), { now: at(hours), config, silences: [], seen: null });
+    const r = route([finding({ severity: severity as Finding['severity'] })], stateWith(acked), {
+      now: at(hours),
+      config,
+      silences: [],
+      seen: null,
+    });
     expect(r.decisions[0]).toMatchObject({ transition, notify });
     expect(r.state.incidents['service:nginx.service']!.ackedAt).toBe(acked ? t0.toISOString() : undefined);
   });

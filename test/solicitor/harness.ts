@@ -52,7 +52,11 @@ export interface Bench {
   cleanup(): Promise<void>;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
@@ -79,13 +83,29 @@ export async function bench(over: Record<string, unknown> = {}): Promise<Bench> 
   const fakeSystemctl = (args: string[]): ExecResult => {
     systemctl.push(args);
     const unit = units.get(args.at(-1) ?? '');
-    if (!unit) return execResult({ stdout: 'LoadState=not-found\nActiveState=inactive\nSubState=dead\nResult=success\n' });
+    if (!unit)
+      return execResult({ stdout: 'LoadState=not-found\nActiveState=inactive\nSubState=dead\nResult=success\n' });
     if (args[0] === 'restart') Object.assign(unit, { ActiveState: 'active', SubState: 'running', Result: 'success' });
     if (args[0] !== 'show') return execResult();
-    const props = { LoadState: 'loaded', ...unit, UnitFileState: 'enabled', Type: 'simple', MainPID: '4321', InvocationID: 'inv-1' };
-    return execResult({ stdout: Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n' });
+    const props = {
+      LoadState: 'loaded',
+      ...unit,
+      UnitFileState: 'enabled',
+      Type: 'simple',
+      MainPID: '4321',
+      InvocationID: 'inv-1',
+    };
+    return execResult({
+      stdout:
+        Object.entries(props)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+    });
   };
-  const host = createLinuxHost({ exec: async (cmd, args, options) => (cmd === 'systemctl' ? fakeSystemctl([...args]) : real.exec(cmd, args, options)) });
+  const host = createLinuxHost({
+    exec: async (cmd, args, options) =>
+      cmd === 'systemctl' ? fakeSystemctl([...args]) : real.exec(cmd, args, options),
+  });
   const rt = await createRuntime(config, paths, { log: silentLog(), host });
   const children: ChildProcess[] = [];
   const b: Bench = {
@@ -97,7 +117,13 @@ export async function bench(over: Record<string, unknown> = {}): Promise<Bench> 
     rt,
     listener: null as unknown as Listener,
     start() {
-      b.listener = createSolicitor(rt, { pollTimeoutSec: 2, lockWaitMs: 3000, backoffMinMs: 50, backoffMaxMs: 400, pacer: createTelegramPacer({ chatIntervalMs: 1 }) });
+      b.listener = createSolicitor(rt, {
+        pollTimeoutSec: 2,
+        lockWaitMs: 3000,
+        backoffMinMs: 50,
+        backoffMaxMs: 400,
+        pacer: createTelegramPacer({ chatIntervalMs: 1 }),
+      });
       const controller = new AbortController();
       const done = b.listener.run(controller.signal);
       running = { controller, done };
@@ -110,7 +136,17 @@ export async function bench(over: Record<string, unknown> = {}): Promise<Bench> 
     },
     records: () => readRecords(paths.registry),
     async ask(request) {
-      const r = await ask({ store: approvalStore(rt), registry: rt.registry, ctx: solicitorContext(rt), now: () => new Date(), host: 'testhost', wake: () => b.listener?.wake() }, request);
+      const r = await ask(
+        {
+          store: approvalStore(rt),
+          registry: rt.registry,
+          ctx: solicitorContext(rt),
+          now: () => new Date(),
+          host: 'testhost',
+          wake: () => b.listener?.wake(),
+        },
+        request,
+      );
       if (r.status !== 'asked') throw new Error(`not asked: ${JSON.stringify(r)}`);
       return r.approval;
     },

@@ -12,16 +12,21 @@ import { solicitorCheck } from '../../src/solicitor/doctor.js';
 import { COMMAND_HELP } from '../../src/cli/help.js';
 
 const vars = { node: '/usr/bin/node', argusDir: '/opt/argus' };
-const enables = (steps: ReturnType<typeof planInstall>) => steps.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '));
+const enables = (steps: ReturnType<typeof planInstall>) =>
+  steps.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '));
 
 describe('argus-solicitor.service', () => {
   it('is written with the other units and enabled only when asked to (Telegram and approvers configured)', () => {
     const root = mkdtempSync(join(tmpdir(), 'argus-root-'));
     try {
       const without = planInstall({ root, vars, mode: 'timer', start: false });
-      expect(without).toContainEqual(expect.objectContaining({ kind: 'write', path: join(root, 'etc/systemd/system/argus-solicitor.service') }));
+      expect(without).toContainEqual(
+        expect.objectContaining({ kind: 'write', path: join(root, 'etc/systemd/system/argus-solicitor.service') }),
+      );
       expect(enables(without).join('\n')).not.toContain('argus-solicitor.service');
-      expect(enables(planInstall({ root, vars, mode: 'timer', start: false, solicitor: true })).join('\n')).toMatch(/enable .*argus-solicitor\.service/);
+      expect(enables(planInstall({ root, vars, mode: 'timer', start: false, solicitor: true })).join('\n')).toMatch(
+        /enable .*argus-solicitor\.service/,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -35,7 +40,9 @@ describe('argus-solicitor.service', () => {
     expect(unit).toMatch(/^OnFailure=argus-failure@%n\.service$/m);
     const root = mkdtempSync(join(tmpdir(), 'argus-root-'));
     try {
-      await applyPlan(planInstall({ root, vars, mode: 'timer', start: false, solicitor: true }), async () => execResult());
+      await applyPlan(planInstall({ root, vars, mode: 'timer', start: false, solicitor: true }), async () =>
+        execResult(),
+      );
       const un = planUninstall({ root });
       expect(enables(un)[0]).toMatch(/disable -- .*argus-solicitor\.service/);
     } finally {
@@ -53,7 +60,14 @@ describe('doctor: is anyone listening?', () => {
   const up = { installed: true, enabled: 'enabled', active: 'active' };
   it.each([
     ['configured and running', { telegram: tg }, up, 0, 'ok', /listening for 1 approver/],
-    ['configured, not installed', { telegram: tg }, { installed: false, enabled: '', active: '' }, 2, 'warn', /run `argus install`.*2 approval request/],
+    [
+      'configured, not installed',
+      { telegram: tg },
+      { installed: false, enabled: '', active: '' },
+      2,
+      'warn',
+      /run `argus install`.*2 approval request/,
+    ],
     ['configured, disabled', { telegram: tg }, { ...up, enabled: 'disabled' }, 0, 'warn', /enable --now/],
     ['configured, crashed', { telegram: tg }, { ...up, active: 'failed' }, 0, 'warn', /enabled but failed/],
     ['approvers without Telegram', { telegram: { approvers: ['7'] } }, up, 0, 'warn', /Telegram is not configured/],

@@ -14,7 +14,8 @@ afterEach(async () => {
 });
 
 /** Records about one approval, beyond its `pending` request record. */
-const decisions = (bb: Bench, id: string) => bb.records().filter((r) => r.details.approval === id && r.action_result !== 'pending');
+const decisions = (bb: Bench, id: string) =>
+  bb.records().filter((r) => r.details.approval === id && r.action_result !== 'pending');
 
 async function asked(bb: Bench) {
   const v = await bb.victim();
@@ -42,11 +43,30 @@ describe('Solicitor: a person answers from Telegram', () => {
     expect(b.tg.answers.at(-1)!.text).toBe('Approved: success');
 
     const [request, ...rest] = b.records();
-    expect(request).toMatchObject({ kind: 'action', action_result: 'pending', source: 'rule', action_taken: `kill_pid:${pid}` });
+    expect(request).toMatchObject({
+      kind: 'action',
+      action_result: 'pending',
+      source: 'rule',
+      action_taken: `kill_pid:${pid}`,
+    });
     expect(rest).toHaveLength(1);
-    expect(rest[0]).toMatchObject({ kind: 'action', source: 'human', action_result: 'success', action_taken: `kill_pid:${pid}`, identity: 'memory:host' });
-    expect(rest[0]!.details).toMatchObject({ approval: approval.id, approvalKind: 'kill_process', decidedBy: { id: '501', name: 'Ann' } });
-    expect(approvalStore(b.rt).get(approval.id)).toMatchObject({ status: 'approved', outcome: { result: 'success' }, editPending: false });
+    expect(rest[0]).toMatchObject({
+      kind: 'action',
+      source: 'human',
+      action_result: 'success',
+      action_taken: `kill_pid:${pid}`,
+      identity: 'memory:host',
+    });
+    expect(rest[0]!.details).toMatchObject({
+      approval: approval.id,
+      approvalKind: 'kill_process',
+      decidedBy: { id: '501', name: 'Ann' },
+    });
+    expect(approvalStore(b.rt).get(approval.id)).toMatchObject({
+      status: 'approved',
+      outcome: { result: 'success' },
+      editPending: false,
+    });
   });
 
   it('Reject: nothing is done, the message says who rejected, one record', async () => {
@@ -57,7 +77,9 @@ describe('Solicitor: a person answers from Telegram', () => {
     await waitFor('the edited message', () => message.edits.length > 0);
     expect(message.text).toMatch(/Rejected<\/b> by Ann \(501\).*Nothing was done/);
     expect(isAlive(pid)).toBe(true);
-    expect(decisions(b, approval.id)).toEqual([expect.objectContaining({ kind: 'decision', source: 'human', action_result: 'skipped' })]);
+    expect(decisions(b, approval.id)).toEqual([
+      expect.objectContaining({ kind: 'decision', source: 'human', action_result: 'skipped' }),
+    ]);
   });
 
   it('Silence 4 h: rejects and silences the incident’s identity for 4 hours', async () => {
@@ -81,22 +103,56 @@ describe('Solicitor: a person answers from Telegram', () => {
     b.tg.press(message.messageId, ANN, { index: 0 });
     b.tg.press(message.messageId, ANN, { index: 0 });
     await waitFor('two answers', () => b.tg.answers.length >= 2);
-    b.tg.press(message.messageId, ANN, { data: message.buttons.length ? message.buttons[0]!.callback_data : `a:${approval.id}:${approval.hash.slice(0, 12)}` });
+    b.tg.press(message.messageId, ANN, {
+      data: message.buttons.length
+        ? message.buttons[0]!.callback_data
+        : `a:${approval.id}:${approval.hash.slice(0, 12)}`,
+    });
     await waitFor('three answers', () => b.tg.answers.length >= 3);
     expect(isAlive(pid)).toBe(false);
     const recs = decisions(b, approval.id);
     expect(recs.filter((r) => r.kind === 'action')).toHaveLength(1);
     expect(recs.filter((r) => r.kind === 'decision' && r.action_result === 'refused')).toHaveLength(2);
     expect(recs).toHaveLength(3);
-    expect(b.tg.answers.map((a) => a.text)).toEqual(['Approved: success', 'Already decided (approve).', 'Already decided (approve).']);
+    expect(b.tg.answers.map((a) => a.text)).toEqual([
+      'Approved: success',
+      'Already decided (approve).',
+      'Already decided (approve).',
+    ]);
   });
 
   it.each([
-    ['from another chat', (bb: Bench, m: { messageId: number }) => bb.tg.press(m.messageId, ANN, { index: 0, chatId: '-100999' }), 'Not allowed.'],
-    ['from someone who is not an approver', (bb: Bench, m: { messageId: number }) => bb.tg.press(m.messageId, EVE, { index: 0 }), 'Not allowed.'],
-    ['with a tampered id', (bb: Bench, m: { messageId: number; buttons: Array<{ callback_data: string }> }) => bb.tg.press(m.messageId, ANN, { data: m.buttons[0]!.callback_data.replace(/^a:(.)/, (_x, c: string) => `a:${c === 'A' ? 'B' : 'A'}`) }), 'Unknown request.'],
-    ['with a tampered hash', (bb: Bench, m: { messageId: number; buttons: Array<{ callback_data: string }> }) => bb.tg.press(m.messageId, ANN, { data: m.buttons[0]!.callback_data.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }), 'This request does not match: refused.'],
-    ['with data Argus never made', (bb: Bench, m: { messageId: number }) => bb.tg.press(m.messageId, ANN, { data: 'a:$(reboot)' }), 'Not allowed.'],
+    [
+      'from another chat',
+      (bb: Bench, m: { messageId: number }) => bb.tg.press(m.messageId, ANN, { index: 0, chatId: '-100999' }),
+      'Not allowed.',
+    ],
+    [
+      'from someone who is not an approver',
+      (bb: Bench, m: { messageId: number }) => bb.tg.press(m.messageId, EVE, { index: 0 }),
+      'Not allowed.',
+    ],
+    [
+      'with a tampered id',
+      (bb: Bench, m: { messageId: number; buttons: Array<{ callback_data: string }> }) =>
+        bb.tg.press(m.messageId, ANN, {
+          data: m.buttons[0]!.callback_data.replace(/^a:(.)/, (_x, c: string) => `a:${c === 'A' ? 'B' : 'A'}`),
+        }),
+      'Unknown request.',
+    ],
+    [
+      'with a tampered hash',
+      (bb: Bench, m: { messageId: number; buttons: Array<{ callback_data: string }> }) =>
+        bb.tg.press(m.messageId, ANN, {
+          data: m.buttons[0]!.callback_data.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+        }),
+      'This request does not match: refused.',
+    ],
+    [
+      'with data Argus never made',
+      (bb: Bench, m: { messageId: number }) => bb.tg.press(m.messageId, ANN, { data: 'a:$(reboot)' }),
+      'Not allowed.',
+    ],
   ])('a press %s is refused, recorded once, and changes nothing', async (_what, pressIt, answer) => {
     b = await bench();
     b.start();
@@ -125,7 +181,9 @@ describe('Solicitor: a person answers from Telegram', () => {
     b.listener.wake();
     await waitFor('the expiry edit', () => message.edits.length > 0);
     expect(message.text).toMatch(/Expired<\/b> at .*nobody answered. Nothing was done/);
-    expect(decisions(b, approval.id)).toEqual([expect.objectContaining({ kind: 'decision', source: 'rule', action_result: 'skipped' })]);
+    expect(decisions(b, approval.id)).toEqual([
+      expect.objectContaining({ kind: 'decision', source: 'rule', action_result: 'skipped' }),
+    ]);
     b.tg.press(message.messageId, ANN, { data: `a:${approval.id}:${approval.hash.slice(0, 12)}` });
     await waitFor('the answer', () => b.tg.answers.length > 0);
     expect(b.tg.answers[0]!.text).toBe('Already decided (expire).');
@@ -160,10 +218,15 @@ describe('Solicitor: a person answers from Telegram', () => {
     b.tg.press(message.messageId, ANN, { index: 0 });
     await waitFor('the kill', () => !isAlive(pid));
     await waitFor('the edit', () => message.edits.length > 0);
-    const offset = JSON.parse(readFileSync(`${b.rt.paths.stateDir}/telegram_offset.json`, 'utf8')) as { offset: number };
+    const offset = JSON.parse(readFileSync(`${b.rt.paths.stateDir}/telegram_offset.json`, 'utf8')) as {
+      offset: number;
+    };
     await b.stop();
     b.start(); // again: the press must not come back
-    await waitFor('a poll with the stored offset', () => b.tg.calls.filter((c) => c.method === 'getUpdates' && c.body.offset === offset.offset).length >= 2);
+    await waitFor(
+      'a poll with the stored offset',
+      () => b.tg.calls.filter((c) => c.method === 'getUpdates' && c.body.offset === offset.offset).length >= 2,
+    );
     expect(b.tg.pendingUpdates).toEqual([]);
     expect(decisions(b, approval.id)).toHaveLength(1);
     expect(b.tg.answers).toHaveLength(1);

@@ -14,7 +14,13 @@ describe('approvalPolicy', () => {
   it.each([
     ['a watched unit off the allowlist', 'restart_service', { service: 'nginx', reason: 'r' }, {}, 'restart_unlisted'],
     ['the same with .service', 'restart_service', { service: 'db.service', reason: 'r' }, {}, 'restart_unlisted'],
-    ['an allowlisted unit whose backoff is exhausted', 'restart_service', { service: 'web', reason: 'r' }, { backoffExhausted: true }, 'retry_restart'],
+    [
+      'an allowlisted unit whose backoff is exhausted',
+      'restart_service',
+      { service: 'web', reason: 'r' },
+      { backoffExhausted: true },
+      'retry_restart',
+    ],
     ['a memory hog', 'kill_pid', { pid: 4100, reason: 'r' }, {}, 'kill_process'],
     ['a runaway tmux session', 'kill_tmux', { session: 'agent-1', reason: 'r' }, {}, 'kill_tmux'],
     ['clean_disk now', 'clean_disk', { reason: 'r' }, {}, 'clean_disk'],
@@ -25,11 +31,29 @@ describe('approvalPolicy', () => {
 
   it.each([
     ['a unit that is not watched', 'restart_service', { service: 'sshd', reason: 'r' }, {}, /not a watched unit/],
-    ['a look-alike of a watched unit', 'restart_service', { service: 'nginx.service.evil', reason: 'r' }, {}, /not a watched unit/],
+    [
+      'a look-alike of a watched unit',
+      'restart_service',
+      { service: 'nginx.service.evil', reason: 'r' },
+      {},
+      /not a watched unit/,
+    ],
     ['a path as a unit', 'restart_service', { service: '../nginx', reason: 'r' }, {}, /not a valid service unit/],
     ['another unit type', 'restart_service', { service: 'nginx.socket', reason: 'r' }, {}, /not a valid service unit/],
-    ['an allowlisted unit with attempts left', 'restart_service', { service: 'web', reason: 'r' }, {}, /without asking/],
-    ['a restart for a failing probe', 'restart_service', { service: 'nginx', reason: 'r', failing_probe: 'p' }, {}, /probe/],
+    [
+      'an allowlisted unit with attempts left',
+      'restart_service',
+      { service: 'web', reason: 'r' },
+      {},
+      /without asking/,
+    ],
+    [
+      'a restart for a failing probe',
+      'restart_service',
+      { service: 'nginx', reason: 'r', failing_probe: 'p' },
+      {},
+      /probe/,
+    ],
     ['an alert', 'alert', { message: 'x' }, {}, /never put to a person/],
     ['create_bead', 'create_bead', { title: 't', description: 'd' }, {}, /never put to a person/],
     ['an unknown action', 'rm_rf', {}, {}, /never put to a person/],
@@ -48,10 +72,16 @@ describe('approvalPolicy', () => {
   });
 
   it('reads approvers given as numbers or digit strings, and refuses anything else', () => {
-    expect(ConfigSchema.parse({ telegram: { ...telegram, approvers: [123, '456'] } }).telegram.approvers).toEqual(['123', '456']);
+    expect(ConfigSchema.parse({ telegram: { ...telegram, approvers: [123, '456'] } }).telegram.approvers).toEqual([
+      '123',
+      '456',
+    ]);
     expect(ConfigSchema.safeParse({ telegram: { ...telegram, approvers: ['@bob'] } }).success).toBe(false);
     expect(ConfigSchema.safeParse({ approval: { actions: ['reboot'] } }).success).toBe(false);
-    expect(ConfigSchema.parse({}).approval).toEqual({ actions: ['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk'], ttlMinutes: 30 });
+    expect(ConfigSchema.parse({}).approval).toEqual({
+      actions: ['restart_unlisted', 'retry_restart', 'kill_process', 'kill_tmux', 'clean_disk'],
+      ttlMinutes: 30,
+    });
   });
 
   it('lifts one rule for one request: the named unit joins the allowlist, nothing else does', () => {
@@ -83,10 +113,14 @@ describe('preflight: the gate’s hard limits hold under an approval', () => {
     const sb = sandbox({ config: { killPatterns: ['codex'] } });
     try {
       expect(await preflight('kill_pid', { pid: process.pid, reason: 'r' }, {}, none, sb.ctx)).toMatch(/Argus itself/);
-      expect(await preflight('kill_pid', { pid: process.ppid, reason: 'r' }, {}, none, sb.ctx)).toMatch(/ancestor of Argus/);
+      expect(await preflight('kill_pid', { pid: process.ppid, reason: 'r' }, {}, none, sb.ctx)).toMatch(
+        /ancestor of Argus/,
+      );
       const { child } = await spawnNode(sb, 'sleep.mjs');
       const facts = { process: procInfoOf(child.pid!) };
-      expect(await preflight('kill_pid', { pid: child.pid!, reason: 'r' }, facts, none, sb.ctx)).toMatch(/not on the kill list/);
+      expect(await preflight('kill_pid', { pid: child.pid!, reason: 'r' }, facts, none, sb.ctx)).toMatch(
+        /not on the kill list/,
+      );
     } finally {
       sb.cleanup();
     }
@@ -98,7 +132,15 @@ describe('preflight: the gate’s hard limits hold under an approval', () => {
       const { child } = await spawnNode(sb, 'sleep.mjs');
       const info = procInfoOf(child.pid!);
       expect(await preflight('kill_pid', { pid: child.pid!, reason: 'r' }, { process: info }, none, sb.ctx)).toBeNull();
-      expect(await preflight('kill_pid', { pid: child.pid!, reason: 'r' }, { process: { ...info, startTicks: info.startTicks - 1 } }, none, sb.ctx)).toMatch(/PID reused/);
+      expect(
+        await preflight(
+          'kill_pid',
+          { pid: child.pid!, reason: 'r' },
+          { process: { ...info, startTicks: info.startTicks - 1 } },
+          none,
+          sb.ctx,
+        ),
+      ).toMatch(/PID reused/);
     } finally {
       sb.cleanup();
     }
@@ -107,7 +149,9 @@ describe('preflight: the gate’s hard limits hold under an approval', () => {
   it('refuses a tmux session name the gate refuses', async () => {
     const sb = sandbox();
     try {
-      expect(await preflight('kill_tmux', { session: 'a;rm -rf /', reason: 'r' }, {}, none, sb.ctx)).toMatch(/not allowed/);
+      expect(await preflight('kill_tmux', { session: 'a;rm -rf /', reason: 'r' }, {}, none, sb.ctx)).toMatch(
+        /not allowed/,
+      );
     } finally {
       sb.cleanup();
     }

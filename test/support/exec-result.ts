@@ -2,5 +2,15 @@
 import type { ExecResult } from '../../src/host/port.js';
 
 export function execResult(partial: Partial<ExecResult> = {}): ExecResult {
-  return { exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 1, failed: false, spawnError: null, ...partial };
+  return {
+    exitCode: 0,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    durationMs: 1,
+    failed: false,
+    spawnError: null,
+    ...partial,
+  };
 }

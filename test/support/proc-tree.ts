@@ -86,7 +86,8 @@ export function makeProcTree(root: string, options: ProcTreeOptions = {}): { roo
   if (!options.noInit) {
     procs.push({ pid: 1, ppid: 0, comm: 'systemd', argv: ['/sbin/init'], startTicks: 10, ticks: 500, rssPages: 3000 });
     procs.push({ pid: 2, ppid: 0, comm: 'kthreadd', argv: [], startTicks: 10 });
-    for (let k = 3; k < 10; k++) procs.push({ pid: k, ppid: 2, comm: `kworker/${k}`, argv: [], startTicks: 11, ticks: k });
+    for (let k = 3; k < 10; k++)
+      procs.push({ pid: k, ppid: 2, comm: `kworker/${k}`, argv: [], startTicks: 11, ticks: k });
   }
   for (let i = 0; i < (options.processes ?? 0); i++) {
     const comm = COMMANDS[i % COMMANDS.length]!;
@@ -120,13 +121,27 @@ export function makeProcTree(root: string, options: ProcTreeOptions = {}): { roo
     ].join('\n'),
   );
   const cpu = options.cpu ?? [400_000, 1000, 100_000, 8_000_000, 5000, 0, 2000, 0];
-  const perCore = Array.from({ length: cores }, (_, n) => `cpu${n} ${cpu.map((v) => Math.floor(v / cores)).join(' ')} 0 0`);
+  const perCore = Array.from(
+    { length: cores },
+    (_, n) => `cpu${n} ${cpu.map((v) => Math.floor(v / cores)).join(' ')} 0 0`,
+  );
   writeFileSync(
     join(root, 'proc', 'stat'),
-    [`cpu  ${cpu.join(' ')} 0 0`, ...perCore, 'intr 0', 'ctxt 0', `btime ${btime}`, `processes ${procs.length}`, ''].join('\n'),
+    [
+      `cpu  ${cpu.join(' ')} 0 0`,
+      ...perCore,
+      'intr 0',
+      'ctxt 0',
+      `btime ${btime}`,
+      `processes ${procs.length}`,
+      '',
+    ].join('\n'),
   );
   const [l1, l5, l15] = options.loadavg ?? [0.5, 0.4, 0.3];
-  writeFileSync(join(root, 'proc', 'loadavg'), `${l1.toFixed(2)} ${l5.toFixed(2)} ${l15.toFixed(2)} 1/${procs.length} 9999\n`);
+  writeFileSync(
+    join(root, 'proc', 'loadavg'),
+    `${l1.toFixed(2)} ${l5.toFixed(2)} ${l15.toFixed(2)} 1/${procs.length} 9999\n`,
+  );
   writeFileSync(join(root, 'proc', 'uptime'), `${uptime}.00 ${uptime * cores}.00\n`);
   writeFileSync(
     join(root, 'proc', 'vmstat'),
@@ -143,6 +158,9 @@ export function makeProcTree(root: string, options: ProcTreeOptions = {}): { roo
         '',
       ].join('\n'),
   );
-  writeFileSync(join(root, 'proc', 'self', 'cgroup'), options.cgroup ?? '0::/user.slice/user-1000.slice/session-1.scope\n');
+  writeFileSync(
+    join(root, 'proc', 'self', 'cgroup'),
+    options.cgroup ?? '0::/user.slice/user-1000.slice/session-1.scope\n',
+  );
   return { root, procs };
 }

@@ -9,5 +9,8 @@ export function readRecords(path: string): ProblemRecord[] {
   } catch {
     return [];
   }
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as ProblemRecord);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ProblemRecord);
 }

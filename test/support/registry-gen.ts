@@ -50,14 +50,41 @@ export const WEEK = {
 } as const;
 
 /** One incident: detection + opened, actions, resolved after `minutes`. */
-function incident(t: number, identity: string, type: string, id: string, description: string, actions: Array<[string, ProblemRecord['action_result'], string | null]>, minutes: number, severity: ProblemRecord['severity'] = 'critical'): ProblemRecord[] {
+function incident(
+  t: number,
+  identity: string,
+  type: string,
+  id: string,
+  description: string,
+  actions: Array<[string, ProblemRecord['action_result'], string | null]>,
+  minutes: number,
+  severity: ProblemRecord['severity'] = 'critical',
+): ProblemRecord[] {
   const base = { identity, type, incident_id: id, severity, description };
   const out: ProblemRecord[] = [
     rec(t, { ...base, kind: 'detection', details: { state: 'failed' } }),
     rec(t, { ...base, kind: 'transition', details: { transition: 'opened', incident_id: id } }),
   ];
-  actions.forEach(([action, result, bead], i) => out.push(rec(t + (i + 1) * 60_000, { ...base, kind: 'action', action_taken: action, action_result: result, bead_id: bead })));
-  out.push(rec(t + minutes * 60_000, { ...base, severity: 'info', kind: 'transition', description: `${identity} recovered`, details: { transition: 'resolved', incident_id: id } }));
+  actions.forEach(([action, result, bead], i) =>
+    out.push(
+      rec(t + (i + 1) * 60_000, {
+        ...base,
+        kind: 'action',
+        action_taken: action,
+        action_result: result,
+        bead_id: bead,
+      }),
+    ),
+  );
+  out.push(
+    rec(t + minutes * 60_000, {
+      ...base,
+      severity: 'info',
+      kind: 'transition',
+      description: `${identity} recovered`,
+      details: { transition: 'resolved', incident_id: id },
+    }),
+  );
   return out;
 }
 
@@ -71,19 +98,55 @@ export function generateWeek(dir: string): { registryPath: string; historyPath: 
   for (let d = 0; d < WEEK.days; d++) {
     const night = WEEK.start + d * 24 * HOUR + 3 * HOUR;
     for (let k = 0; k < WEEK.restartsPerNight; k++) {
-      records.push(...incident(night + k * 10 * 60_000, WEEK.service, 'service', `inc-nginx-${d}-${k}`, 'nginx.service is failed', [['restart_service:nginx.service', 'success', null]], 5));
+      records.push(
+        ...incident(
+          night + k * 10 * 60_000,
+          WEEK.service,
+          'service',
+          `inc-nginx-${d}-${k}`,
+          'nginx.service is failed',
+          [['restart_service:nginx.service', 'success', null]],
+          5,
+        ),
+      );
     }
   }
   const api = WEEK.start + 2 * 24 * HOUR + 14 * HOUR;
   records.push(
-    ...incident(api, 'service:api.service', 'service', WEEK.failedIncident, 'api.service is failed', [
-      ['restart_service:api.service', 'failure', null],
-      ['create_bead:service:api.service', 'success', 'argus-7'],
-    ], 50),
-    rec(api + 3 * 60_000, { kind: 'decision', type: 'rca', identity: 'service:api.service', incident_id: WEEK.failedIncident, description: 'rca', details: { cause: 'api.service exits: port 8080 already in use by a stray node process' } }),
+    ...incident(
+      api,
+      'service:api.service',
+      'service',
+      WEEK.failedIncident,
+      'api.service is failed',
+      [
+        ['restart_service:api.service', 'failure', null],
+        ['create_bead:service:api.service', 'success', 'argus-7'],
+      ],
+      50,
+    ),
+    rec(api + 3 * 60_000, {
+      kind: 'decision',
+      type: 'rca',
+      identity: 'service:api.service',
+      incident_id: WEEK.failedIncident,
+      description: 'rca',
+      details: { cause: 'api.service exits: port 8080 already in use by a stray node process' },
+    }),
   );
   const disk = WEEK.start + 4 * 24 * HOUR + 16 * HOUR;
-  records.push(...incident(disk, 'disk:/', 'disk', 'inc-root-1', 'disk / at 91 %', [['alert:disk:/', 'success', null]], 10, 'warning'));
+  records.push(
+    ...incident(
+      disk,
+      'disk:/',
+      'disk',
+      'inc-root-1',
+      'disk / at 91 %',
+      [['alert:disk:/', 'success', null]],
+      10,
+      'warning',
+    ),
+  );
   records.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   const registryPath = join(dir, 'problems.jsonl');
   writeLines(registryPath, records);
@@ -105,7 +168,10 @@ export function generateWeek(dir: string): { registryPath: string; historyPath: 
       swap_out_bps: 0,
       cpu_pct: Math.round((20 + noise(5)) * 10) / 10,
       load1: 0.5,
-      disks: { '/': Math.round((100 * rootUsed) / (100 * GIB)), '/data': Math.round((100 * dataUsed) / WEEK.dataTotal) },
+      disks: {
+        '/': Math.round((100 * rootUsed) / (100 * GIB)),
+        '/data': Math.round((100 * dataUsed) / WEEK.dataTotal),
+      },
       disk_used: { '/': Math.round(rootUsed), '/data': Math.round(dataUsed) },
       disk_total: { '/': 100 * GIB, '/data': WEEK.dataTotal },
       top_rss: {
@@ -120,7 +186,12 @@ export function generateWeek(dir: string): { registryPath: string; historyPath: 
   }
   const historyPath = join(dir, 'history.jsonl');
   writeLines(historyPath, points);
-  return { registryPath, historyPath, since: new Date(WEEK.start), until: new Date(WEEK.start + WEEK.days * 24 * HOUR) };
+  return {
+    registryPath,
+    historyPath,
+    since: new Date(WEEK.start),
+    until: new Date(WEEK.start + WEEK.days * 24 * HOUR),
+  };
 }
 
 function writeLines(path: string, values: readonly unknown[]): void {
@@ -153,12 +224,40 @@ export function generateRegistry(path: string, n: number, end = Date.parse('2025
       const phase = i % 4;
       const r =
         phase === 0
-          ? rec(ts, { kind: 'detection', type, identity, incident_id: incident, description: `${identity} at ${Math.round(rnd() * 100)} %` })
+          ? rec(ts, {
+              kind: 'detection',
+              type,
+              identity,
+              incident_id: incident,
+              description: `${identity} at ${Math.round(rnd() * 100)} %`,
+            })
           : phase === 1
-            ? rec(ts, { kind: 'transition', type, identity, incident_id: incident, description: `${identity} opened`, details: { transition: 'opened' } })
+            ? rec(ts, {
+                kind: 'transition',
+                type,
+                identity,
+                incident_id: incident,
+                description: `${identity} opened`,
+                details: { transition: 'opened' },
+              })
             : phase === 2
-              ? rec(ts, { kind: 'action', type, identity, incident_id: incident, description: `act on ${identity}`, action_taken: `alert:${identity}`, action_result: results[Math.floor(rnd() * results.length)]! })
-              : rec(ts, { kind: 'transition', type, identity, incident_id: incident, description: `${identity} resolved`, details: { transition: 'resolved' } });
+              ? rec(ts, {
+                  kind: 'action',
+                  type,
+                  identity,
+                  incident_id: incident,
+                  description: `act on ${identity}`,
+                  action_taken: `alert:${identity}`,
+                  action_result: results[Math.floor(rnd() * results.length)]!,
+                })
+              : rec(ts, {
+                  kind: 'transition',
+                  type,
+                  identity,
+                  incident_id: incident,
+                  description: `${identity} resolved`,
+                  details: { transition: 'resolved' },
+                });
       chunk.push(JSON.stringify(r));
       if (chunk.length >= 5000) {
         writeSync(fd, chunk.join('\n') + '\n');

@@ -19,7 +19,9 @@ export interface ScriptedRequest {
 }
 
 /** A turn returns a Response (faults), or a message body (sent as JSON 200). */
-export type Turn = (req: ScriptedRequest) => Response | Record<string, unknown> | Promise<Response | Record<string, unknown>>;
+export type Turn = (
+  req: ScriptedRequest,
+) => Response | Record<string, unknown> | Promise<Response | Record<string, unknown>>;
 
 export interface Script {
   /** Every request received, in order (including unexpected ones). */
@@ -58,7 +60,12 @@ export function scriptModel(server: SetupServer, turns: readonly Turn[]): Script
 let idCounter = 0;
 
 export const text = (t: string) => ({ type: 'text', text: t });
-export const toolUse = (name: string, input: unknown, id = `toolu_${++idCounter}`) => ({ type: 'tool_use', id, name, input });
+export const toolUse = (name: string, input: unknown, id = `toolu_${++idCounter}`) => ({
+  type: 'tool_use',
+  id,
+  name,
+  input,
+});
 
 /** A Messages API reply body. */
 export function reply(content: unknown[], stop_reason?: string, usage = { input_tokens: 100, output_tokens: 50 }) {
@@ -78,10 +85,18 @@ export function reply(content: unknown[], stop_reason?: string, usage = { input_
 /** A turn answering with this JSON as the final text. */
 export const answer = (value: unknown) => () => reply([text(JSON.stringify(value))]);
 /** A turn calling tools. */
-export const calls = (...uses: Array<ReturnType<typeof toolUse>>) => () => reply(uses);
+export const calls =
+  (...uses: Array<ReturnType<typeof toolUse>>) =>
+  () =>
+    reply(uses);
 
 export function testClient(opts: { maxRetries?: number; timeoutMs?: number } = {}): ModelClient {
-  return createModelClient({ apiKey: 'sk-ant-test-key-0000000000', baseUrl: MODEL_BASE_URL, maxRetries: opts.maxRetries ?? 0, timeoutMs: opts.timeoutMs ?? 20_000 });
+  return createModelClient({
+    apiKey: 'sk-ant-test-key-0000000000',
+    baseUrl: MODEL_BASE_URL,
+    maxRetries: opts.maxRetries ?? 0,
+    timeoutMs: opts.timeoutMs ?? 20_000,
+  });
 }
 
 /** All text the model was shown in a request (system unless `system: false`, every text / tool_result block). */
@@ -89,10 +104,11 @@ export function promptText(req: ScriptedRequest, opts: { system?: boolean } = {}
   const parts: string[] = opts.system === false ? [] : [req.body.system];
   for (const m of req.body.messages) {
     if (typeof m.content === 'string') parts.push(m.content);
-    else for (const b of m.content as Array<Record<string, unknown>>) {
-      if (typeof b.text === 'string') parts.push(b.text);
-      if (typeof b.content === 'string') parts.push(b.content);
-    }
+    else
+      for (const b of m.content as Array<Record<string, unknown>>) {
+        if (typeof b.text === 'string') parts.push(b.text);
+        if (typeof b.content === 'string') parts.push(b.content);
+      }
   }
   return parts.join('\n');
 }

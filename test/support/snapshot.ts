@@ -1,12 +1,28 @@
 // Test builder: a healthy Snapshot with overrides, and small builders for its parts.
-import type { Disk, Memory, ProcessInfo, Processes, ProbeResult, Service, Snapshot, Swap } from '../../src/model/snapshot.js';
+import type {
+  Disk,
+  Memory,
+  ProcessInfo,
+  Processes,
+  ProbeResult,
+  Service,
+  Snapshot,
+  Swap,
+} from '../../src/model/snapshot.js';
 
 export const GB = 1e9;
 
 export function memory(over: Partial<Memory> = {}): Memory {
   const pct = over.effectivePct ?? over.usedPct ?? 40;
   const totalBytes = 8 * GB;
-  return { totalBytes, availableBytes: totalBytes * (1 - pct / 100), usedPct: pct, cgroup: null, effectivePct: pct, ...over };
+  return {
+    totalBytes,
+    availableBytes: totalBytes * (1 - pct / 100),
+    usedPct: pct,
+    cgroup: null,
+    effectivePct: pct,
+    ...over,
+  };
 }
 
 export function swap(over: Partial<Swap> = {}): Swap {
@@ -72,7 +88,16 @@ export function processes(over: Partial<Processes> = {}): Processes {
 }
 
 export function probe(name: string, ok: boolean, over: Partial<ProbeResult> = {}): ProbeResult {
-  return { name, url: `http://127.0.0.1:8080/${name}`, ok, status: ok ? 200 : 502, expectStatus: 200, latencyMs: 12, error: null, ...over };
+  return {
+    name,
+    url: `http://127.0.0.1:8080/${name}`,
+    ok,
+    status: ok ? 200 : 502,
+    expectStatus: 200,
+    latencyMs: 12,
+    error: null,
+    ...over,
+  };
 }
 
 /** A healthy Snapshot at `ts`; every section present unless overridden (null = a collector gap). */

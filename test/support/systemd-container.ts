@@ -25,9 +25,11 @@ export function systemdUnavailableReason(): string | null {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'not root (systemd-nspawn needs root)';
   for (const tool of ['systemd-nspawn', 'nsenter']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install systemd-container util-linux)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (apt-get install systemd-container util-linux)`;
   }
-  if (!existsSync(join(rootfsPath(), '.argus-rootfs-complete'))) return `no cached rootfs at ${rootfsPath()} (run scripts/systemd-rootfs.sh)`;
+  if (!existsSync(join(rootfsPath(), '.argus-rootfs-complete')))
+    return `no cached rootfs at ${rootfsPath()} (run scripts/systemd-rootfs.sh)`;
   return null;
 }
 
@@ -95,7 +97,19 @@ export async function bootContainer(options: BootOptions): Promise<Container> {
   if (copy.failed) throw new Error(`copying the rootfs failed: ${copy.stderr}`);
 
   const node = realpathSync(process.execPath);
-  const args = ['-q', '-b', '-D', root, '-M', `${options.name}-${process.pid}`, '--register=no', '--keep-unit', '--console=passive', `--bind-ro=${node}:/usr/local/bin/node`, `--bind=${PROJECT_DIR}`];
+  const args = [
+    '-q',
+    '-b',
+    '-D',
+    root,
+    '-M',
+    `${options.name}-${process.pid}`,
+    '--register=no',
+    '--keep-unit',
+    '--console=passive',
+    `--bind-ro=${node}:/usr/local/bin/node`,
+    `--bind=${PROJECT_DIR}`,
+  ];
   for (const b of options.binds ?? []) {
     const bind = typeof b === 'string' ? { source: b } : b;
     args.push(`--bind${bind.readOnly ? '-ro' : ''}=${bind.source}:${bind.target ?? bind.source}`);
@@ -124,9 +138,15 @@ export async function bootContainer(options: BootOptions): Promise<Container> {
   }
 
   const exec = (file: string, argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> => {
-    const env = Object.entries(opts.env ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+    const env = Object.entries(opts.env ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
     const chdir = opts.cwd ? ['-C', opts.cwd] : [];
-    return execFile('nsenter', ['-t', String(pid), '-a', '--', 'env', '-i', ...chdir, `PATH=${INNER_PATH}`, ...env, file, ...argv], { ...opts, env: { PATH: process.env.PATH }, cwd: undefined });
+    return execFile(
+      'nsenter',
+      ['-t', String(pid), '-a', '--', 'env', '-i', ...chdir, `PATH=${INNER_PATH}`, ...env, file, ...argv],
+      { ...opts, env: { PATH: process.env.PATH }, cwd: undefined },
+    );
   };
 
   // If the test process ends without stop() (a hook timed out), take the container down with it.
@@ -171,7 +191,9 @@ export async function bootContainer(options: BootOptions): Promise<Container> {
   if (state !== 'running' && state !== 'degraded') {
     const log = consoleLog();
     await stop();
-    throw new Error(`container ${options.name} did not reach running (${state || running.stderr}; ${exitInfo || 'nspawn alive'}; pid ${pid}):\n${log.slice(-2000)}`);
+    throw new Error(
+      `container ${options.name} did not reach running (${state || running.stderr}; ${exitInfo || 'nspawn alive'}; pid ${pid}):\n${log.slice(-2000)}`,
+    );
   }
 
   return {

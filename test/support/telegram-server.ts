@@ -98,18 +98,39 @@ export async function startLoopbackTelegram(host = '127.0.0.1'): Promise<Loopbac
         callback_query: {
           id: `cq-${nextUpdateId}`,
           from: { is_bot: false, ...from },
-          message: { message_id: messageId, date: 0, chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'supergroup' : 'private' }, text: m?.text ?? '' },
+          message: {
+            message_id: messageId,
+            date: 0,
+            chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'supergroup' : 'private' },
+            text: m?.text ?? '',
+          },
           chat_instance: 'ci-1',
           data,
         },
       });
     },
     command(text, from, chatId) {
-      const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/, 1)[0]!.length }] : [];
-      return fake.push({ message: { message_id: 10_000 + nextUpdateId, from: { is_bot: false, ...from }, chat: { id: Number(chatId), type: 'private' }, date: 0, text, entities } });
+      const entities = text.startsWith('/')
+        ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/, 1)[0]!.length }]
+        : [];
+      return fake.push({
+        message: {
+          message_id: 10_000 + nextUpdateId,
+          from: { is_bot: false, ...from },
+          chat: { id: Number(chatId), type: 'private' },
+          date: 0,
+          text,
+          entities,
+        },
+      });
     },
   };
-  const solicitorMethod = (method: string, body: Record<string, unknown>, send: (status: number, value: unknown) => void, res: import('node:http').ServerResponse): boolean => {
+  const solicitorMethod = (
+    method: string,
+    body: Record<string, unknown>,
+    send: (status: number, value: unknown) => void,
+    res: import('node:http').ServerResponse,
+  ): boolean => {
     switch (method) {
       case 'getUpdates': {
         const offset = Number(body.offset ?? 0);
@@ -142,7 +163,8 @@ export async function startLoopbackTelegram(host = '127.0.0.1'): Promise<Loopbac
           return true;
         }
         const text = String(body.text ?? '');
-        const markup = body.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
+        const markup = body.reply_markup as
+          { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
         if (text === m.text && !markup) {
           send(400, { ok: false, error_code: 400, description: 'Bad Request: message is not modified' });
           return true;
@@ -171,7 +193,13 @@ export async function startLoopbackTelegram(host = '127.0.0.1'): Promise<Loopbac
         res.end(JSON.stringify(value));
       };
       const method = /\/bot[^/]+\/(\w+)$/.exec(req.url ?? '')?.[1] ?? '';
-      let parsed: { text?: unknown; chat_id?: unknown; parse_mode?: unknown; reply_markup?: unknown; reply_parameters?: { message_id?: unknown } };
+      let parsed: {
+        text?: unknown;
+        chat_id?: unknown;
+        parse_mode?: unknown;
+        reply_markup?: unknown;
+        reply_parameters?: { message_id?: unknown };
+      };
       try {
         parsed = JSON.parse(body || '{}') as typeof parsed;
       } catch {
@@ -184,14 +212,21 @@ export async function startLoopbackTelegram(host = '127.0.0.1'): Promise<Loopbac
           call.status = status;
           send(status, value);
         };
-        if (fake.down && ['getUpdates', 'editMessageText', 'answerCallbackQuery'].includes(method)) return answer(502, { ok: false, error_code: 502, description: 'Bad Gateway' });
+        if (fake.down && ['getUpdates', 'editMessageText', 'answerCallbackQuery'].includes(method))
+          return answer(502, { ok: false, error_code: 502, description: 'Bad Gateway' });
         if (solicitorMethod(method, parsed as Record<string, unknown>, answer, res)) return;
         return answer(404, { ok: false, error_code: 404, description: 'Not Found' });
       }
       fake.calls.push({ method, body: parsed as Record<string, unknown>, status: fake.down ? 502 : 200 });
       const text = String(parsed.text ?? '');
       const record = (status: number) =>
-        fake.requests.push({ at, chatId: String(parsed.chat_id), text, parseMode: typeof parsed.parse_mode === 'string' ? parsed.parse_mode : undefined, status });
+        fake.requests.push({
+          at,
+          chatId: String(parsed.chat_id),
+          text,
+          parseMode: typeof parsed.parse_mode === 'string' ? parsed.parse_mode : undefined,
+          status,
+        });
       if (fake.down) {
         fake.refused++;
         record(502);
@@ -201,14 +236,27 @@ export async function startLoopbackTelegram(host = '127.0.0.1'): Promise<Loopbac
       if (reply !== 'ok') {
         record(reply.status);
         const parameters = reply.retryAfter !== undefined ? { parameters: { retry_after: reply.retryAfter } } : {};
-        return send(reply.status, { ok: false, error_code: reply.status, description: reply.description, ...parameters });
+        return send(reply.status, {
+          ok: false,
+          error_code: reply.status,
+          description: reply.description,
+          ...parameters,
+        });
       }
       fake.accepted.push(text);
       record(200);
       const messageId = ++nextMessageId;
-      const markup = parsed.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
+      const markup = parsed.reply_markup as
+        { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
       const replyTo = Number(parsed.reply_parameters?.message_id);
-      fake.messages.set(messageId, { messageId, chatId: String(parsed.chat_id), text, buttons: markup?.inline_keyboard?.flat() ?? [], edits: [], replyTo: Number.isFinite(replyTo) ? replyTo : null });
+      fake.messages.set(messageId, {
+        messageId,
+        chatId: String(parsed.chat_id),
+        text,
+        buttons: markup?.inline_keyboard?.flat() ?? [],
+        edits: [],
+        replyTo: Number.isFinite(replyTo) ? replyTo : null,
+      });
       send(200, { ok: true, result: { message_id: messageId } });
     });
   });

@@ -14,10 +14,7 @@ export interface SentMessage {
 }
 
 /** One scripted answer: ok, an HTTP error with the Bot API's JSON body, or a network failure. */
-export type Reply =
-  | 'ok'
-  | 'network'
-  | { status: number; description: string; retryAfter?: number };
+export type Reply = 'ok' | 'network' | { status: number; description: string; retryAfter?: number };
 
 export interface FakeTelegram {
   sent: SentMessage[];
@@ -44,7 +41,8 @@ export function fakeTelegram(apiBase = API_BASE): FakeTelegram {
       const message: SentMessage = { ...body, token: decodeURIComponent(match[1]!), accepted: reply === 'ok' };
       fake.sent.push(message);
       if (reply === 'network') return HttpResponse.error();
-      if (reply === 'ok') return HttpResponse.json({ ok: true, result: { message_id: fake.sent.length, text: body.text } });
+      if (reply === 'ok')
+        return HttpResponse.json({ ok: true, result: { message_id: fake.sent.length, text: body.text } });
       return HttpResponse.json(
         {
           ok: false,

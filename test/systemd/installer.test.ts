@@ -1,6 +1,16 @@
 // `argus install` / `argus uninstall` against a temp root: the plan, idempotency, the env file never overwritten, modes.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,7 +45,16 @@ function recorder() {
   const calls: string[][] = [];
   const exec = async (file: string, args: readonly string[]): Promise<ExecResult> => {
     calls.push([file, ...args]);
-    return { exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0, failed: false, spawnError: null };
+    return {
+      exitCode: 0,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      timedOut: false,
+      durationMs: 0,
+      failed: false,
+      spawnError: null,
+    };
   };
   return { calls, exec };
 }
@@ -58,7 +77,14 @@ describe('the shipped units', () => {
     const main = block('argus.service');
     expect(block('argus-chronicle.service')).toBe(main);
     expect(block('argus-run.service')).toBe(main);
-    for (const line of ['ProtectSystem=strict', 'StateDirectory=argus', 'LogsDirectory=argus', 'PrivateTmp=false', 'NoNewPrivileges=true', 'EnvironmentFile=-/etc/argus/argus.env']) {
+    for (const line of [
+      'ProtectSystem=strict',
+      'StateDirectory=argus',
+      'LogsDirectory=argus',
+      'PrivateTmp=false',
+      'NoNewPrivileges=true',
+      'EnvironmentFile=-/etc/argus/argus.env',
+    ]) {
       expect(main.split('\n')).toContain(line);
     }
     expect(readTemplate('argus.service')).toMatch(/^MemoryMax=1G$/m);
@@ -66,9 +92,12 @@ describe('the shipped units', () => {
     expect(readTemplate('argus.timer')).toMatch(/^AccuracySec=1s$/m);
   });
 
-  it.each(['relative/path', '/opt/my argus', '/opt/%h', '/opt/$HOME', '/opt/"x"', '/opt/a;b'])('refuses the unit path %j', (path) => {
-    expect(checkUnitPath(path)).not.toBeNull();
-  });
+  it.each(['relative/path', '/opt/my argus', '/opt/%h', '/opt/$HOME', '/opt/"x"', '/opt/a;b'])(
+    'refuses the unit path %j',
+    (path) => {
+      expect(checkUnitPath(path)).not.toBeNull();
+    },
+  );
 });
 
 describe('argus install on a temp root', () => {
@@ -77,7 +106,10 @@ describe('argus install on a temp root', () => {
     const steps = planInstall({ root: r, vars, mode: 'timer', start: false });
     const writes = steps.filter((s) => s.kind === 'write').map((s) => s.path.slice(r.length));
     expect(writes).toEqual([...UNIT_NAMES.map((n) => `/etc/systemd/system/${n}`), '/etc/argus/argus.env']);
-    expect(steps.at(-1)).toEqual({ kind: 'systemctl', args: [`--root=${r}`, 'enable', '--', 'argus.timer', 'argus-chronicle.timer'] });
+    expect(steps.at(-1)).toEqual({
+      kind: 'systemctl',
+      args: [`--root=${r}`, 'enable', '--', 'argus.timer', 'argus-chronicle.timer'],
+    });
     expect(steps.some((s) => s.kind === 'systemctl' && s.args.includes('daemon-reload'))).toBe(false);
   });
 
@@ -87,8 +119,17 @@ describe('argus install on a temp root', () => {
     const cmds = live.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '));
     expect(cmds).toContain('disable --now -- argus.timer');
     expect(cmds).toContain('enable --now -- argus-run.service argus-chronicle.timer');
-    const serve = planInstall({ root: '/', vars, mode: 'timer', start: true, sourceDir: join(PACKAGE_DIR, 'systemd'), serve: true });
-    expect(serve.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '))).toContain('enable --now -- argus.timer argus-chronicle.timer argus-serve.service');
+    const serve = planInstall({
+      root: '/',
+      vars,
+      mode: 'timer',
+      start: true,
+      sourceDir: join(PACKAGE_DIR, 'systemd'),
+      serve: true,
+    });
+    expect(serve.filter((s) => s.kind === 'systemctl').map((s) => (s as { args: string[] }).args.join(' '))).toContain(
+      'enable --now -- argus.timer argus-chronicle.timer argus-serve.service',
+    );
   });
 
   it('--dry-run prints the plan and changes nothing', async () => {
@@ -127,7 +168,11 @@ describe('argus install on a temp root', () => {
     writeFileSync(join(r, 'etc/argus/argus.env'), 'TELEGRAM_BOT_TOKEN=secret\n');
     chmodSync(join(r, 'etc/argus/argus.env'), 0o644);
     const steps = planInstall({ root: r, vars, mode: 'timer', start: false });
-    expect(steps).toContainEqual({ kind: 'keep', path: join(r, 'etc/argus/argus.env'), why: 'exists; never overwritten' });
+    expect(steps).toContainEqual({
+      kind: 'keep',
+      path: join(r, 'etc/argus/argus.env'),
+      why: 'exists; never overwritten',
+    });
     await applyPlan(steps, recorder().exec);
     expect(readFileSync(join(r, 'etc/argus/argus.env'), 'utf8')).toBe('TELEGRAM_BOT_TOKEN=secret\n');
     expect(mode(join(r, 'etc/argus/argus.env'))).toBe(0o600);
@@ -138,16 +183,33 @@ describe('argus install on a temp root', () => {
     await applyPlan(planInstall({ root: r, vars, mode: 'timer', start: false }), recorder().exec);
     writeFileSync(join(r, 'etc/systemd/system/argus.timer'), '[Timer]\nOnUnitActiveSec=1h\n# hand-written\n');
     const steps = planInstall({ root: r, vars, mode: 'timer', start: false });
-    expect(steps).toContainEqual(expect.objectContaining({ kind: 'write', path: join(r, 'etc/systemd/system/argus.timer'), change: 'update' }));
+    expect(steps).toContainEqual(
+      expect.objectContaining({ kind: 'write', path: join(r, 'etc/systemd/system/argus.timer'), change: 'update' }),
+    );
 
     const un = planUninstall({ root: r });
-    expect(un).toContainEqual({ kind: 'keep', path: join(r, 'etc/systemd/system/argus.timer'), why: 'not written by argus install; left alone' });
+    expect(un).toContainEqual({
+      kind: 'keep',
+      path: join(r, 'etc/systemd/system/argus.timer'),
+      why: 'not written by argus install; left alone',
+    });
     const rec = recorder();
     await applyPlan(un, rec.exec);
     expect(existsSync(join(r, 'etc/systemd/system/argus.service'))).toBe(false);
     expect(existsSync(join(r, 'etc/systemd/system/argus.timer'))).toBe(true);
     expect(existsSync(join(r, 'etc/argus/argus.env'))).toBe(true);
-    expect(rec.calls).toEqual([['systemctl', `--root=${r}`, 'disable', '--', 'argus-run.service', 'argus-serve.service', 'argus-solicitor.service', 'argus-chronicle.timer']]);
+    expect(rec.calls).toEqual([
+      [
+        'systemctl',
+        `--root=${r}`,
+        'disable',
+        '--',
+        'argus-run.service',
+        'argus-serve.service',
+        'argus-solicitor.service',
+        'argus-chronicle.timer',
+      ],
+    ]);
   });
 
   it.skipIf(!hasSystemctl)('install then uninstall through the CLI with a real offline systemctl', async () => {
@@ -180,12 +242,18 @@ describe('argus install on a temp root', () => {
 });
 
 describe('recovery drop-ins for watched units', () => {
-  const kinds = (steps: ReturnType<typeof planInstall>) => steps.map((s) => `${s.kind} ${'path' in s ? s.path.replace(root!, '') : s.args.join(' ')}`);
+  const kinds = (steps: ReturnType<typeof planInstall>) =>
+    steps.map((s) => `${s.kind} ${'path' in s ? s.path.replace(root!, '') : s.args.join(' ')}`);
 
   it('timer mode: one drop-in per watched unit, starting argus.service on failure; run mode: none', async () => {
     const r = tempRoot();
     const steps = planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service', 'db.service'] });
-    expect(kinds(steps)).toEqual(expect.arrayContaining(['write /etc/systemd/system/nginx.service.d/argus-recover.conf', 'write /etc/systemd/system/db.service.d/argus-recover.conf']));
+    expect(kinds(steps)).toEqual(
+      expect.arrayContaining([
+        'write /etc/systemd/system/nginx.service.d/argus-recover.conf',
+        'write /etc/systemd/system/db.service.d/argus-recover.conf',
+      ]),
+    );
     const drop = steps.find((s) => s.kind === 'write' && s.path.endsWith('nginx.service.d/argus-recover.conf'));
     expect(drop && 'text' in drop && drop.text).toMatch(/^\[Unit\]\nOnFailure=argus\.service\n$/m);
     const run = planInstall({ root: r, vars, mode: 'run', start: false, watched: ['nginx.service'] });
@@ -194,11 +262,17 @@ describe('recovery drop-ins for watched units', () => {
 
   it('idempotent; a unit no longer watched loses its drop-in; uninstall removes ours and leaves others alone', async () => {
     const r = tempRoot();
-    await applyPlan(planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service', 'db.service'] }), recorder().exec);
+    await applyPlan(
+      planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service', 'db.service'] }),
+      recorder().exec,
+    );
     const foreign = join(r, 'etc/systemd/system/nginx.service.d/override.conf');
     writeFileSync(foreign, '[Service]\nRestart=always\n');
     const again = planInstall({ root: r, vars, mode: 'timer', start: false, watched: ['nginx.service'] });
-    expect(kinds(again).filter((k) => k.includes('argus-recover'))).toEqual(['keep /etc/systemd/system/nginx.service.d/argus-recover.conf', 'remove /etc/systemd/system/db.service.d/argus-recover.conf']);
+    expect(kinds(again).filter((k) => k.includes('argus-recover'))).toEqual([
+      'keep /etc/systemd/system/nginx.service.d/argus-recover.conf',
+      'remove /etc/systemd/system/db.service.d/argus-recover.conf',
+    ]);
     await applyPlan(again, recorder().exec);
     await applyPlan(planUninstall({ root: r, start: false }), recorder().exec);
     expect(existsSync(join(r, 'etc/systemd/system/nginx.service.d/argus-recover.conf'))).toBe(false);
@@ -208,11 +282,17 @@ describe('recovery drop-ins for watched units', () => {
   it('`argus install` reads the watched units from the installed env file', async () => {
     const r = tempRoot();
     mkdirSync(join(r, 'etc/argus'), { recursive: true });
-    writeFileSync(join(r, 'etc/argus/argus.env'), '# settings\nARGUS_SERVICES=openclaw-gateway,mcp-agent-mail\n', { mode: 0o600 });
+    writeFileSync(join(r, 'etc/argus/argus.env'), '# settings\nARGUS_SERVICES=openclaw-gateway,mcp-agent-mail\n', {
+      mode: 0o600,
+    });
     const out = io();
     expect(await install(['--dry-run', '--root', r, '--prefix', PACKAGE_DIR], out)).toBe(0);
-    expect(out.out.join('')).toContain(`would create ${r}/etc/systemd/system/openclaw-gateway.service.d/argus-recover.conf`);
-    expect(out.out.join('')).toContain(`would create ${r}/etc/systemd/system/mcp-agent-mail.service.d/argus-recover.conf`);
+    expect(out.out.join('')).toContain(
+      `would create ${r}/etc/systemd/system/openclaw-gateway.service.d/argus-recover.conf`,
+    );
+    expect(out.out.join('')).toContain(
+      `would create ${r}/etc/systemd/system/mcp-agent-mail.service.d/argus-recover.conf`,
+    );
   });
 });
 
@@ -220,9 +300,18 @@ describe("the installed service's environment (what an operator's command sees)"
   it('reads Environment= and EnvironmentFile= of the installed unit; the file overrides, as in systemd', async () => {
     const r = tempRoot();
     await applyPlan(planInstall({ root: r, vars, mode: 'timer', start: false }), recorder().exec);
-    writeFileSync(join(r, 'etc/argus/argus.env'), '# x\nTELEGRAM_CHAT_ID="-100123"\nARGUS_SERVICES=a,b\n; comment\nexport ARGUS_LOG_LEVEL=warn\n');
+    writeFileSync(
+      join(r, 'etc/argus/argus.env'),
+      '# x\nTELEGRAM_CHAT_ID="-100123"\nARGUS_SERVICES=a,b\n; comment\nexport ARGUS_LOG_LEVEL=warn\n',
+    );
     const svc = serviceEnvironment(r);
-    expect(svc?.env).toMatchObject({ ARGUS_STATE_DIR: '/var/lib/argus', ARGUS_LOG_DIR: '/var/log/argus', TELEGRAM_CHAT_ID: '-100123', ARGUS_SERVICES: 'a,b', ARGUS_LOG_LEVEL: 'warn' });
+    expect(svc?.env).toMatchObject({
+      ARGUS_STATE_DIR: '/var/lib/argus',
+      ARGUS_LOG_DIR: '/var/log/argus',
+      TELEGRAM_CHAT_ID: '-100123',
+      ARGUS_SERVICES: 'a,b',
+      ARGUS_LOG_LEVEL: 'warn',
+    });
     expect(svc?.unreadable).toEqual([]);
   });
   it('no installed unit (a plain checkout), or a unit not written by argus install: null', () => {

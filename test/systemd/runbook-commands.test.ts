@@ -40,7 +40,8 @@ const MARKER = 'rb-crash: cannot read /etc/rb-crash.conf';
 const OK_FILE = '/run/rb-crash-ok';
 /** A unit that runs while its health check fails (the probe's `service`): the probe runbook names it. */
 const WEB = 'rb-web.service';
-const WEB_TEXT = '[Unit]\nDescription=Argus test: the service behind the health check\n[Service]\nExecStart=/bin/sleep infinity\n';
+const WEB_TEXT =
+  '[Unit]\nDescription=Argus test: the service behind the health check\n[Service]\nExecStart=/bin/sleep infinity\n';
 /** Crash-loops (exit 1, Restart=on-failure) until OK_FILE exists; three starts, then systemd leaves it failed. */
 const UNIT_TEXT = [
   '[Unit]',
@@ -62,8 +63,33 @@ const MIN_RUN = 10;
  * has no sudo). READ_ONLY runs; CHANGES is never run. A command in neither list fails the test.
  */
 type Words = readonly string[];
-const SYSTEMCTL_READ = new Set(['status', 'show', 'is-active', 'is-failed', 'is-enabled', 'list-units', 'list-unit-files', 'list-dependencies', 'cat']);
-const SYSTEMCTL_CHANGE = new Set(['start', 'stop', 'restart', 'reload', 'try-restart', 'kill', 'edit', 'revert', 'daemon-reload', 'reset-failed', 'enable', 'disable', 'mask', 'unmask']);
+const SYSTEMCTL_READ = new Set([
+  'status',
+  'show',
+  'is-active',
+  'is-failed',
+  'is-enabled',
+  'list-units',
+  'list-unit-files',
+  'list-dependencies',
+  'cat',
+]);
+const SYSTEMCTL_CHANGE = new Set([
+  'start',
+  'stop',
+  'restart',
+  'reload',
+  'try-restart',
+  'kill',
+  'edit',
+  'revert',
+  'daemon-reload',
+  'reset-failed',
+  'enable',
+  'disable',
+  'mask',
+  'unmask',
+]);
 const FIND_ACTIONS = /^-(delete|exec|execdir|ok|okdir|fprint|fprint0|fprintf|fls)$/;
 const JOURNAL_CHANGE = /^--(vacuum-size|vacuum-time|vacuum-files|rotate|flush|sync|relinquish-var|setup-keys)\b/;
 const LOOPBACK_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
@@ -106,7 +132,9 @@ const CHANGES: Record<string, (args: Words) => boolean> = {
 
 /** Words of a simple command, quotes removed (the runbooks print single-quoted words only: playbooks.ts shellWord). */
 function words(segment: string): string[] {
-  return [...segment.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!).filter((w) => !/^\d?>/.test(w));
+  return [...segment.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)]
+    .map((m) => m[1] ?? m[2] ?? m[3]!)
+    .filter((w) => !/^\d?>/.test(w));
 }
 
 /**
@@ -187,7 +215,11 @@ const EXPECT: ReadonlyArray<[RegExp, number, RegExp | null]> = [
   [new RegExp(`^journalctl -u ${re(UNIT)} `), 0, new RegExp(re(MARKER))],
   [new RegExp(`^journalctl -u ${re(WEB)} `), 0, /Started rb-web\.service/],
   [/^journalctl --disk-usage$/, 0, /take up/],
-  [new RegExp(`^grep -rn ${re(MISSPELT.replace('.service', ''))} /etc/argus/$`), 0, new RegExp(`argus\\.env:1:.*${re(MISSPELT.replace('.service', ''))}`)],
+  [
+    new RegExp(`^grep -rn ${re(MISSPELT.replace('.service', ''))} /etc/argus/$`),
+    0,
+    new RegExp(`argus\\.env:1:.*${re(MISSPELT.replace('.service', ''))}`),
+  ],
   [/^df -[hi] \/$/, 0, /\s\/$/m],
   [/^du -xh --max-depth=2 \/ 2>\/dev\/null \| sort -h \| tail -n 15$/, 0, null],
   [/^find \/proc\/\[0-9\]\*\/fd /, 0, null],
@@ -230,7 +262,11 @@ describe.skipIf(!systemdAvailable())('the commands a generated runbook prints, o
     // curl is not in the container's rootfs: it runs from this machine inside the container's network namespace,
     // so it reaches exactly the loopback the container sees.
     if (parts.some((p) => p.startsWith('curl '))) {
-      return execFile('nsenter', ['-t', String(c.pid), '-n', '--', 'env', '-i', `PATH=${INNER_PATH}`, 'bash', '-c', script], { timeoutMs: 20_000, env: { PATH: process.env.PATH } });
+      return execFile(
+        'nsenter',
+        ['-t', String(c.pid), '-n', '--', 'env', '-i', `PATH=${INNER_PATH}`, 'bash', '-c', script],
+        { timeoutMs: 20_000, env: { PATH: process.env.PATH } },
+      );
     }
     return c.exec('bash', ['-c', script], { timeoutMs: 30_000 });
   };
@@ -248,7 +284,11 @@ describe.skipIf(!systemdAvailable())('the commands a generated runbook prints, o
     await c.writeFile(`/etc/systemd/system/${UNIT}`, UNIT_TEXT);
     await c.writeFile(`/etc/systemd/system/${WEB}`, WEB_TEXT);
     // The configuration the "unit not found" runbook tells you to grep for the typo.
-    await c.writeFile('/etc/argus/argus.env', `ARGUS_SERVICES=${UNIT.replace('.service', '')},${MISSPELT.replace('.service', '')}\n`, 0o600);
+    await c.writeFile(
+      '/etc/argus/argus.env',
+      `ARGUS_SERVICES=${UNIT.replace('.service', '')},${MISSPELT.replace('.service', '')}\n`,
+      0o600,
+    );
     await sh('systemctl', 'daemon-reload');
     await sh('systemctl', 'start', WEB);
     await breakUnit();
@@ -335,7 +375,8 @@ describe.skipIf(!systemdAvailable())('the commands a generated runbook prints, o
       for (const [i, t] of tokens.entries()) {
         if (t.type === 'heading_open' && t.tag === 'h2') section = tokens[i + 1]?.content ?? '';
         if (t.type !== 'fence' || !['sh', 'bash'].includes(t.info.trim())) continue;
-        for (const line of t.content.split('\n').filter((l) => l.trim())) commands.push({ doc: d.path, section, line, kind: classify(line) });
+        for (const line of t.content.split('\n').filter((l) => l.trim()))
+          commands.push({ doc: d.path, section, line, kind: classify(line) });
       }
     }
   }, 120_000);
@@ -347,7 +388,14 @@ describe.skipIf(!systemdAvailable())('the commands a generated runbook prints, o
   });
 
   it('writes a runbook for the unit, the typo, the disk and the probe, with commands to check', () => {
-    expect([...docs.keys()].sort()).toEqual(expect.arrayContaining([expect.stringMatching(/rb-crash-service/), expect.stringMatching(/rb-crsh-service/), expect.stringMatching(/disk-root/), expect.stringMatching(/rb-health/)]));
+    expect([...docs.keys()].sort()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/rb-crash-service/),
+        expect.stringMatching(/rb-crsh-service/),
+        expect.stringMatching(/disk-root/),
+        expect.stringMatching(/rb-health/),
+      ]),
+    );
     expect(commands.length).toBeGreaterThan(MIN_RUN);
   });
 
@@ -361,24 +409,47 @@ describe.skipIf(!systemdAvailable())('the commands a generated runbook prints, o
     expect(all.some((l) => l.includes(UNIT))).toBe(true);
     expect(all.some((l) => l.includes(WEB))).toBe(true);
     expect(all.some((l) => l.includes(url))).toBe(true);
-    for (const x of commands.filter((y) => y.doc.includes('rb-crash-service') && /systemctl|journalctl -u/.test(y.line))) expect(x.line, x.line).toContain(UNIT);
-    for (const x of commands.filter((y) => y.doc.includes('rb-health') && /systemctl|journalctl -u/.test(y.line))) expect(x.line, x.line).toContain(WEB);
-    for (const x of commands.filter((y) => y.doc.includes('disk-root') && /^(sudo )?(df|du)\b/.test(y.line))) expect(x.line, x.line).toMatch(/ \/( |$)/);
+    for (const x of commands.filter(
+      (y) => y.doc.includes('rb-crash-service') && /systemctl|journalctl -u/.test(y.line),
+    ))
+      expect(x.line, x.line).toContain(UNIT);
+    for (const x of commands.filter((y) => y.doc.includes('rb-health') && /systemctl|journalctl -u/.test(y.line)))
+      expect(x.line, x.line).toContain(WEB);
+    for (const x of commands.filter((y) => y.doc.includes('disk-root') && /^(sudo )?(df|du)\b/.test(y.line)))
+      expect(x.line, x.line).toMatch(/ \/( |$)/);
   });
 
   it('the commands that change the machine parse and sit in the steps, never in Confirm', () => {
     const changes = commands.filter((x) => x.kind === 'changes');
     expect(changes.length).toBeGreaterThan(5);
-    expect(changes.filter((x) => !x.section.startsWith('Steps')).map((x) => `${x.doc} (${x.section}): ${x.line}`)).toEqual([]);
+    expect(
+      changes.filter((x) => !x.section.startsWith('Steps')).map((x) => `${x.doc} (${x.section}): ${x.line}`),
+    ).toEqual([]);
     for (const x of changes) {
-      expect(spawnSync('bash', ['-n'], { input: `${x.line}\n`, stdio: ['pipe', 'ignore', 'ignore'] }).status, x.line).toBe(0);
+      expect(
+        spawnSync('bash', ['-n'], { input: `${x.line}\n`, stdio: ['pipe', 'ignore', 'ignore'] }).status,
+        x.line,
+      ).toBe(0);
     }
     const lines = changes.map((x) => x.line);
-    expect(lines).toEqual(expect.arrayContaining([`sudo systemctl restart ${UNIT}`, `sudo systemctl restart ${WEB}`, 'sudo journalctl --vacuum-size=500M', 'sudoedit /etc/argus/argus.env', 'sudo argus install']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `sudo systemctl restart ${UNIT}`,
+        `sudo systemctl restart ${WEB}`,
+        'sudo journalctl --vacuum-size=500M',
+        'sudoedit /etc/argus/argus.env',
+        'sudo argus install',
+      ]),
+    );
   });
 
   it('the "unit not found" runbook finds the unit that was meant: a step lists it by a shorter prefix', async () => {
-    const find = commands.filter((x) => x.doc.includes('rb-crsh-service') && x.section.startsWith('Steps') && x.line.startsWith('systemctl list-unit-files '));
+    const find = commands.filter(
+      (x) =>
+        x.doc.includes('rb-crsh-service') &&
+        x.section.startsWith('Steps') &&
+        x.line.startsWith('systemctl list-unit-files '),
+    );
     expect(find).not.toEqual([]);
     const outputs = await Promise.all(find.map((x) => runInside(x.line)));
     expect(outputs.map((r) => r.stdout).join('\n')).toContain(UNIT);
@@ -398,15 +469,24 @@ describe.skipIf(!systemdAvailable())('the commands a generated runbook prints, o
       const r = await runInside(x.line);
       ran.push(inside);
       const [, code, output] = row;
-      if (r.exitCode !== code) problems.push(`${x.doc}: \`${inside}\` exited ${r.exitCode} (expected ${code}): ${(r.stderr || r.stdout).slice(0, 300)}`);
-      else if (output && !output.test(r.stdout)) problems.push(`${x.doc}: \`${inside}\` printed no ${output}: ${r.stdout.slice(0, 300)}`);
+      if (r.exitCode !== code)
+        problems.push(
+          `${x.doc}: \`${inside}\` exited ${r.exitCode} (expected ${code}): ${(r.stderr || r.stdout).slice(0, 300)}`,
+        );
+      else if (output && !output.test(r.stdout))
+        problems.push(`${x.doc}: \`${inside}\` printed no ${output}: ${r.stdout.slice(0, 300)}`);
     }
-    console.info(`[runbook commands] ran ${ran.length} read-only commands in the container; ${commands.filter((x) => x.kind === 'changes').length} that change the machine checked with bash -n only`);
+    console.info(
+      `[runbook commands] ran ${ran.length} read-only commands in the container; ${commands.filter((x) => x.kind === 'changes').length} that change the machine checked with bash -n only`,
+    );
     expect(problems).toEqual([]);
     expect(ran.length).toBeGreaterThanOrEqual(MIN_RUN);
-    for (const kind of [/^systemctl status /, /^journalctl -u /, /^df /, /^curl /]) expect(ran.some((l) => kind.test(l)), String(kind)).toBe(true);
+    for (const kind of [/^systemctl status /, /^journalctl -u /, /^df /, /^curl /])
+      expect(
+        ran.some((l) => kind.test(l)),
+        String(kind),
+      ).toBe(true);
   }, 90_000);
-
 });
 
 describe('the classification of runbook commands', () => {
@@ -422,12 +502,12 @@ describe('the classification of runbook commands', () => {
     ['find / -name x -delete', 'unknown'],
     ['mkfs.ext4 /dev/sda1', 'unknown'],
     ['cat /etc/hostname > /etc/passwd', 'unknown'],
-    ["awk '{ print > \"/tmp/x\" }' /etc/hostname", 'unknown'],
+    ['awk \'{ print > "/tmp/x" }\' /etc/hostname', 'unknown'],
     ['systemctl status x.service && systemctl restart x.service', 'unknown'],
     ["curl -sS -o /tmp/page 'http://127.0.0.1:8080/'", 'unknown'],
     ["curl -sS -o /dev/null -w '%{http_code}\\n' http://127.0.0.1:8080/health", 'read-only'],
     ['df -h / 2>/dev/null', 'read-only'],
-    ["sudo du -xh --max-depth=2 / 2>/dev/null | sort -h | tail -n 15", 'read-only'],
+    ['sudo du -xh --max-depth=2 / 2>/dev/null | sort -h | tail -n 15', 'read-only'],
   ] as const)('classifies %j as %s', (line, kind) => {
     expect(classify(line)).toBe(kind);
   });

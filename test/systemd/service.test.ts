@@ -25,13 +25,20 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
     if (r.failed) throw new Error(`${file} ${args.join(' ')} → ${r.exitCode}: ${r.stderr}${r.stdout}`);
     return r.stdout;
   };
-  const prop = async (unit: string, name: string) => (await sh('systemctl', 'show', `--property=${name}`, '--value', unit)).trim();
+  const prop = async (unit: string, name: string) =>
+    (await sh('systemctl', 'show', `--property=${name}`, '--value', unit)).trim();
   const pause = () => new Promise((r) => setTimeout(r, 100));
   /** One cycle by hand: `systemctl start` of a oneshot returns when the cycle has finished. */
   const cycle = async () => {
     const r = await c.exec('systemctl', ['start', 'argus.service'], { timeoutMs: 120_000 });
-    const journal = r.failed ? (await c.exec('journalctl', ['-u', 'argus.service', '-n', '40', '--no-pager'])).stdout : '';
-    expect({ failed: r.failed, result: await prop('argus.service', 'Result'), journal }).toEqual({ failed: false, result: 'success', journal: '' });
+    const journal = r.failed
+      ? (await c.exec('journalctl', ['-u', 'argus.service', '-n', '40', '--no-pager'])).stdout
+      : '';
+    expect({ failed: r.failed, result: await prop('argus.service', 'Result'), journal }).toEqual({
+      failed: false,
+      result: 'success',
+      journal: '',
+    });
   };
   const records = async () =>
     (await sh('cat', '/var/lib/argus/problems.jsonl'))
@@ -73,7 +80,12 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
   });
 
   it.each([...SERVICE_UNITS])('%s scores ≤ 3.0 with systemd-analyze security --offline', async (unit) => {
-    const r = await c.exec('systemd-analyze', ['security', '--offline=true', '--no-pager', `/etc/systemd/system/${unit}`]);
+    const r = await c.exec('systemd-analyze', [
+      'security',
+      '--offline=true',
+      '--no-pager',
+      `/etc/systemd/system/${unit}`,
+    ]);
     const score = Number(/Overall exposure level for \S+: ([\d.]+)/.exec(r.stdout)?.[1]);
     expect(score).toBeLessThanOrEqual(3.0);
   });
@@ -96,15 +108,24 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
   it('restarts a watched service killed with SIGKILL, verified active', async () => {
     const before = await prop('demo.service', 'MainPID');
     await sh('systemctl', 'kill', '-s', 'SIGKILL', 'demo.service');
-    while ((await prop('demo.service', 'ActiveState')) !== 'failed' && (await prop('demo.service', 'MainPID')) === before) await pause();
+    while (
+      (await prop('demo.service', 'ActiveState')) !== 'failed' &&
+      (await prop('demo.service', 'MainPID')) === before
+    )
+      await pause();
     await cycle();
     expect(await prop('demo.service', 'ActiveState')).toBe('active');
     expect(await prop('demo.service', 'MainPID')).not.toBe(before);
-    expect((await records()).filter((r) => r.action_taken === 'restart_service:demo.service').map((r) => r.action_result)).toContain('success');
+    expect(
+      (await records()).filter((r) => r.action_taken === 'restart_service:demo.service').map((r) => r.action_result),
+    ).toContain('success');
   });
 
   it('leaves an admin-stopped service alone', async () => {
-    const restarts = async () => (await records()).filter((r) => r.action_taken === 'restart_service:demo.service' && r.action_result === 'success').length;
+    const restarts = async () =>
+      (await records()).filter(
+        (r) => r.action_taken === 'restart_service:demo.service' && r.action_result === 'success',
+      ).length;
     const n = await restarts();
     await sh('systemctl', 'stop', 'demo.service');
     await cycle();
@@ -116,7 +137,10 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
   it("sees the watched user's tmux sessions through the hardened unit (PrivateTmp off)", async () => {
     await sh('runuser', '-u', 'watcher', '--', 'tmux', 'new-session', '-d', '-s', 'work', 'sleep', '3600');
     await cycle();
-    const snap = JSON.parse(await sh('cat', '/var/lib/argus/snapshot.json')) as { snapshot?: { tmux?: Array<{ name: string }> }; tmux?: Array<{ name: string }> };
+    const snap = JSON.parse(await sh('cat', '/var/lib/argus/snapshot.json')) as {
+      snapshot?: { tmux?: Array<{ name: string }> };
+      tmux?: Array<{ name: string }>;
+    };
     const tmux = snap.tmux ?? snap.snapshot?.tmux ?? [];
     expect(tmux.map((s) => s.name)).toContain('work');
   });
@@ -128,7 +152,11 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
     const slow = createServer((_req, res) => void held.push(res));
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const port = (slow.address() as import('node:net').AddressInfo).port;
-    await c.writeFile('/etc/argus/argus.json', JSON.stringify({ probes: [{ name: 'slow', url: `http://127.0.0.1:${port}/`, timeoutMs: 5000 }] }), 0o600);
+    await c.writeFile(
+      '/etc/argus/argus.json',
+      JSON.stringify({ probes: [{ name: 'slow', url: `http://127.0.0.1:${port}/`, timeoutMs: 5000 }] }),
+      0o600,
+    );
     const previous = await prop('argus.service', 'InvocationID');
     await sh('systemctl', 'start', '--no-block', 'argus.service');
     while ((await prop('argus.service', 'InvocationID')) === previous) await pause();
@@ -138,7 +166,9 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
     for (const f of files) {
       const text = await sh('cat', f);
       if (f.endsWith('.json')) expect(() => JSON.parse(text), f).not.toThrow();
-      if (f.endsWith('.jsonl')) for (const line of text.split('\n').filter(Boolean)) expect(() => JSON.parse(line), `${f}: ${line.slice(0, 80)}`).not.toThrow();
+      if (f.endsWith('.jsonl'))
+        for (const line of text.split('\n').filter(Boolean))
+          expect(() => JSON.parse(line), `${f}: ${line.slice(0, 80)}`).not.toThrow();
     }
     await c.writeFile('/etc/argus/argus.json', '{}\n', 0o600);
     for (const res of held) res.destroy();
@@ -157,10 +187,16 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
         const r = await c.exec('systemctl', ['start', 'argus.service'], { timeoutMs: 120_000 });
         expect(r.failed).toBe(true);
         const deadline = Date.now() + 20_000;
-        while (Date.now() < deadline && (await prop('argus-failure@argus.service.service', 'ActiveState')) !== 'inactive') await pause();
+        while (
+          Date.now() < deadline &&
+          (await prop('argus-failure@argus.service.service', 'ActiveState')) !== 'inactive'
+        )
+          await pause();
         while (Date.now() < deadline && telegram.accepted.length === 0) await pause();
       }
-      const failureLog = (await c.exec('journalctl', ['-u', 'argus-failure@argus.service.service', '--no-pager', '-n', '30'])).stdout;
+      const failureLog = (
+        await c.exec('journalctl', ['-u', 'argus-failure@argus.service.service', '--no-pager', '-n', '30'])
+      ).stdout;
       expect(telegram.accepted, failureLog).toHaveLength(1);
       expect(telegram.accepted[0]).toMatch(/Argus unit argus\.service failed \(result exit-code, exit status 2\)/);
       expect(telegram.accepted[0]).toMatch(/journalctl -u argus\.service/);
@@ -181,7 +217,9 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
     try {
       const out = await sh('node', `${PROJECT_DIR}/dist/cli.js`, 'install', '--prefix', PROJECT_DIR);
       expect(out).toContain('create /etc/systemd/system/quick.service.d/argus-recover.conf');
-      expect(await sh('cat', '/etc/systemd/system/quick.service.d/argus-recover.conf')).toContain('OnFailure=argus.service');
+      expect(await sh('cat', '/etc/systemd/system/quick.service.d/argus-recover.conf')).toContain(
+        'OnFailure=argus.service',
+      );
       await sh('systemctl', 'start', 'quick.service');
       const before = await prop('quick.service', 'MainPID');
       const killedAt = Date.now();
@@ -195,22 +233,29 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
         await pause();
       }
       const seconds = (Date.now() - killedAt) / 1000;
-      console.info(`[recovery] quick.service killed → restarted by Argus and active again in ${seconds.toFixed(1)} s (timer alone: up to 300 s)`);
+      console.info(
+        `[recovery] quick.service killed → restarted by Argus and active again in ${seconds.toFixed(1)} s (timer alone: up to 300 s)`,
+      );
       expect({ state, restarted: pid !== before }).toEqual({ state: 'active', restarted: true });
       expect(seconds).toBeLessThan(10);
       // The cycle that restarted it finishes its records.
-      while (Date.now() - killedAt < 60_000 && (await prop('argus.service', 'ActiveState')) === 'activating') await pause();
+      while (Date.now() - killedAt < 60_000 && (await prop('argus.service', 'ActiveState')) === 'activating')
+        await pause();
       const restart = (await records()).filter((r) => r.action_taken === 'restart_service:quick.service');
       expect(restart.at(-1)?.action_result).toBe('success');
 
       // An operator's command from anywhere sees the service's state, not ./state of where they stand.
       const status = await c.exec('node', [`${PROJECT_DIR}/dist/cli.js`, 'status'], { cwd: '/tmp' });
-      expect(status.stdout, status.stderr).toContain('State: /var/lib/argus (from the installed service (/etc/systemd/system/argus.service))');
+      expect(status.stdout, status.stderr).toContain(
+        'State: /var/lib/argus (from the installed service (/etc/systemd/system/argus.service))',
+      );
     } finally {
       await c.writeFile('/etc/argus/argus.env', ENV, 0o600);
       await sh('node', `${PROJECT_DIR}/dist/cli.js`, 'install', '--prefix', PROJECT_DIR);
     }
-    expect(await c.exec('test', ['-e', '/etc/systemd/system/quick.service.d/argus-recover.conf']).then((r) => r.failed)).toBe(true);
+    expect(
+      await c.exec('test', ['-e', '/etc/systemd/system/quick.service.d/argus-recover.conf']).then((r) => r.failed),
+    ).toBe(true);
   }, 120_000);
 
   it('ARG-006 on real systemd: a unit that will not start gets attempt 2 a minute later within the same cycle, and no bead before the third failed attempt', async () => {
@@ -224,7 +269,15 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
       const attempts = (await sh('cat', '/var/lib/argus/problems.jsonl'))
         .split('\n')
         .filter(Boolean)
-        .map((l) => JSON.parse(l) as { ts: string; action_taken: string | null; action_result: string | null; identity: string | null })
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              ts: string;
+              action_taken: string | null;
+              action_result: string | null;
+              identity: string | null;
+            },
+        )
         .filter((r) => r.identity === 'service:broken.service');
       const restarts = attempts.filter((r) => r.action_taken === 'restart_service:broken.service');
       expect(restarts.map((r) => r.action_result)).toEqual(['failure', 'failure']);
@@ -233,7 +286,9 @@ describe.skipIf(!systemdAvailable() || !built)('Argus as a systemd service (real
       expect(gap).toBeGreaterThanOrEqual(55);
       expect(gap).toBeLessThan(90);
       expect(attempts.some((r) => r.action_taken?.startsWith('create_bead'))).toBe(false);
-      const restartsState = JSON.parse(await sh('cat', '/var/lib/argus/restarts.json')) as { units: Record<string, { attempts: number }> };
+      const restartsState = JSON.parse(await sh('cat', '/var/lib/argus/restarts.json')) as {
+        units: Record<string, { attempts: number }>;
+      };
       expect(restartsState.units['broken.service']?.attempts).toBe(2);
     } finally {
       await c.writeFile('/etc/argus/argus.env', ENV, 0o600);

@@ -59,7 +59,11 @@ export function toolSandbox(over: { config?: Record<string, unknown>; host?: Par
 
 /** The real gate with the actions that need no outside program (kill_pid, log); others are refused as unknown. */
 export function realGate(box: ToolSandbox) {
-  return createGate([createKillPid(), createLogAction()], { registry: box.deps.registry, now: () => NOW, host: 'testhost' });
+  return createGate([createKillPid(), createLogAction()], {
+    registry: box.deps.registry,
+    now: () => NOW,
+    host: 'testhost',
+  });
 }
 
 export function makeCtxFor(box: ToolSandbox, snapshot: Snapshot | null = null) {
@@ -76,7 +80,12 @@ export function makeCtxFor(box: ToolSandbox, snapshot: Snapshot | null = null) {
 }
 
 export function sandboxRegistry(box: ToolSandbox, diskRoots: string[] = [join(box.dir, 'tmp')]): ToolRegistry {
-  return buildToolRegistry({ gate: realGate(box), makeCtx: makeCtxFor(box), deps: box.deps, readOptions: { diskRoots } });
+  return buildToolRegistry({
+    gate: realGate(box),
+    makeCtx: makeCtxFor(box),
+    deps: box.deps,
+    readOptions: { diskRoots },
+  });
 }
 
 export function record(over: Partial<ProblemRecord> = {}): ProblemRecord {

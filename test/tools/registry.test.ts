@@ -46,7 +46,12 @@ describe('buildToolRegistry', () => {
     box = toolSandbox();
     const registry = sandboxRegistry(box);
     for (const t of registry) expect(t.annotations.readOnlyHint && t.annotations.destructiveHint).toBe(false);
-    expect(registry.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name).sort()).toEqual([...ACTION_NAMES, 'silence'].sort());
+    expect(
+      registry
+        .filter((t) => !t.annotations.readOnlyHint)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([...ACTION_NAMES, 'silence'].sort());
   });
 });
 

@@ -80,7 +80,12 @@ export const DayRowSchema = z.object({
 export type DayRow = z.infer<typeof DayRowSchema>;
 
 /** The same observation seen several times, said once: first and last time, how many times. */
-export const EvidenceRowSchema = z.object({ description: z.string(), first: z.string(), last: z.string(), count: z.number().int() });
+export const EvidenceRowSchema = z.object({
+  description: z.string(),
+  first: z.string(),
+  last: z.string(),
+  count: z.number().int(),
+});
 export type EvidenceRow = z.infer<typeof EvidenceRowSchema>;
 
 /** What a root-cause analysis record (`kind: "rca"`) said: deterministic or model, with its causes and confidence. */
@@ -187,7 +192,16 @@ export const IncidentSummarySchema = z.object({
   detections: z.number().int(),
   timeline: z.array(TimelineEntrySchema),
   timeline_count: z.number().int(),
-  actions: z.array(z.object({ ts: z.string(), action: z.string(), result: z.string(), source: z.string(), bead_id: z.string().nullable(), detail: z.string().optional() })),
+  actions: z.array(
+    z.object({
+      ts: z.string(),
+      action: z.string(),
+      result: z.string(),
+      source: z.string(),
+      bead_id: z.string().nullable(),
+      detail: z.string().optional(),
+    }),
+  ),
   bead_ids: z.array(z.string()),
 });
 export type IncidentSummary = z.infer<typeof IncidentSummarySchema>;
@@ -198,7 +212,10 @@ export const AggregateOptionsSchema = z.object({
   /** Same hour of day on at least this many distinct days. */
   timeOfDayMinDays: z.number().int().min(2).default(3),
   /** Disk predicted full within this many hours is a pattern. */
-  diskHorizonHours: z.number().positive().default(14 * 24),
+  diskHorizonHours: z
+    .number()
+    .positive()
+    .default(14 * 24),
   /** Host memory or swap growing at least this many percentage points per hour. */
   creepPctPerHour: z.number().positive().default(0.1),
   /** A process's RSS growing at least this many MB per hour (leak suspect). */

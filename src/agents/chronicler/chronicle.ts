@@ -3,7 +3,13 @@ import { dirname } from 'node:path';
 import { aggregate, type AggregateInput } from './aggregate.js';
 import { buildIndex, readIndex, runbookIndexPath, writeIndex } from './knowledge.js';
 import type { Analysis } from './analysis.js';
-import { buildDailySummary, publishDaily, type DailySummary, type PublishDailyResult, type PublishSummary } from './summary.js';
+import {
+  buildDailySummary,
+  publishDaily,
+  type DailySummary,
+  type PublishDailyResult,
+  type PublishSummary,
+} from './summary.js';
 import { writeDocs, type Exec, type ImproveDoc, type WriteDocsResult } from './write-docs.js';
 
 export interface ChronicleInput extends AggregateInput {
@@ -41,6 +47,8 @@ export async function runChronicle(input: ChronicleInput): Promise<ChronicleResu
   }
   const summary = buildDailySummary(analysis, input.until.toISOString().slice(0, 10), written.docs);
   const published =
-    input.publish && input.statePath && !input.dryRun ? await publishDaily({ statePath: input.statePath, summary, publish: input.publish }) : null;
+    input.publish && input.statePath && !input.dryRun
+      ? await publishDaily({ statePath: input.statePath, summary, publish: input.publish })
+      : null;
   return { analysis, written, summary, published };
 }

@@ -24,7 +24,13 @@ export interface RegistryCounters {
   actions: Map<string, number>;
 }
 
-export const emptyCounters = (): RegistryCounters => ({ records: 0, detections: new Map(), opened: new Map(), resolved: new Map(), actions: new Map() });
+export const emptyCounters = (): RegistryCounters => ({
+  records: 0,
+  detections: new Map(),
+  opened: new Map(),
+  resolved: new Map(),
+  actions: new Map(),
+});
 
 function bump(map: Map<string, number>, key: string): void {
   const n = map.get(key);
@@ -96,7 +102,8 @@ export class RegistryTail {
       let consumed = from;
       for await (const block of lineBlocks(handle, { from, to: size })) {
         consumed += block.length;
-        for (const line of block.toString('utf8', 0, block.length - 1).split('\n')) if (line) countLine(this.counters, line);
+        for (const line of block.toString('utf8', 0, block.length - 1).split('\n'))
+          if (line) countLine(this.counters, line);
       }
       return consumed;
     } finally {

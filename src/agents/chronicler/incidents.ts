@@ -1,6 +1,16 @@
 // Incident tracking over the stream: time to detect / recover per type, post-mortem candidates, clusters.
 import type { ProblemRecord } from '../../model/record.js';
-import { INCIDENTS_MAX, RCA_MAX, type AggregateOptions, type IncidentBrief, type IncidentSummary, type Pattern, type RcaNote, type TimelineEntry, type Timing } from './analysis.js';
+import {
+  INCIDENTS_MAX,
+  RCA_MAX,
+  type AggregateOptions,
+  type IncidentBrief,
+  type IncidentSummary,
+  type Pattern,
+  type RcaNote,
+  type TimelineEntry,
+  type Timing,
+} from './analysis.js';
 import { BoundedMap, EvidenceBuffer, cmp, detailString, parseAction, round } from './util.js';
 import { FIXES, actionDetail, actionWords, durationWords, rcaNote, rcaSourceWords, resultWords } from './words.js';
 
@@ -97,11 +107,23 @@ export class IncidentTracker {
     const transition = typeof r.details.transition === 'string' ? r.details.transition : null;
     const incidentKey = r.incident_id ?? r.identity;
     if (r.identity && r.kind === 'detection') {
-      const ep = this.episodes.upsert(r.identity, () => ({ firstDetection: ms, firstTs: r.ts, firstDescription: r.description, detections: 0, openedAt: null }));
+      const ep = this.episodes.upsert(r.identity, () => ({
+        firstDetection: ms,
+        firstTs: r.ts,
+        firstDescription: r.description,
+        detections: 0,
+        openedAt: null,
+      }));
       if (ep && ep.openedAt === null) ep.detections++;
     }
     if (r.kind === 'transition' && transition === 'opened' && r.identity && incidentKey) {
-      const ep = this.episodes.upsert(r.identity, () => ({ firstDetection: null, firstTs: r.ts, firstDescription: r.description, detections: 0, openedAt: null }));
+      const ep = this.episodes.upsert(r.identity, () => ({
+        firstDetection: null,
+        firstTs: r.ts,
+        firstDescription: r.description,
+        detections: 0,
+        openedAt: null,
+      }));
       if (ep) {
         if (ep.firstDetection !== null) {
           const t = this.timing(r.type);
@@ -151,7 +173,11 @@ export class IncidentTracker {
       if (note.summary) inc.cause = note.summary;
       inc.rca.push(note);
       if (inc.rca.length > RCA_MAX) inc.rca.shift();
-      this.push(inc, { ts: r.ts, kind: 'diagnosis', text: `${rcaSourceWords(note.source)}: ${note.verdict === 'cause_found' ? note.summary ?? 'cause found' : `cause ${note.verdict}${note.summary ? ` (${note.summary})` : ''}`}` });
+      this.push(inc, {
+        ts: r.ts,
+        kind: 'diagnosis',
+        text: `${rcaSourceWords(note.source)}: ${note.verdict === 'cause_found' ? (note.summary ?? 'cause found') : `cause ${note.verdict}${note.summary ? ` (${note.summary})` : ''}`}`,
+      });
       return;
     }
     const cause = detailString(r.details, 'cause', 'rca_cause', 'diagnosis');
@@ -162,10 +188,18 @@ export class IncidentTracker {
     if (r.kind === 'action' && r.action_taken) {
       const { action } = parseAction(r.action_taken);
       const result = r.action_result ?? 'unknown';
-      const detail = action === 'alert' ? (alertSaid(r.details) ?? actionDetail(r.description)) : actionDetail(r.description);
+      const detail =
+        action === 'alert' ? (alertSaid(r.details) ?? actionDetail(r.description)) : actionDetail(r.description);
       text = `${actionWords(r.action_taken)}: ${resultWords(result)}${detail ? ` — ${detail}` : ''}${r.source === 'rule' ? '' : ` (by ${r.source})`}`;
       if (inc.actions.length < ACTIONS_MAX)
-        inc.actions.push({ ts: r.ts, action: r.action_taken, result, source: r.source, bead_id: r.bead_id, ...(detail ? { detail } : {}) });
+        inc.actions.push({
+          ts: r.ts,
+          action: r.action_taken,
+          result,
+          source: r.source,
+          bead_id: r.bead_id,
+          ...(detail ? { detail } : {}),
+        });
       if (FIXES.has(action) && (result === 'success' || result === 'failure')) {
         inc.attempts++;
         if (result === 'success') inc.fixedBy = action;
@@ -259,7 +293,11 @@ export class IncidentTracker {
   byIdentity(identity: string): { closed: IncidentBrief[]; outcomes: Record<string, number>; stillOpen: number } {
     let stillOpen = 0;
     for (const inc of this.open.map.values()) if (inc.identity === identity) stillOpen++;
-    return { closed: this.briefs.map.get(identity) ?? [], outcomes: { ...(this.outcomes.map.get(identity) ?? {}) }, stillOpen };
+    return {
+      closed: this.briefs.map.get(identity) ?? [],
+      outcomes: { ...(this.outcomes.map.get(identity) ?? {}) },
+      stillOpen,
+    };
   }
 
   /** The incidents still open where the records end (no resolution read yet). */
@@ -298,7 +336,11 @@ export class IncidentTracker {
       .sort((a, b) => cmp(a[0], b[0]))
       .map(([types, g]) => {
         const ev = new EvidenceBuffer();
-        for (const h of g.hours.sort()) ev.add({ ts: `${h}:00:00.000Z`, description: `${[...(this.hours.map.get(h) ?? [])].sort().join(', ')} opened in the same hour` });
+        for (const h of g.hours.sort())
+          ev.add({
+            ts: `${h}:00:00.000Z`,
+            description: `${[...(this.hours.map.get(h) ?? [])].sort().join(', ')} opened in the same hour`,
+          });
         return {
           id: `cluster:${types}`,
           kind: 'cluster' as const,
@@ -313,7 +355,21 @@ export class IncidentTracker {
 
 function story(inc: IncAcc, resolved: string | null, duration: number | null): IncidentStory {
   const { id, identity, type, severity, opened, actions, fixedBy, attempts, gaveUp, cause } = inc;
-  return { incident_id: id, identity, type, severity, opened, resolved, duration_s: duration, actions: [...actions], fixed_by: fixedBy, attempts, gave_up: gaveUp, bead_ids: [...inc.beads].sort(), cause };
+  return {
+    incident_id: id,
+    identity,
+    type,
+    severity,
+    opened,
+    resolved,
+    duration_s: duration,
+    actions: [...actions],
+    fixed_by: fixedBy,
+    attempts,
+    gave_up: gaveUp,
+    bead_ids: [...inc.beads].sort(),
+    cause,
+  };
 }
 
 function newIncident(id: string, r: ProblemRecord, ms: number): IncAcc {

@@ -27,7 +27,10 @@ export const RunbookEntrySchema = z.object({
 });
 export type RunbookEntry = z.infer<typeof RunbookEntrySchema>;
 
-export const RunbookIndexSchema = z.object({ docs_dir: z.string(), runbooks: z.record(z.string(), RunbookEntrySchema) });
+export const RunbookIndexSchema = z.object({
+  docs_dir: z.string(),
+  runbooks: z.record(z.string(), RunbookEntrySchema),
+});
 export type RunbookIndex = z.infer<typeof RunbookIndexSchema>;
 
 const INCIDENTS_KEPT = 5;
@@ -38,7 +41,8 @@ export function runbookIndexPath(stateDir: string): string {
 
 /** The index after this run: this window's runbooks replace their entries, the others stay. */
 export function buildIndex(analysis: Analysis, docsDir: string, previous: RunbookIndex | null): RunbookIndex {
-  const runbooks: Record<string, RunbookEntry> = previous && previous.docs_dir === docsDir ? { ...previous.runbooks } : {};
+  const runbooks: Record<string, RunbookEntry> =
+    previous && previous.docs_dir === docsDir ? { ...previous.runbooks } : {};
   for (const p of analysis.problems) {
     const v = runbookView(p, analysis.incidents);
     runbooks[p.identity] = {
@@ -49,12 +53,17 @@ export function buildIndex(analysis: Analysis, docsDir: string, previous: Runboo
       confirm: v.guide.confirm,
       automatic: v.guide.automatic,
       worked: v.worked,
-      incidents: v.closed.slice(-INCIDENTS_KEPT).map(({ opened, lasted, ended, cause }) => ({ opened, lasted, ended, cause })),
+      incidents: v.closed
+        .slice(-INCIDENTS_KEPT)
+        .map(({ opened, lasted, ended, cause }) => ({ opened, lasted, ended, cause })),
       causes: v.causes,
       steps: v.guide.steps.map(({ title, run, verify }) => ({ title, run, verify })),
     };
   }
-  return { docs_dir: docsDir, runbooks: Object.fromEntries(Object.entries(runbooks).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  return {
+    docs_dir: docsDir,
+    runbooks: Object.fromEntries(Object.entries(runbooks).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
 }
 
 export function readIndex(path: string): RunbookIndex | null {

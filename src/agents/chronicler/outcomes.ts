@@ -32,10 +32,16 @@ export class OutcomeAccumulator {
       ['source', r.source],
     ];
     for (const [by, key] of keys) {
-      const acc = this.outcomes.upsert(`${by}|${key}`, () => ({ key, by, results: {}, failures: new EvidenceBuffer() }));
+      const acc = this.outcomes.upsert(`${by}|${key}`, () => ({
+        key,
+        by,
+        results: {},
+        failures: new EvidenceBuffer(),
+      }));
       if (!acc) continue;
       increment(acc.results, result);
-      if (result === 'failure') acc.failures.add({ ts: r.ts, description: `${r.action_taken} failed: ${r.description}`, identity: r.identity });
+      if (result === 'failure')
+        acc.failures.add({ ts: r.ts, description: `${r.action_taken} failed: ${r.description}`, identity: r.identity });
     }
   }
 
@@ -79,9 +85,17 @@ export class OutcomeAccumulator {
 }
 
 /** Which services, mounts and processes have the most incidents (then detections). */
-export function hotspots(rows: ReadonlyArray<{ identity: string; type: string; incidents: number; detections: number }>): Hotspot[] {
+export function hotspots(
+  rows: ReadonlyArray<{ identity: string; type: string; incidents: number; detections: number }>,
+): Hotspot[] {
   const groupOf = (type: string): Hotspot['group'] =>
-    type === 'service' ? 'service' : type === 'disk' ? 'mount' : type === 'process' || type === 'memory' ? 'process' : 'other';
+    type === 'service'
+      ? 'service'
+      : type === 'disk'
+        ? 'mount'
+        : type === 'process' || type === 'memory'
+          ? 'process'
+          : 'other';
   const groups = new Map<Hotspot['group'], Hotspot[]>();
   for (const r of rows) {
     const g = groupOf(r.type);
@@ -91,7 +105,9 @@ export function hotspots(rows: ReadonlyArray<{ identity: string; type: string; i
   }
   const out: Hotspot[] = [];
   for (const g of ['service', 'mount', 'process', 'other'] as const) {
-    const list = (groups.get(g) ?? []).sort((a, b) => b.incidents - a.incidents || b.detections - a.detections || cmp(a.identity, b.identity));
+    const list = (groups.get(g) ?? []).sort(
+      (a, b) => b.incidents - a.incidents || b.detections - a.detections || cmp(a.identity, b.identity),
+    );
     out.push(...list.slice(0, HOTSPOTS_PER_GROUP));
   }
   return out;

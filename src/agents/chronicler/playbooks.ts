@@ -68,7 +68,8 @@ function serviceGuide(p: ProblemSummary, unit: string, restarted: boolean): Guid
     steps.push({
       title: 'Look at what it needs and what changed',
       run: [`systemctl cat ${u}`, `systemctl list-dependencies ${u} --no-pager`],
-      verify: 'Its unit file, drop-ins and dependencies are what you expect; a recent change (a deploy, a config edit) explains the error.',
+      verify:
+        'Its unit file, drop-ins and dependencies are what you expect; a recent change (a deploy, a config edit) explains the error.',
       rollback: READ_ONLY,
     });
     steps.push({
@@ -87,7 +88,12 @@ function serviceGuide(p: ProblemSummary, unit: string, restarted: boolean): Guid
     });
   const silence = SILENCE_STEP(p.identity);
   if (silence) steps.push(silence);
-  return { applies: `Argus alerts "${cell(p.last_description)}": systemd says the unit is not running, and nobody stopped it on purpose.`, confirm, automatic, steps };
+  return {
+    applies: `Argus alerts "${cell(p.last_description)}": systemd says the unit is not running, and nobody stopped it on purpose.`,
+    confirm,
+    automatic,
+    steps,
+  };
 }
 
 function notFoundGuide(p: ProblemSummary, unit: string): Guide {
@@ -98,24 +104,34 @@ function notFoundGuide(p: ProblemSummary, unit: string): Guide {
   const name = shellWord(base);
   return {
     applies: `Argus reports "${cell(p.last_description)}". systemd has no unit by this name: the name in Argus's configuration is wrong (a typo, a missing suffix) or the unit was removed. It is a configuration problem, not a crash: restarting cannot help.`,
-    confirm: glob ? [`systemctl list-unit-files ${glob} --no-pager`, `systemctl list-units --all ${glob} --no-pager`] : [],
-    automatic: ['No restart: a unit that does not exist cannot be restarted. Argus records it every cycle, tells a person once (a warning: the unit is not being watched) and files one bead; reminders back off (4 h, 12 h, then daily).'],
+    confirm: glob
+      ? [`systemctl list-unit-files ${glob} --no-pager`, `systemctl list-units --all ${glob} --no-pager`]
+      : [],
+    automatic: [
+      'No restart: a unit that does not exist cannot be restarted. Argus records it every cycle, tells a person once (a warning: the unit is not being watched) and files one bead; reminders back off (4 h, 12 h, then daily).',
+    ],
     steps: [
       ...(near
         ? [
             {
               title: 'Find the real name of the unit',
               run: [`systemctl list-unit-files ${near} --no-pager`],
-              verify: 'One of the units that start like the configured name is the one you meant to watch (or none is: it was removed).',
+              verify:
+                'One of the units that start like the configured name is the one you meant to watch (or none is: it was removed).',
               rollback: READ_ONLY,
             },
           ]
         : []),
       {
         title: 'Correct the name in Argus configuration',
-        run: [...(name ? [`sudo grep -rn ${name} /etc/argus/`] : []), 'sudoedit /etc/argus/argus.env', 'sudo argus install'],
+        run: [
+          ...(name ? [`sudo grep -rn ${name} /etc/argus/`] : []),
+          'sudoedit /etc/argus/argus.env',
+          'sudo argus install',
+        ],
         verify: `\`argus doctor\` reports no problem with the watched services, and \`argus once --dry-run\` no longer says "${cell(unit)}: unit not found".`,
-        rollback: 'Put the previous ARGUS_SERVICES line (or `services` in argus.json) back and run `sudo argus install` again.',
+        rollback:
+          'Put the previous ARGUS_SERVICES line (or `services` in argus.json) back and run `sudo argus install` again.',
       },
       {
         title: 'If the unit was removed on purpose, stop watching it',
@@ -131,8 +147,15 @@ function restartsGuide(p: ProblemSummary, unit: string): Guide {
   const u = shellWord(unit);
   return {
     applies: `Argus reports "${cell(p.last_description)}": the unit was up at two looks but restarted in between (systemd restarted it, or its main process changed). Three in an hour are an incident.`,
-    confirm: u ? [`systemctl show ${u} -p NRestarts -p ExecMainStartTimestamp -p ExecMainStatus`, `journalctl -u ${u} --since -1h --no-pager`] : [],
-    automatic: ['Nothing to fix automatically: the unit is up. Argus records each restart and, from 3 in an hour, alerts and files a bead.'],
+    confirm: u
+      ? [
+          `systemctl show ${u} -p NRestarts -p ExecMainStartTimestamp -p ExecMainStatus`,
+          `journalctl -u ${u} --since -1h --no-pager`,
+        ]
+      : [],
+    automatic: [
+      'Nothing to fix automatically: the unit is up. Argus records each restart and, from 3 in an hour, alerts and files a bead.',
+    ],
     steps: u
       ? [
           {
@@ -164,14 +187,28 @@ function probeGuide(p: ProblemSummary, k: KnownFacts): Guide {
           `The probe belongs to ${cell(k.service)}: while the unit runs and the probe fails, the incident is the unit's. If ${cell(k.service)} is on the restart allowlist, Argus ${RESTART_BACKOFF}.`,
           GIVE_UP,
         ]
-      : ['Nothing to fix automatically: no unit is tied to this probe (`probes[].service`). Argus alerts after two failing looks and files a bead.'],
+      : [
+          'Nothing to fix automatically: no unit is tied to this probe (`probes[].service`). Argus alerts after two failing looks and files a bead.',
+        ],
     steps: [
       ...(curl
-        ? [{ title: 'Fetch it by hand', run: [curl], verify: 'The status code and time tell whether it is down, slow or answering an unexpected code.', rollback: READ_ONLY }]
+        ? [
+            {
+              title: 'Fetch it by hand',
+              run: [curl],
+              verify: 'The status code and time tell whether it is down, slow or answering an unexpected code.',
+              rollback: READ_ONLY,
+            },
+          ]
         : []),
       ...(unit
         ? [
-            { title: 'Read the logs of the service behind it', run: [`journalctl -u ${unit} -n 100 --no-pager`], verify: 'You can name the error behind the failing answers.', rollback: READ_ONLY },
+            {
+              title: 'Read the logs of the service behind it',
+              run: [`journalctl -u ${unit} -n 100 --no-pager`],
+              verify: 'You can name the error behind the failing answers.',
+              rollback: READ_ONLY,
+            },
             {
               title: 'Restart it by hand once the cause is fixed',
               run: [`sudo systemctl restart ${unit}`, ...(curl ? [curl] : [])],
@@ -196,7 +233,12 @@ function diskGuide(p: ProblemSummary, mount: string, inodes: boolean): Guide {
       rollback: READ_ONLY,
     });
   if (!inodes && du) {
-    steps.push({ title: 'Find what takes the space', run: [du], verify: 'You know which directory grew.', rollback: READ_ONLY });
+    steps.push({
+      title: 'Find what takes the space',
+      run: [du],
+      verify: 'You know which directory grew.',
+      rollback: READ_ONLY,
+    });
     steps.push({
       title: 'Look for deleted files still held open (space df counts but du cannot see)',
       run: [`sudo find /proc/[0-9]*/fd -lname '*(deleted)' -printf '%p -> %l\\n' 2>/dev/null | head -n 20`],
@@ -242,40 +284,76 @@ function memoryGuide(p: ProblemSummary, k: KnownFacts): Guide {
       'It kills it only when its name is on the kill allowlist (`killPatterns`) and `killMemoryHogs` is on; otherwise a person decides.',
     ],
     steps: [
-      { title: 'See who holds the memory', run: [top, ...(proc ? [`ps -o pid,rss,etime,unit,args -C ${proc}`] : [])], verify: 'You know the process and the unit it runs in (the UNIT column).', rollback: READ_ONLY },
+      {
+        title: 'See who holds the memory',
+        run: [top, ...(proc ? [`ps -o pid,rss,etime,unit,args -C ${proc}`] : [])],
+        verify: 'You know the process and the unit it runs in (the UNIT column).',
+        rollback: READ_ONLY,
+      },
       {
         title: 'Restart it or cap it',
         run: proc ? [`systemctl status $(pgrep -o -x ${proc}) --no-pager`] : [],
-        verify: 'After a restart of its unit (`sudo systemctl restart` with the unit shown above) memory drops under the clear threshold in `argus status`. To cap it: MemoryMax= in the unit (`sudo systemctl edit` on that unit).',
-        rollback: 'A restarted process starts again by itself or by hand; remove a MemoryMax= you added with `sudo systemctl revert` on that unit.',
+        verify:
+          'After a restart of its unit (`sudo systemctl restart` with the unit shown above) memory drops under the clear threshold in `argus status`. To cap it: MemoryMax= in the unit (`sudo systemctl edit` on that unit).',
+        rollback:
+          'A restarted process starts again by itself or by hand; remove a MemoryMax= you added with `sudo systemctl revert` on that unit.',
       },
     ],
   };
 }
 
 function orphansGuide(p: ProblemSummary): Guide {
-  const ps = 'ps -eo pid,ppid,etime,args --sort=etime | awk \'$2 == 1\' | head -n 20';
+  const ps = "ps -eo pid,ppid,etime,args --sort=etime | awk '$2 == 1' | head -n 20";
   return {
     applies: `Argus alerts "${cell(p.last_description)}": processes matching the orphan pattern lost their parent and keep running.`,
     confirm: [ps],
-    automatic: ['After 3 looks in a row, Argus kills each confirmed orphan older than the minimum age (kill_pid: never PID 1, never itself, only commands on the kill allowlist).'],
+    automatic: [
+      'After 3 looks in a row, Argus kills each confirmed orphan older than the minimum age (kill_pid: never PID 1, never itself, only commands on the kill allowlist).',
+    ],
     steps: [
-      { title: 'Find what starts them', run: [ps], verify: 'You know which job or session leaves them behind (their command line tells).', rollback: READ_ONLY },
-      { title: 'Fix the job so it waits for its children', run: [], verify: 'No new orphan appears at the next runs; the incident resolves.', rollback: 'Revert the change to the job.' },
+      {
+        title: 'Find what starts them',
+        run: [ps],
+        verify: 'You know which job or session leaves them behind (their command line tells).',
+        rollback: READ_ONLY,
+      },
+      {
+        title: 'Fix the job so it waits for its children',
+        run: [],
+        verify: 'No new orphan appears at the next runs; the incident resolves.',
+        rollback: 'Revert the change to the job.',
+      },
     ],
   };
 }
 
 function hostGuide(p: ProblemSummary, kind: 'swap' | 'cpu'): Guide {
   const cmd = kind === 'swap' ? 'vmstat 5 5' : 'top -b -n 1 -o %CPU | head -n 20';
-  const who = kind === 'swap' ? 'ps -eo pid,comm --sort=-rss | head -n 10' : 'ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -n 10';
+  const who =
+    kind === 'swap'
+      ? 'ps -eo pid,comm --sort=-rss | head -n 10'
+      : 'ps -eo pid,pcpu,etime,comm --sort=-pcpu | head -n 10';
   return {
     applies: `Argus alerts "${cell(p.last_description)}".`,
     confirm: [cmd, who],
-    automatic: [kind === 'swap' ? 'Argus names the processes holding the most swap; it changes nothing by itself.' : 'Argus names the top CPU users; it changes nothing by itself.'],
+    automatic: [
+      kind === 'swap'
+        ? 'Argus names the processes holding the most swap; it changes nothing by itself.'
+        : 'Argus names the top CPU users; it changes nothing by itself.',
+    ],
     steps: [
-      { title: 'Find the consumer', run: [who], verify: 'You know whether it is expected (a batch job, a backup) or runaway.', rollback: READ_ONLY },
-      { title: 'Restart, reschedule or cap it', run: [], verify: 'The value is back under the clear threshold in `argus status`.', rollback: 'Undo the change to the job or unit.' },
+      {
+        title: 'Find the consumer',
+        run: [who],
+        verify: 'You know whether it is expected (a batch job, a backup) or runaway.',
+        rollback: READ_ONLY,
+      },
+      {
+        title: 'Restart, reschedule or cap it',
+        run: [],
+        verify: 'The value is back under the clear threshold in `argus status`.',
+        rollback: 'Undo the change to the job or unit.',
+      },
     ],
   };
 }
@@ -286,8 +364,18 @@ function genericGuide(p: ProblemSummary): Guide {
     confirm: ['argus status', `argus problems --identity ${shellWord(p.identity) ?? "'*'"} --since 24h`],
     automatic: ['Argus records each detection and notifies once per incident.'],
     steps: [
-      { title: 'Read the evidence and the latest snapshot', run: ['argus status'], verify: 'You know what the finding is about.', rollback: READ_ONLY },
-      { title: 'Fix the cause, or silence it with a reason if it is expected', run: [], verify: '`argus once --dry-run` shows no finding for it.', rollback: 'Remove the silence (`argus silence --remove`).' },
+      {
+        title: 'Read the evidence and the latest snapshot',
+        run: ['argus status'],
+        verify: 'You know what the finding is about.',
+        rollback: READ_ONLY,
+      },
+      {
+        title: 'Fix the cause, or silence it with a reason if it is expected',
+        run: [],
+        verify: '`argus once --dry-run` shows no finding for it.',
+        rollback: 'Remove the silence (`argus silence --remove`).',
+      },
     ],
   };
 }

@@ -1,7 +1,28 @@
 // Per-identity accumulation: runbook summaries, recurring-per-day and time-of-day / weekday correlation.
 import type { ProblemRecord } from '../../model/record.js';
-import { RCA_MAX, type AggregateOptions, type DayRow, type KnownFacts, type Pattern, type ProblemSummary, type RcaNote } from './analysis.js';
-import { BoundedMap, EvidenceBuffer, FoldedEvidence, TimeKeys, WEEKDAYS, cmp, hourOf, increment, parseAction, sortedRecord, subjectOf, weekdayOf } from './util.js';
+import {
+  RCA_MAX,
+  type AggregateOptions,
+  type DayRow,
+  type KnownFacts,
+  type Pattern,
+  type ProblemSummary,
+  type RcaNote,
+} from './analysis.js';
+import {
+  BoundedMap,
+  EvidenceBuffer,
+  FoldedEvidence,
+  TimeKeys,
+  WEEKDAYS,
+  cmp,
+  hourOf,
+  increment,
+  parseAction,
+  sortedRecord,
+  subjectOf,
+  weekdayOf,
+} from './util.js';
 import { rcaNote } from './words.js';
 
 interface DayAcc extends DayRow {
@@ -94,7 +115,11 @@ export class ProblemAccumulator {
     let ws = p.weekdays.get(w);
     if (!ws) p.weekdays.set(w, (ws = new Set()));
     ws.add(day);
-    p.occurrences.add({ ts: r.ts, description: `incident ${r.incident_id ?? r.identity} opened`, identity: r.identity });
+    p.occurrences.add({
+      ts: r.ts,
+      description: `incident ${r.incident_id ?? r.identity} opened`,
+      identity: r.identity,
+    });
   }
 
   summaries(): ProblemSummary[] {
@@ -112,9 +137,7 @@ export class ProblemAccumulator {
         detections: p.detections,
         opened: p.opened,
         actions: sortedRecord(Object.fromEntries(Object.entries(p.actions).map(([k, v]) => [k, sortedRecord(v)]))),
-        days: [...p.days.values()]
-          .sort((a, b) => cmp(a.day, b.day))
-          .map(({ acted: _acted, ...row }) => row),
+        days: [...p.days.values()].sort((a, b) => cmp(a.day, b.day)).map(({ acted: _acted, ...row }) => row),
         evidence: p.evidence.toList(),
         evidence_rows: p.folded.rows(),
         known: sortedRecord(p.known) as KnownFacts,
@@ -181,7 +204,12 @@ export class ProblemAccumulator {
 
   /** incidents and detections per identity, for hotspots */
   counts(): Array<{ identity: string; type: string; incidents: number; detections: number }> {
-    return [...this.problems.map.values()].map((p) => ({ identity: p.identity, type: p.type, incidents: p.opened, detections: p.detections }));
+    return [...this.problems.map.values()].map((p) => ({
+      identity: p.identity,
+      type: p.type,
+      incidents: p.opened,
+      detections: p.detections,
+    }));
   }
 }
 
@@ -231,7 +259,8 @@ function recurringAdvice(type: string, identity: string): string {
   }
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 300 ? v : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length > 0 && v.length <= 300 ? v : undefined;
 
 /** Keep what a runbook needs to print real commands: the unit, URL, mount, process of the latest detection. */
 function learn(known: KnownFacts, type: string, subject: string, details: Record<string, unknown>): void {

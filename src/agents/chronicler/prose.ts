@@ -11,7 +11,12 @@ import type { DocToImprove, ImproveDoc, ImprovedDoc } from './write-docs.js';
 /** Longer documents are not sent (host_data blocks are capped near this size): they stay deterministic. */
 export const MAX_DOC_CHARS = 28_000;
 
-export const ProseAnswerSchema = z.object({ markdown: z.string().min(1).max(MAX_DOC_CHARS * 2) });
+export const ProseAnswerSchema = z.object({
+  markdown: z
+    .string()
+    .min(1)
+    .max(MAX_DOC_CHARS * 2),
+});
 export type ProseAnswer = z.infer<typeof ProseAnswerSchema>;
 
 /** Stands in for the human section: the model never sees human notes, and they go back byte-identical. */
@@ -53,14 +58,24 @@ export function bodyHash(content: string): string {
  * deterministic text (no key, API failure, rejection) is byte-identical to the model-off output and, being unchanged,
  * is not sent again until its data change.
  */
-export async function improveProse(doc: DocToImprove, sources: readonly unknown[], options: ProseOptions): Promise<ImprovedDoc> {
+export async function improveProse(
+  doc: DocToImprove,
+  sources: readonly unknown[],
+  options: ProseOptions,
+): Promise<ImprovedDoc> {
   const hash = bodyHash(doc.content);
-  if (doc.previous !== null && PROSE_MARK.exec(doc.previous)?.[1] === hash) return { markdown: doc.previous, source: 'llm' };
-  const deterministic = (why: { rejected: string } | { fallback: string }): ImprovedDoc => ({ markdown: doc.content, source: 'deterministic', ...why });
+  if (doc.previous !== null && PROSE_MARK.exec(doc.previous)?.[1] === hash)
+    return { markdown: doc.previous, source: 'llm' };
+  const deterministic = (why: { rejected: string } | { fallback: string }): ImprovedDoc => ({
+    markdown: doc.content,
+    source: 'deterministic',
+    ...why,
+  });
 
   const human = extractHuman(doc.content);
   const masked = human === null ? doc.content : doc.content.replace(human, () => HUMAN_PLACEHOLDER);
-  if (masked.length > MAX_DOC_CHARS) return deterministic({ fallback: `too_long: ${masked.length} characters (limit ${MAX_DOC_CHARS})` });
+  if (masked.length > MAX_DOC_CHARS)
+    return deterministic({ fallback: `too_long: ${masked.length} characters (limit ${MAX_DOC_CHARS})` });
 
   const logBindings = { agent: 'chronicler', doc: doc.path };
   const log = options.runner.log.child(logBindings);
@@ -130,7 +145,11 @@ const list = (xs: readonly string[]) => `${xs.slice(0, 10).join(', ')}${xs.lengt
  */
 export function addedNumbers(original: string, improved: string): string[] {
   const count = (doc: string) => {
-    const bare = generatedPart(doc).replace(TIMESTAMP, ' ').replace(CODE_SPAN, ' ').replace(CLOCK, ' ').replace(NAME, (m) => (/[A-Za-z]/.test(m) ? ' ' : m));
+    const bare = generatedPart(doc)
+      .replace(TIMESTAMP, ' ')
+      .replace(CODE_SPAN, ' ')
+      .replace(CLOCK, ' ')
+      .replace(NAME, (m) => (/[A-Za-z]/.test(m) ? ' ' : m));
     const counts = new Map<string, number>();
     for (const m of bare.matchAll(NUMBER)) {
       const key = String(Number(m[0]));
@@ -139,7 +158,10 @@ export function addedNumbers(original: string, improved: string): string[] {
     return counts;
   };
   const before = count(original);
-  return [...count(improved)].filter(([n, c]) => c > (before.get(n) ?? 0)).map(([n]) => n).sort();
+  return [...count(improved)]
+    .filter(([n, c]) => c > (before.get(n) ?? 0))
+    .map(([n]) => n)
+    .sort();
 }
 
 function newNumberWords(original: string, improved: string): string[] {

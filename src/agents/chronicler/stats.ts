@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { forEachRecordInWindow } from '../../state/registry-window.js';
 import { BoundedMap, TimeKeys, cmp, increment, parseAction, round, sortedRecord } from './util.js';
 
-const BucketSchema = z.object({ key: z.string(), detections: z.number().int(), incidents: z.number().int(), actions: z.number().int() });
+const BucketSchema = z.object({
+  key: z.string(),
+  detections: z.number().int(),
+  incidents: z.number().int(),
+  actions: z.number().int(),
+});
 export type Bucket = z.infer<typeof BucketSchema>;
 
 export const StatsSchema = z.object({
@@ -18,7 +23,12 @@ export const StatsSchema = z.object({
   incidents_by_type: z.record(z.string(), z.number().int()),
   actions: z.array(z.object({ action: z.string(), result: z.string(), source: z.string(), count: z.number().int() })),
   success_rates: z.array(
-    z.object({ action: z.string(), success: z.number().int(), failure: z.number().int(), success_pct: z.number().nullable() }),
+    z.object({
+      action: z.string(),
+      success: z.number().int(),
+      failure: z.number().int(),
+      success_pct: z.number().nullable(),
+    }),
   ),
   hourly: z.array(BucketSchema),
   daily: z.array(BucketSchema),

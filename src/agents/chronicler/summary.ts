@@ -21,16 +21,35 @@ export type ChronicleState = z.infer<typeof ChronicleStateSchema>;
 export type PublishSummary = (summary: DailySummary) => Promise<{ delivered: boolean; detail: string }>;
 
 /** The digest of a chronicle run; `docs` (what the run wrote) adds the new and changed runbooks and post-mortems. */
-export function buildDailySummary(analysis: Analysis, day: string, docs: ReadonlyArray<Pick<PlannedDoc, 'path' | 'status'>> = []): DailySummary {
+export function buildDailySummary(
+  analysis: Analysis,
+  day: string,
+  docs: ReadonlyArray<Pick<PlannedDoc, 'path' | 'status'>> = [],
+): DailySummary {
   const actions = analysis.outcomes.filter((o) => o.by === 'action' && o.success_pct !== null);
   const out: string[] = [];
-  out.push(`Window ${analysis.since} to ${analysis.until}: ${analysis.records} registry records, ${analysis.history_points} history points.`, '');
+  out.push(
+    `Window ${analysis.since} to ${analysis.until}: ${analysis.records} registry records, ${analysis.history_points} history points.`,
+    '',
+  );
   out.push('## Patterns', '');
   out.push(bullets(analysis.patterns.map((p) => `**${p.title}.** ${p.recommendation}`)));
   out.push('## Actions', '');
-  out.push(table(['Action', 'Attempts', 'Success %'], actions.map((o) => [code(o.key), String(o.attempts), String(o.success_pct)])));
+  out.push(
+    table(
+      ['Action', 'Attempts', 'Success %'],
+      actions.map((o) => [code(o.key), String(o.attempts), String(o.success_pct)]),
+    ),
+  );
   out.push('## Hotspots', '');
-  out.push(table(['Group', 'Identity', 'Incidents', 'Detections'], analysis.hotspots.filter((h) => h.incidents > 0).map((h) => [h.group, code(h.identity), String(h.incidents), String(h.detections)])));
+  out.push(
+    table(
+      ['Group', 'Identity', 'Incidents', 'Detections'],
+      analysis.hotspots
+        .filter((h) => h.incidents > 0)
+        .map((h) => [h.group, code(h.identity), String(h.incidents), String(h.detections)]),
+    ),
+  );
   out.push('## Post-mortem drafts', '');
   out.push(bullets(analysis.incidents.map((i) => `${code(i.incident_id)} ${i.identity}: ${i.reasons.join(', ')}`)));
   const changed = docs.filter((d) => d.status !== 'unchanged');
@@ -38,7 +57,9 @@ export function buildDailySummary(analysis: Analysis, day: string, docs: Readonl
   out.push('## Runbooks and post-mortems changed', '');
   out.push(bullets(changed.map((d) => `${word(d)}: ${code(d.path)}`)));
   const n = analysis.patterns.length;
-  const docsNote = changed.length ? `, ${changed.length} document${changed.length === 1 ? '' : 's'} new or updated` : '';
+  const docsNote = changed.length
+    ? `, ${changed.length} document${changed.length === 1 ? '' : 's'} new or updated`
+    : '';
   return {
     key: `summary:${day}`,
     day,

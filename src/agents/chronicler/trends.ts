@@ -76,10 +76,18 @@ export class TrendAccumulator {
     this.points++;
     const x = (ms - this.originMs) / 3_600_000;
     for (const [mount, used] of Object.entries(p.disk_used ?? {})) {
-      this.push(`disk:${mount}`, x, used, p.ts, `${mount} used ${round(used / GIB, 2)} GiB`, p.disk_total?.[mount] ?? null);
+      this.push(
+        `disk:${mount}`,
+        x,
+        used,
+        p.ts,
+        `${mount} used ${round(used / GIB, 2)} GiB`,
+        p.disk_total?.[mount] ?? null,
+      );
     }
     if (!p.disk_used) {
-      for (const [mount, pct] of Object.entries(p.disks)) this.push(`disk:${mount}`, x, pct, p.ts, `${mount} at ${pct} %`, 100, true);
+      for (const [mount, pct] of Object.entries(p.disks))
+        this.push(`disk:${mount}`, x, pct, p.ts, `${mount} at ${pct} %`, 100, true);
     }
     if (p.mem_pct !== null) this.push('memory:host', x, p.mem_pct, p.ts, `memory at ${p.mem_pct} %`, 100);
     if (p.swap_pct !== null) this.push('swap:host', x, p.swap_pct, p.ts, `swap at ${p.swap_pct} %`, 100);
@@ -89,7 +97,12 @@ export class TrendAccumulator {
   }
 
   private push(key: string, x: number, y: number, ts: string, text: string, total: number | null, pct = false): void {
-    const s = this.series.upsert(key, () => ({ fit: new OnlineRegression(), total: null, pct, evidence: new EvidenceBuffer() }));
+    const s = this.series.upsert(key, () => ({
+      fit: new OnlineRegression(),
+      total: null,
+      pct,
+      evidence: new EvidenceBuffer(),
+    }));
     if (!s) return;
     s.fit.add(x, y);
     if (total !== null) s.total = total;

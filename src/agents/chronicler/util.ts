@@ -33,7 +33,10 @@ export class EvidenceBuffer {
     if (this.items.length > EVIDENCE_MAX) this.items.shift();
   }
   toList(): EvidenceList {
-    return { items: [...this.items].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.description, b.description)), count: this.count };
+    return {
+      items: [...this.items].sort((a, b) => cmp(a.ts, b.ts) || cmp(a.description, b.description)),
+      count: this.count,
+    };
   }
 }
 
@@ -55,7 +58,9 @@ export class FoldedEvidence {
     if (this.rowsBy.size > EVIDENCE_MAX) this.rowsBy.delete(this.rowsBy.keys().next().value!);
   }
   rows(): EvidenceRow[] {
-    return [...this.rowsBy.values()].sort((a, b) => cmp(a.first, b.first) || cmp(a.description, b.description)).map((r) => ({ ...r }));
+    return [...this.rowsBy.values()]
+      .sort((a, b) => cmp(a.first, b.first) || cmp(a.description, b.description))
+      .map((r) => ({ ...r }));
   }
 }
 
@@ -134,7 +139,9 @@ export function slug(text: string): string {
 /** Split `restart_service:nginx.service` into action and target. */
 export function parseAction(actionTaken: string): { action: string; target: string } {
   const i = actionTaken.indexOf(':');
-  return i < 0 ? { action: actionTaken, target: '' } : { action: actionTaken.slice(0, i), target: actionTaken.slice(i + 1) };
+  return i < 0
+    ? { action: actionTaken, target: '' }
+    : { action: actionTaken.slice(0, i), target: actionTaken.slice(i + 1) };
 }
 
 /** The subject part of an identity `type:subject`. */
@@ -164,6 +171,10 @@ export function detailString(details: Record<string, unknown>, ...keys: string[]
 }
 
 /** Registry records in [from, to) with their time in ms, streamed: the one pass aggregate and stats both make. */
-export async function* recordsInWindow(registryPath: string, from: number, to: number): AsyncGenerator<{ r: ProblemRecord; ms: number }> {
+export async function* recordsInWindow(
+  registryPath: string,
+  from: number,
+  to: number,
+): AsyncGenerator<{ r: ProblemRecord; ms: number }> {
   yield* readWindow(registryPath, from, to);
 }

@@ -57,7 +57,9 @@ export function rcaNote(r: ProblemRecord): RcaNote | null {
         const o = c as { cause?: unknown; confidence?: unknown; evidence?: unknown } | null;
         const cause = str(o?.cause);
         if (!cause) return [];
-        const evidence = Array.isArray(o?.evidence) ? o.evidence.filter((e): e is string => typeof e === 'string').slice(0, 5) : [];
+        const evidence = Array.isArray(o?.evidence)
+          ? o.evidence.filter((e): e is string => typeof e === 'string').slice(0, 5)
+          : [];
         return [{ cause, confidence: typeof o?.confidence === 'number' ? o.confidence : null, evidence }];
       })
     : [];

@@ -70,7 +70,11 @@ export function renderAll(analysis: Analysis): Rendered[] {
     // The deterministic document is itself a source: it says only what the data says (its derived words and
     // durations included), so a model's rewrite may restate it and nothing else.
     const generated = renderRunbook(p, analysis.patterns, analysis.incidents);
-    rendered.set(path, { path, generated, sources: [p, patternsOf(p.identity), runbookView(p, analysis.incidents), generatedPart(generated)] });
+    rendered.set(path, {
+      path,
+      generated,
+      sources: [p, patternsOf(p.identity), runbookView(p, analysis.incidents), generatedPart(generated)],
+    });
   }
   for (const i of analysis.incidents) {
     const path = postmortemPath(i);
@@ -100,7 +104,11 @@ export function planDocs(analysis: Analysis, outDir: string): PlannedDoc[] {
 
 export async function writeDocs(analysis: Analysis, options: WriteDocsOptions): Promise<WriteDocsResult> {
   const planned = planAll(analysis, options.outDir);
-  if (options.dryRun) return { docs: planned.map(({ path, content, status }) => ({ path, content, status })), commit: { status: 'off', detail: 'dry run' } };
+  if (options.dryRun)
+    return {
+      docs: planned.map(({ path, content, status }) => ({ path, content, status })),
+      commit: { status: 'off', detail: 'dry run' },
+    };
   const docs: PlannedDoc[] = [];
   for (const { previous, sources, ...d } of planned) {
     // Sequential on purpose: one model call at a time, against one daily budget.
@@ -117,13 +125,18 @@ export async function writeDocs(analysis: Analysis, options: WriteDocsOptions): 
 
 async function commitDocs(exec: Exec, dir: string, paths: string[]): Promise<WriteDocsResult['commit']> {
   const inside = await exec('git', ['-C', dir, 'rev-parse', '--is-inside-work-tree']);
-  if (inside.failed || inside.stdout.trim() !== 'true') return { status: 'not_a_repo', detail: `${dir} is not in a git work tree` };
+  if (inside.failed || inside.stdout.trim() !== 'true')
+    return { status: 'not_a_repo', detail: `${dir} is not in a git work tree` };
   if (paths.length === 0) return { status: 'nothing', detail: 'no document changed' };
   const add = await exec('git', ['-C', dir, 'add', '--', ...paths]);
   if (add.failed) return { status: 'failed', detail: `git add: ${add.stderr.trim() || add.spawnError || 'failed'}` };
   const message = `docs: argus chronicle updated ${paths.length} document(s)`;
   const commit = await exec('git', ['-C', dir, 'commit', '--quiet', '-m', message, '--', ...paths]);
-  if (commit.failed) return { status: 'failed', detail: `git commit: ${commit.stderr.trim() || commit.stdout.trim() || commit.spawnError || 'failed'}` };
+  if (commit.failed)
+    return {
+      status: 'failed',
+      detail: `git commit: ${commit.stderr.trim() || commit.stdout.trim() || commit.spawnError || 'failed'}`,
+    };
   return { status: 'committed', detail: message };
 }
 

@@ -14,7 +14,8 @@ export function parseSystemStat(text: string): { counters: CpuCounters; cores: n
     else if (/^cpu\d/.test(line)) cores++;
     else if (line.startsWith('btime ')) btime = Number(line.slice(6).trim());
   }
-  if (!fields || fields.length < 4 || fields.some((n) => !Number.isFinite(n))) throw new Error('/proc/stat has no cpu line');
+  if (!fields || fields.length < 4 || fields.some((n) => !Number.isFinite(n)))
+    throw new Error('/proc/stat has no cpu line');
   if (btime === null || !Number.isFinite(btime)) throw new Error('/proc/stat has no btime');
   // user nice system idle iowait irq softirq steal (guest time is already counted in user).
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
@@ -45,7 +46,8 @@ export async function readCpu(
   const { counters, cores } = parseSystemStat(statText);
   const [load1 = NaN, load5 = NaN, load15 = NaN] = loadText.trim().split(/\s+/).map(Number);
   const uptimeSec = Number(uptimeText.trim().split(/\s+/)[0]);
-  if (![load1, load5, load15].every(Number.isFinite)) throw new Error(`/proc/loadavg is unreadable: "${loadText.trim()}"`);
+  if (![load1, load5, load15].every(Number.isFinite))
+    throw new Error(`/proc/loadavg is unreadable: "${loadText.trim()}"`);
   if (!Number.isFinite(uptimeSec)) throw new Error(`/proc/uptime is unreadable: "${uptimeText.trim()}"`);
   const before = elapsedSec(previous, nowMs) === null ? null : (previous?.cpu ?? null);
   return {

@@ -25,7 +25,13 @@ async function probe(host: Host, p: ProbeConfig): Promise<ProbeResult> {
       error: ok ? null : `status ${res.status}, expected ${p.expectStatus}`,
     };
   } catch (error) {
-    return { ...base, ok: false, status: null, latencyMs: Math.round(performance.now() - started), error: reason(error, p.timeoutMs) };
+    return {
+      ...base,
+      ok: false,
+      status: null,
+      latencyMs: Math.round(performance.now() - started),
+      error: reason(error, p.timeoutMs),
+    };
   }
 }
 

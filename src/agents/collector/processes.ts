@@ -100,15 +100,22 @@ function topBy(rows: Row[], key: (r: Row) => number | null): Row[] {
 }
 
 function sampleOf(rows: Row[], btime: number): ProcTicks {
-  const busiest = rows.length > SAMPLE_PROCS_MAX ? [...rows].sort((a, b) => b.ticks - a.ticks).slice(0, SAMPLE_PROCS_MAX) : rows;
+  const busiest =
+    rows.length > SAMPLE_PROCS_MAX ? [...rows].sort((a, b) => b.ticks - a.ticks).slice(0, SAMPLE_PROCS_MAX) : rows;
   return { btime, list: busiest.map((r) => [r.pid, r.startTicks, r.ticks] as [number, number, number]) };
 }
 
 /** How many of the top memory users get their cgroup's limit read. */
 const CGROUP_READS = 3;
 
-export async function readProcesses(host: Host, input: ProcessesInput): Promise<{ processes: Processes; sample: ProcTicks }> {
-  const [meminfoText, statText] = await Promise.all([readHostText(host, '/proc/meminfo'), readHostText(host, '/proc/stat')]);
+export async function readProcesses(
+  host: Host,
+  input: ProcessesInput,
+): Promise<{ processes: Processes; sample: ProcTicks }> {
+  const [meminfoText, statText] = await Promise.all([
+    readHostText(host, '/proc/meminfo'),
+    readHostText(host, '/proc/stat'),
+  ]);
   const meminfo = parseKbLines(meminfoText);
   const memTotal = need(meminfo, 'MemTotal', '/proc/meminfo');
   const swapUsed = (meminfo.get('SwapTotal') ?? 0) - (meminfo.get('SwapFree') ?? 0);
@@ -157,7 +164,9 @@ export async function readProcesses(host: Host, input: ProcessesInput): Promise<
   // cmdline (which takes the target's mm lock) is read only for the processes reported.
   const cmdlines = new Map<number, string | null>();
   const wanted = new Set([...topByRss, ...topByCpu, ...topBySwap, ...orphanCandidates].map((r) => r.pid));
-  await Promise.all([...wanted].map(async (pid) => cmdlines.set(pid, await tryReadHostText(host, `/proc/${pid}/cmdline`))));
+  await Promise.all(
+    [...wanted].map(async (pid) => cmdlines.set(pid, await tryReadHostText(host, `/proc/${pid}/cmdline`))),
+  );
 
   // A hog's share is stated against the limit that binds it: its own cgroup's (a unit's MemoryMax) when that is tighter
   // than the host. Three files a process, read for the top memory users only.
@@ -165,7 +174,8 @@ export async function readProcesses(host: Host, input: ProcessesInput): Promise<
   await Promise.all(
     topByRss.slice(0, CGROUP_READS).map(async (r) => {
       const cg = await readCgroupMemory(host, r.pid).catch(() => null);
-      if (cg && cg.limitBytes < memTotal) cgroups.set(r.pid, { limitBytes: cg.limitBytes, usageBytes: cg.usageBytes, usedPct: cg.usedPct });
+      if (cg && cg.limitBytes < memTotal)
+        cgroups.set(r.pid, { limitBytes: cg.limitBytes, usageBytes: cg.usageBytes, usedPct: cg.usedPct });
     }),
   );
 

@@ -3,7 +3,16 @@ import type { Host } from '../../host/port.js';
 import type { Service } from '../../model/snapshot.js';
 import { withUnitType } from '../../model/unit.js';
 
-const PROPERTIES = ['Id', 'LoadState', 'ActiveState', 'SubState', 'Result', 'NRestarts', 'MainPID', 'ActiveEnterTimestamp'];
+const PROPERTIES = [
+  'Id',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'NRestarts',
+  'MainPID',
+  'ActiveEnterTimestamp',
+];
 
 /** `nginx` → `nginx.service` (the one rule: src/model/unit.ts). */
 export const normaliseUnit = withUnitType;
@@ -42,16 +51,25 @@ function toService(unit: string, props: Map<string, string> | undefined): Servic
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /** Throws (→ a gap) when systemctl is missing or systemd is not running; a unit that does not exist is a value. */
 export async function readServices(host: Host, services: readonly string[], timeoutMs: number): Promise<Service[]> {
   if (services.length === 0) return [];
   const units = [...new Set(services.map(normaliseUnit))];
-  const r = await host.exec('systemctl', ['show', '--no-pager', '-p', PROPERTIES.join(','), '--', ...units], { timeoutMs });
+  const r = await host.exec('systemctl', ['show', '--no-pager', '-p', PROPERTIES.join(','), '--', ...units], {
+    timeoutMs,
+  });
   if (r.spawnError) {
-    throw new Error(r.spawnError === 'ENOENT' ? 'systemctl is not installed' : `systemctl could not start (${r.spawnError})`);
+    throw new Error(
+      r.spawnError === 'ENOENT' ? 'systemctl is not installed' : `systemctl could not start (${r.spawnError})`,
+    );
   }
   if (r.timedOut) throw new Error(`systemctl show did not answer within ${timeoutMs} ms`);
   if (/not been booted with systemd|Failed to connect to bus/i.test(r.stderr)) {

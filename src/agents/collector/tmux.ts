@@ -19,7 +19,13 @@ export function parseSessions(stdout: string, socket: string): TmuxSession[] {
     const m = /^(\d+) (\d+) (\d+) (.*)$/.exec(line);
     if (!m) continue;
     const [windows, created, attached] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
-    out.push({ socket, name: m[4]!, windows, createdAt: new Date(created * 1000).toISOString(), attached: attached > 0 });
+    out.push({
+      socket,
+      name: m[4]!,
+      windows,
+      createdAt: new Date(created * 1000).toISOString(),
+      attached: attached > 0,
+    });
   }
   return out;
 }
@@ -56,7 +62,8 @@ async function listSocket(host: Host, given: string | null, timeoutMs: number): 
   const args = socket === null ? ['list-sessions', '-F', FORMAT] : ['-S', socket, 'list-sessions', '-F', FORMAT];
   const r = await host.exec('tmux', args, { timeoutMs, env: cleanEnv() });
   const label = socket ?? 'default';
-  if (r.spawnError) throw new Error(r.spawnError === 'ENOENT' ? 'tmux is not installed' : `tmux could not start (${r.spawnError})`);
+  if (r.spawnError)
+    throw new Error(r.spawnError === 'ENOENT' ? 'tmux is not installed' : `tmux could not start (${r.spawnError})`);
   if (r.timedOut) throw new Error(`tmux on ${label} did not answer within ${timeoutMs} ms`);
   if (r.failed) {
     if (NO_SERVER.test(r.stderr)) return [];
@@ -66,6 +73,9 @@ async function listSocket(host: Host, given: string | null, timeoutMs: number): 
 }
 
 export async function readTmux(host: Host, sockets: readonly string[], timeoutMs: number): Promise<TmuxSession[]> {
-  const lists = await Promise.all([listSocket(host, null, timeoutMs), ...sockets.map((s) => listSocket(host, s, timeoutMs))]);
+  const lists = await Promise.all([
+    listSocket(host, null, timeoutMs),
+    ...sockets.map((s) => listSocket(host, s, timeoutMs)),
+  ]);
   return lists.flat();
 }

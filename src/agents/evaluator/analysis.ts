@@ -67,10 +67,15 @@ export function slugify(text: string): string {
 }
 
 function checkRefs(answer: AnalysisAnswer, toolCalls: readonly ToolCallRecord[]): string | null {
-  const refs = new Set(['snapshot', 'history', ...toolCalls.filter((c) => c.resultRef && !c.isError).map((c) => c.resultRef!)]);
+  const refs = new Set([
+    'snapshot',
+    'history',
+    ...toolCalls.filter((c) => c.resultRef && !c.isError).map((c) => c.resultRef!),
+  ]);
   for (const f of answer.findings) {
     const bad = f.evidence.filter((e) => !refs.has(e));
-    if (bad.length > 0) return `finding ${JSON.stringify(f.slug)} cites ${bad.map((b) => JSON.stringify(b)).join(', ')}, which is not "snapshot", "history" or a successful tool result of this run`;
+    if (bad.length > 0)
+      return `finding ${JSON.stringify(f.slug)} cites ${bad.map((b) => JSON.stringify(b)).join(', ')}, which is not "snapshot", "history" or a successful tool result of this run`;
   }
   return null;
 }
@@ -120,7 +125,19 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<Analysis
     logBindings: { agent: 'evaluator-analysis' },
   });
   if (!result.ok) {
-    return { findings: [], source: 'none', fallbackReason: result.reason, fallbackDetail: result.detail, usage: result.usage, toolCalls: result.toolCalls };
+    return {
+      findings: [],
+      source: 'none',
+      fallbackReason: result.reason,
+      fallbackDetail: result.detail,
+      usage: result.usage,
+      toolCalls: result.toolCalls,
+    };
   }
-  return { findings: toFindings(result.answer, options.findings), source: 'llm', usage: result.usage, toolCalls: result.toolCalls };
+  return {
+    findings: toFindings(result.answer, options.findings),
+    source: 'llm',
+    usage: result.usage,
+    toolCalls: result.toolCalls,
+  };
 }

@@ -18,13 +18,27 @@ export { EvaluatorStateSchema, emptyEvaluatorState, type EvaluatorState } from '
 type Rule = (s: Snapshot, ctx: RuleContext) => Finding[];
 
 /** In report order: Argus itself first (a full state disk matters most), then services, resources, the rest. */
-const RULES: readonly Rule[] = [selfRule, serviceRule, diskRule, memoryRule, swapRule, cpuRule, orphansRule, probeRule, athenaRule];
+const RULES: readonly Rule[] = [
+  selfRule,
+  serviceRule,
+  diskRule,
+  memoryRule,
+  swapRule,
+  cpuRule,
+  orphansRule,
+  probeRule,
+  athenaRule,
+];
 
 /**
  * Run every rule on one Snapshot. The input state is not modified; the returned state is the next one.
  * A null section (collector gap) yields no finding from its rule and leaves that rule's state as it was.
  */
-export function evaluate(snapshot: Snapshot, state: EvaluatorState, config: Config): { findings: Finding[]; state: EvaluatorState } {
+export function evaluate(
+  snapshot: Snapshot,
+  state: EvaluatorState,
+  config: Config,
+): { findings: Finding[]; state: EvaluatorState } {
   const ctx: RuleContext = {
     config,
     ts: snapshot.ts,
@@ -36,13 +50,17 @@ export function evaluate(snapshot: Snapshot, state: EvaluatorState, config: Conf
   };
   const findings = RULES.flatMap((rule) => rule(snapshot, ctx));
   pruneStale(ctx);
-  return { findings, state: { conditions: ctx.conditions, orphans: ctx.orphans, levels: ctx.levels, events: ctx.events } };
+  return {
+    findings,
+    state: { conditions: ctx.conditions, orphans: ctx.orphans, levels: ctx.levels, events: ctx.events },
+  };
 }
 
 /** Whether the rule owning `identity` had data in this Snapshot (false = a gap: neither firing nor healthy). */
 export function isObserved(snapshot: Snapshot, identity: string): boolean {
   const s = snapshot;
-  if (identity === 'swap:thrashing') return s.swap !== null && s.swap.inBytesPerSec !== null && s.swap.outBytesPerSec !== null;
+  if (identity === 'swap:thrashing')
+    return s.swap !== null && s.swap.inBytesPerSec !== null && s.swap.outBytesPerSec !== null;
   if (identity === 'cpu:util') return s.cpu !== null && s.cpu.utilPct !== null;
   const type = identity.slice(0, identity.indexOf(':'));
   switch (type) {

@@ -22,7 +22,9 @@ export const EvaluatorStateSchema = z.object({
   /** `pid:startTicks` → streak of the orphans seen in the last observed cycle. */
   orphans: z.record(z.string(), OrphanStreakSchema).default({}),
   /** identity → its last observed level (disk bytes used) and when: how fast it is moving. */
-  levels: z.record(z.string(), z.object({ value: z.number(), at: z.string(), rate: z.number().nullable().optional() })).default({}),
+  levels: z
+    .record(z.string(), z.object({ value: z.number(), at: z.string(), rate: z.number().nullable().optional() }))
+    .default({}),
   /** identity → ISO times an event was seen (a unit restarted between looks), kept for a day. */
   events: z.record(z.string(), z.array(z.string())).default({}),
 });
@@ -126,7 +128,11 @@ export function swapLevel(ctx: RuleContext, identity: string, value: number): nu
  * Record a level; return its rate of change per second since the previous observation and the rate recorded then
  * (null: no earlier level, or the clock did not move forward).
  */
-export function rateOf(ctx: RuleContext, identity: string, value: number): { rate: number | null; previousRate: number | null } {
+export function rateOf(
+  ctx: RuleContext,
+  identity: string,
+  value: number,
+): { rate: number | null; previousRate: number | null } {
   const prev = ctx.levels[identity];
   const dt = prev ? (Date.parse(ctx.ts) - Date.parse(prev.at)) / 1000 : 0;
   const rate = prev && dt > 0 ? (value - prev.value) / dt : null;
@@ -136,7 +142,8 @@ export function rateOf(ctx: RuleContext, identity: string, value: number): { rat
 
 /** The state with every stored time moved back by `ms` (the wall clock was set back; see model/clock-step.ts). */
 export function shiftEvaluatorState(state: EvaluatorState, ms: number): EvaluatorState {
-  const map = <T extends object>(rec: Record<string, T>, f: (v: T) => T): Record<string, T> => Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, f(v)]));
+  const map = <T extends object>(rec: Record<string, T>, f: (v: T) => T): Record<string, T> =>
+    Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, f(v)]));
   return {
     conditions: map(state.conditions, (c) => ({ ...c, lastSeen: shiftIso(c.lastSeen, ms) })),
     orphans: map(state.orphans, (o) => ({ ...o, lastSeen: shiftIso(o.lastSeen, ms) })),

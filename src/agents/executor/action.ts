@@ -68,5 +68,8 @@ export interface ActionRate<S extends z.ZodType = z.ZodType> {
  * Never throws for a refusal: the result says `refused` with the reason, and the attempt is in the registry.
  */
 export interface Gate {
-  run(request: import('../../model/action.js').ActionRequest, ctx: ActionContext): Promise<import('../../model/action.js').ActionResult>;
+  run(
+    request: import('../../model/action.js').ActionRequest,
+    ctx: ActionContext,
+  ): Promise<import('../../model/action.js').ActionResult>;
 }

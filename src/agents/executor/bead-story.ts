@@ -14,7 +14,10 @@ import { formatAge } from './playbooks.js';
 export type BeadChange = 'gave_up' | 'not_enough' | 'worse' | 'flapping';
 
 /** What changed this cycle that the open bead should hear of; null: nothing (a steady cycle adds no comment). */
-export function beadChange(d: Pick<Decision, 'transition'>, announce: Pick<Announcement, 'key'> | null): BeadChange | null {
+export function beadChange(
+  d: Pick<Decision, 'transition'>,
+  announce: Pick<Announcement, 'key'> | null,
+): BeadChange | null {
   if (announce) return announce.key;
   if (d.transition === 'worse' || d.transition === 'flapping') return d.transition;
   return null;
@@ -38,7 +41,12 @@ export interface BeadStoryPorts {
  * When a bead is open for the incident and something changed, comment on it: what changed, the playbook's notes and
  * a fresh diagnosis when Argus gave up (the RCA result the person needs). Returns the comment's text, or null.
  */
-export async function tellOpenBead(d: Decision, announce: Announcement | null, notes: readonly string[], ports: BeadStoryPorts): Promise<string | null> {
+export async function tellOpenBead(
+  d: Decision,
+  announce: Announcement | null,
+  notes: readonly string[],
+  ports: BeadStoryPorts,
+): Promise<string | null> {
   const change = beadChange(d, announce);
   if (!change) return null;
   const diagnosis = change === 'gave_up' || change === 'not_enough' ? await ports.diagnose() : null;
@@ -48,14 +56,26 @@ export async function tellOpenBead(d: Decision, announce: Announcement | null, n
     ...(announce ? [oneLine(announce.text)] : []),
     ...notes.map((n) => `- ${oneLine(n)}`),
     ...(diagnosis ? diagnosis.notes.map((n) => `- ${oneLine(n)}`) : []),
-    ...(diagnosis?.rca?.causes.length ? diagnosis.rca.causes.map((c) => `- Cause (confidence ${Math.round(c.confidence * 100)} %): ${oneLine(c.cause)}`) : []),
+    ...(diagnosis?.rca?.causes.length
+      ? diagnosis.rca.causes.map((c) => `- Cause (confidence ${Math.round(c.confidence * 100)} %): ${oneLine(c.cause)}`)
+      : []),
   ].join('\n');
-  await ports.run('create_bead', { title: TITLE[change](d).slice(0, 200), description, type: d.finding.type, severity: d.finding.severity });
+  await ports.run('create_bead', {
+    title: TITLE[change](d).slice(0, 200),
+    description,
+    type: d.finding.type,
+    severity: d.finding.severity,
+  });
   return description;
 }
 
 /** The close reason: how long it lasted (the time to recover) and what it was, in a person's words. */
-export function closeReason(r: { identity: string; incidentId: string; durationSec: number; lastFinding: { description: string } }): string {
+export function closeReason(r: {
+  identity: string;
+  incidentId: string;
+  durationSec: number;
+  lastFinding: { description: string };
+}): string {
   return `Resolved: ${r.identity} is back to normal after ${formatAge(r.durationSec)} (time to recover, incident ${r.incidentId}). Last seen: ${oneLine(r.lastFinding.description)}`;
 }
 
@@ -101,7 +121,10 @@ export function beadBody(b: BeadBodyInput): string {
   const notes = b.notes.slice(0, NOTES_MAX).map((n) => oneLine(n).slice(0, NOTE_MAX));
   const runbook = past?.runbook && !notes.some((n) => n.includes(past.runbook!)) ? [`Runbook: ${past.runbook}`] : [];
   const similar = (past?.similar ?? []).slice(0, PAST_MAX);
-  const pastHead = past?.match === 'similar' ? 'Past incidents like this one (same kind of problem, another subject):' : 'Past incidents of this problem:';
+  const pastHead =
+    past?.match === 'similar'
+      ? 'Past incidents like this one (same kind of problem, another subject):'
+      : 'Past incidents of this problem:';
   const head = [
     `Why: ${b.why}.`,
     `Identity: ${b.decision.identity}`,
@@ -115,5 +138,8 @@ export function beadBody(b: BeadBodyInput): string {
   ].join('\n');
   const room = Math.max(0, BEAD_BODY_MAX - head.length - 1);
   const details = JSON.stringify(b.decision.finding.details, null, 2);
-  return `${head}\n${details.length > room ? `${details.slice(0, Math.max(0, room - 1))}…` : details}`.slice(0, BEAD_BODY_MAX);
+  return `${head}\n${details.length > room ? `${details.slice(0, Math.max(0, room - 1))}…` : details}`.slice(
+    0,
+    BEAD_BODY_MAX,
+  );
 }

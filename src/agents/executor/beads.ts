@@ -16,7 +16,13 @@ export type BeadRequest = z.infer<typeof BeadRequestSchema>;
 
 const PendingSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ensure'), request: BeadRequestSchema, queuedAt: z.string(), error: z.string() }),
-  z.object({ kind: z.literal('resolve'), identity: z.string(), reason: z.string(), queuedAt: z.string(), error: z.string() }),
+  z.object({
+    kind: z.literal('resolve'),
+    identity: z.string(),
+    reason: z.string(),
+    queuedAt: z.string(),
+    error: z.string(),
+  }),
 ]);
 type Pending = z.infer<typeof PendingSchema>;
 
@@ -64,7 +70,12 @@ export function externalRef(identity: string): string {
 export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
   const { bd, statePath, now, log } = options;
   const load = (): BeadState =>
-    readJsonState(statePath, BeadStateSchema, () => ({ open: {}, pending: [] }), (reason) => log.warn({ reason }, 'bead state unreadable: starting empty'));
+    readJsonState(
+      statePath,
+      BeadStateSchema,
+      () => ({ open: {}, pending: [] }),
+      (reason) => log.warn({ reason }, 'bead state unreadable: starting empty'),
+    );
   const save = (state: BeadState): void => writeJsonAtomic(statePath, state);
 
   /** The open bead for an identity: the cache, else `bd list` matched by external ref (or metadata.identity). */
@@ -73,7 +84,9 @@ export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
     if (cached) return { ok: true, value: cached.beadId };
     const listed = await bd.list({ status: 'open', label: 'argus' });
     if (!listed.ok) return listed;
-    const match = listed.value.find((issue) => issue.external_ref === externalRef(identity) || metadataIdentity(issue) === identity);
+    const match = listed.value.find(
+      (issue) => issue.external_ref === externalRef(identity) || metadataIdentity(issue) === identity,
+    );
     return { ok: true, value: match?.id ?? null };
   }
 
@@ -117,7 +130,9 @@ export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
   /** Keep a request for later, replacing an older one for the same identity and kind. */
   function queue(state: BeadState, item: Pending): void {
     const key = item.kind === 'ensure' ? item.request.identity : item.identity;
-    state.pending = state.pending.filter((p) => !(p.kind === item.kind && (p.kind === 'ensure' ? p.request.identity : p.identity) === key));
+    state.pending = state.pending.filter(
+      (p) => !(p.kind === item.kind && (p.kind === 'ensure' ? p.request.identity : p.identity) === key),
+    );
     state.pending.push(item);
   }
 
@@ -130,10 +145,17 @@ export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
         save(state);
         return outcome.value;
       }
-      log.warn({ identity: request.identity, code: outcome.code, error: outcome.error }, 'bd unavailable: bead request kept');
+      log.warn(
+        { identity: request.identity, code: outcome.code, error: outcome.error },
+        'bd unavailable: bead request kept',
+      );
       queue(state, { kind: 'ensure', request, queuedAt: now().toISOString(), error: outcome.error });
       save(state);
-      return { status: 'pending', beadId: null, detail: `bd unavailable (${outcome.error}): request kept, retried next cycle` };
+      return {
+        status: 'pending',
+        beadId: null,
+        detail: `bd unavailable (${outcome.error}): request kept, retried next cycle`,
+      };
     },
     async resolve(identity, reason) {
       const state = load();
@@ -146,7 +168,11 @@ export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
       }
       queue(state, { kind: 'resolve', identity, reason, queuedAt: now().toISOString(), error: outcome.error });
       save(state);
-      return { status: 'pending', beadId: state.open[identity]?.beadId ?? null, detail: `bd unavailable (${outcome.error}): close kept, retried next cycle` };
+      return {
+        status: 'pending',
+        beadId: state.open[identity]?.beadId ?? null,
+        detail: `bd unavailable (${outcome.error}): close kept, retried next cycle`,
+      };
     },
     async retryPending() {
       const state = load();
@@ -154,7 +180,10 @@ export function createBeadKeeper(options: BeadKeeperOptions): BeadKeeper {
       let done = 0;
       while (state.pending.length > 0) {
         const item = state.pending[0]!;
-        const outcome = item.kind === 'ensure' ? await attemptEnsure(state, item.request) : await attemptResolve(state, item.identity, item.reason);
+        const outcome =
+          item.kind === 'ensure'
+            ? await attemptEnsure(state, item.request)
+            : await attemptResolve(state, item.identity, item.reason);
         if (!outcome.ok) {
           item.error = outcome.error;
           break;

@@ -18,7 +18,6 @@ export interface GateDeps {
   budgets?: Partial<Budgets>;
 }
 
-
 interface Verdict {
   result: ActionOutcome;
   reason: string;
@@ -28,7 +27,11 @@ interface Verdict {
 }
 
 /** The field of each action's input that names its target, for records of requests refused at the schema. */
-const TARGET_FIELD: Partial<Record<ActionName, string>> = { kill_pid: 'pid', kill_tmux: 'session', restart_service: 'service' };
+const TARGET_FIELD: Partial<Record<ActionName, string>> = {
+  kill_pid: 'pid',
+  kill_tmux: 'session',
+  restart_service: 'service',
+};
 
 export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate {
   const byName = new Map<string, ActionDef>(actions.map((a) => [a.name, a]));
@@ -37,7 +40,12 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
   async function decide(request: ActionRequest, action: ActionDef, ctx: ActionContext): Promise<Verdict> {
     const parsed = action.schema.safeParse(request.input);
     if (!parsed.success) {
-      return { result: 'refused', reason: schemaReason(action.name, parsed.error), target: roughTarget(action.name, request.input), details: {} };
+      return {
+        result: 'refused',
+        reason: schemaReason(action.name, parsed.error),
+        target: roughTarget(action.name, request.input),
+        details: {},
+      };
     }
     const input: unknown = parsed.data;
     let target: string;
@@ -46,7 +54,12 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
     } catch {
       target = '?';
     }
-    const verdict = (result: ActionOutcome, reason: string, details: Record<string, unknown> = {}): Verdict => ({ result, reason, target, details });
+    const verdict = (result: ActionOutcome, reason: string, details: Record<string, unknown> = {}): Verdict => ({
+      result,
+      reason,
+      target,
+      details,
+    });
 
     try {
       await action.guard(input, ctx);
@@ -72,7 +85,8 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
       }
     }
 
-    const inputDryRun = typeof input === 'object' && input !== null && (input as { dry_run?: unknown }).dry_run === true;
+    const inputDryRun =
+      typeof input === 'object' && input !== null && (input as { dry_run?: unknown }).dry_run === true;
     if (ctx.dryRun || inputDryRun) {
       const details: Record<string, unknown> = { dryRun: true };
       const preview = action.preview;
@@ -99,7 +113,10 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
         ctx.log.warn({ action: action.name, err: errorText(error) }, 'afterExecute failed');
       }
     }
-    return { ...verdict(outcome.result, outcome.reason || outcome.result, outcome.details), beadId: outcome.beadId ?? null };
+    return {
+      ...verdict(outcome.result, outcome.reason || outcome.result, outcome.details),
+      beadId: outcome.beadId ?? null,
+    };
   }
 
   return {
@@ -116,7 +133,9 @@ export function createGate(actions: readonly ActionDef[], deps: GateDeps): Gate 
       if (!known || !action) {
         verdict = {
           result: 'refused',
-          reason: known ? `${name} is allowlisted but not available in this gate` : `${quote(name)} is not one of the seven allowlisted actions`,
+          reason: known
+            ? `${name} is allowlisted but not available in this gate`
+            : `${quote(name)} is not one of the seven allowlisted actions`,
           target: roughTarget(undefined, request.input),
           details: {},
         };
@@ -181,7 +200,8 @@ function roughTarget(action: ActionName | undefined, input: unknown): string {
   } catch {
     return '?';
   }
-  if (typeof value === 'string' || typeof value === 'number') return safeText(String(value), 64).replace(/\s/g, '_') || '?';
+  if (typeof value === 'string' || typeof value === 'number')
+    return safeText(String(value), 64).replace(/\s/g, '_') || '?';
   return '?';
 }
 
@@ -205,14 +225,25 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `expected ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}, got ${got}`;
     }
     case 'too_big':
-      return issue.origin === 'string' ? `too long (at most ${String(issue.maximum)} characters)` : `too large (at most ${String(issue.maximum)})`;
+      return issue.origin === 'string'
+        ? `too long (at most ${String(issue.maximum)} characters)`
+        : `too large (at most ${String(issue.maximum)})`;
     case 'too_small':
-      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `too short (at least ${String(issue.minimum)} characters)`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? 'must not be empty'
+          : `too short (at least ${String(issue.minimum)} characters)`;
       return `too small (at least ${String(issue.minimum)})`;
     case 'unrecognized_keys':
-      return `unexpected field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.slice(0, 5).map((k) => quote(k, 40)).join(', ')}`;
+      return `unexpected field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+        .slice(0, 5)
+        .map((k) => quote(k, 40))
+        .join(', ')}`;
     case 'invalid_value':
-      return `must be one of ${issue.values.slice(0, 10).map((v) => quote(v, 40)).join(', ')}`;
+      return `must be one of ${issue.values
+        .slice(0, 10)
+        .map((v) => quote(v, 40))
+        .join(', ')}`;
     default:
       return safeText(issue.message, 200);
   }

@@ -62,14 +62,31 @@ export async function runPlanner(options: RunPlannerOptions): Promise<PlannerRes
     ],
     tools: pickTools(options.registry, PLANNER_TOOLS),
     answerSchema: PlannerAnswerSchema,
-    toolBudget: { max: maxActions, message: `budget: at most ${maxActions} action calls per incident; this call was not run` },
+    toolBudget: {
+      max: maxActions,
+      message: `budget: at most ${maxActions} action calls per incident; this call was not run`,
+    },
     maxIterations: 4,
     maxTokens: 1024,
     ctx: { source: 'llm', identity: options.finding.identity, ...options.ctx },
     logBindings: { agent: 'planner', incident: options.finding.identity },
   });
   if (!result.ok) {
-    return { source: 'none', summary: null, escalate: true, fallbackReason: result.reason, fallbackDetail: result.detail, toolCalls: result.toolCalls, usage: result.usage };
+    return {
+      source: 'none',
+      summary: null,
+      escalate: true,
+      fallbackReason: result.reason,
+      fallbackDetail: result.detail,
+      toolCalls: result.toolCalls,
+      usage: result.usage,
+    };
   }
-  return { source: 'llm', summary: result.answer.summary, escalate: result.answer.escalate, toolCalls: result.toolCalls, usage: result.usage };
+  return {
+    source: 'llm',
+    summary: result.answer.summary,
+    escalate: result.answer.escalate,
+    toolCalls: result.toolCalls,
+    usage: result.usage,
+  };
 }

@@ -39,7 +39,9 @@ export interface PlaybookEnv {
 /** The longest a cycle waits for a restart attempt that is due soon (above the +1 min step, below the 5 min timer). */
 export const IN_CYCLE_WAIT_MAX_MS = 90_000;
 
-function describeProcess(p: Pick<ProcessInfo, 'comm' | 'pid' | 'rssBytes' | 'memPct' | 'ageSec' | 'cgroupMemory'>): string {
+function describeProcess(
+  p: Pick<ProcessInfo, 'comm' | 'pid' | 'rssBytes' | 'memPct' | 'ageSec' | 'cgroupMemory'>,
+): string {
   return `${p.comm} (PID ${p.pid}): RSS ${fmtBytes(p.rssBytes)}, ${memoryShare(p)}, running ${formatAge(p.ageSec)}`;
 }
 
@@ -66,7 +68,13 @@ export function unitOfFinding(f: Decision['finding']): string | null {
 }
 
 /** Run the playbook for one 'act' decision. */
-export async function runPlaybook(decision: Decision, snapshot: Snapshot, config: Config, run: RunAction, env: PlaybookEnv = { now: () => new Date() }): Promise<PlaybookOutcome> {
+export async function runPlaybook(
+  decision: Decision,
+  snapshot: Snapshot,
+  config: Config,
+  run: RunAction,
+  env: PlaybookEnv = { now: () => new Date() },
+): Promise<PlaybookOutcome> {
   const f = decision.finding;
   const reason = `${f.identity}: ${f.description}`.slice(0, 1900);
   const results: ActionResult[] = [];
@@ -82,7 +90,9 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
 
   const unit = unitOfFinding(f);
   if (unit !== null && f.type === 'service' && f.details.condition === 'not-found') {
-    notes.push(`${unit} does not exist on this host: fix the name in the configuration (ARGUS_SERVICES or services); there is nothing to restart.`);
+    notes.push(
+      `${unit} does not exist on this host: fix the name in the configuration (ARGUS_SERVICES or services); there is nothing to restart.`,
+    );
     return quiet(false);
   }
   if (unit !== null) {
@@ -98,7 +108,10 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
     const orphans = (f.details.orphans as Array<{ pid: number; comm: string; ageSec: number }> | undefined) ?? [];
     let failed = false;
     for (const o of orphans) {
-      const r = await step('kill_pid', { pid: o.pid, reason: `orphan ${o.comm} (PID ${o.pid}) for ${formatAge(o.ageSec)}; parent gone` });
+      const r = await step('kill_pid', {
+        pid: o.pid,
+        reason: `orphan ${o.comm} (PID ${o.pid}) for ${formatAge(o.ageSec)}; parent gone`,
+      });
       if (r.result === 'failure') failed = true;
     }
     return quiet(true, failed);
@@ -125,13 +138,21 @@ export async function runPlaybook(decision: Decision, snapshot: Snapshot, config
         );
       }
     }
-    return quiet(results.length > 0, results.some((r) => r.result === 'failure'));
+    return quiet(
+      results.length > 0,
+      results.some((r) => r.result === 'failure'),
+    );
   }
 
   if (f.identity === 'swap:thrashing') {
     const top = snapshot.processes?.topBySwap.slice(0, 3) ?? [];
-    if (top.length) notes.push(`Most swapped out: ${top.map((p) => `${p.comm} (PID ${p.pid}, ${fmtBytes(p.swapBytes)})`).join(', ')}.`);
-    notes.push('Recommendation: restart or limit the top swap user, add memory, or lower its working set; check vm.swappiness.');
+    if (top.length)
+      notes.push(
+        `Most swapped out: ${top.map((p) => `${p.comm} (PID ${p.pid}, ${fmtBytes(p.swapBytes)})`).join(', ')}.`,
+      );
+    notes.push(
+      'Recommendation: restart or limit the top swap user, add memory, or lower its working set; check vm.swappiness.',
+    );
     return quiet(false);
   }
 
@@ -145,12 +166,22 @@ const hhmm = (iso: unknown): string => (typeof iso === 'string' ? `${iso.slice(1
  * ARG-006: restart with backoff. A failed attempt is not yet a failed fix (no bead); the fix has failed when the
  * attempts are used up. An attempt due within IN_CYCLE_WAIT_MAX_MS is waited for in this cycle.
  */
-async function restartWithBackoff(input: { service: string; reason: string; failing_probe?: string }, step: Step, notes: string[], env: PlaybookEnv): Promise<Verdict> {
+async function restartWithBackoff(
+  input: { service: string; reason: string; failing_probe?: string },
+  step: Step,
+  notes: string[],
+  env: PlaybookEnv,
+): Promise<Verdict> {
   const unit = input.service;
   let r = await step('restart_service', input);
   for (let waited = 0; waited < 3; waited++) {
-    const dueInMs = typeof r.details.nextAttemptAt === 'string' ? Date.parse(r.details.nextAttemptAt) - env.now().getTime() : Infinity;
-    const retryable = (r.result === 'failure' && r.details.escalate !== true) || (r.result === 'skipped' && r.details.exhausted === false);
+    const dueInMs =
+      typeof r.details.nextAttemptAt === 'string'
+        ? Date.parse(r.details.nextAttemptAt) - env.now().getTime()
+        : Infinity;
+    const retryable =
+      (r.result === 'failure' && r.details.escalate !== true) ||
+      (r.result === 'skipped' && r.details.exhausted === false);
     if (!env.wait || !retryable || dueInMs > IN_CYCLE_WAIT_MAX_MS) break;
     // A skipped attempt that is waited for is not news: only the attempt that follows is reported.
     if (r.result === 'skipped') notes.pop();
@@ -170,21 +201,30 @@ async function restartWithBackoff(input: { service: string; reason: string; fail
     const text = `Gave up restarting: ${what}; Argus tries again after ${hhmm(d.nextAttemptAt)}. ${guide}.`;
     return { failed: true, fixable: true, announce: { key: 'gave_up', text } };
   }
-  if (r.result === 'failure') notes.push(`Attempt ${String(d.attempt)} failed; the next one at ${hhmm(d.nextAttemptAt)}.`);
+  if (r.result === 'failure')
+    notes.push(`Attempt ${String(d.attempt)} failed; the next one at ${hhmm(d.nextAttemptAt)}.`);
   return { failed: false, fixable: true, announce: null };
 }
 
 /** After clean_disk: did it bring the filesystem back under its threshold? If not, say what fills it. */
-function judgeCleaning(r: ActionResult, mount: string, snapshot: Snapshot, config: Config, notes: string[]): Omit<Verdict, 'fixable'> {
+function judgeCleaning(
+  r: ActionResult,
+  mount: string,
+  snapshot: Snapshot,
+  config: Config,
+  notes: string[],
+): Omit<Verdict, 'fixable'> {
   const d = r.details;
   const usage = (snapshot.disks ?? []).find((x) => x.mount === mount);
   const fs = (d.filesystems as Array<{ root: string; afterPct: number | null }> | undefined)?.find(
     (x) => x.afterPct !== null && (x.root === mount || x.root.startsWith(`${mount === '/' ? '' : mount}/`)),
   );
   const after = fs?.afterPct ?? null;
-  if (usage) notes.push(`${usage.mount}: ${usage.usedPct}% used before cleaning${after !== null ? `, ${after}% after` : ''}.`);
+  if (usage)
+    notes.push(`${usage.mount}: ${usage.usedPct}% used before cleaning${after !== null ? `, ${after}% after` : ''}.`);
   const reclaimed = typeof d.bytesReclaimed === 'number' ? d.bytesReclaimed : null;
-  if (reclaimed !== null) notes.push(`Reclaimed ${fmtBytes(reclaimed)} from the safelist (temp files, caches, rotated logs).`);
+  if (reclaimed !== null)
+    notes.push(`Reclaimed ${fmtBytes(reclaimed)} from the safelist (temp files, caches, rotated logs).`);
   if (r.result !== 'success') return { failed: r.result === 'failure', announce: null };
   const stillFull = after !== null ? after >= config.thresholds.disk.fire : reclaimed === 0;
   if (!stillFull) return { failed: false, announce: null };
@@ -192,7 +232,10 @@ function judgeCleaning(r: ActionResult, mount: string, snapshot: Snapshot, confi
   const culprits = kept.length
     ? `Largest files it had to keep: ${kept
         .slice(0, 3)
-        .map((k) => `${k.path} ${fmtBytes(k.size)} (${k.why === 'open' ? 'in use' : `changed ${formatAge(k.ageSec)} ago`})`)
+        .map(
+          (k) =>
+            `${k.path} ${fmtBytes(k.size)} (${k.why === 'open' ? 'in use' : `changed ${formatAge(k.ageSec)} ago`})`,
+        )
         .join(', ')}.`
     : 'Nothing large and recent in the safelist: what fills it is elsewhere.';
   const text =

@@ -38,4 +38,3 @@ export async function ancestorsOf(root: string, pid: number, maxDepth = 128): Pr
   }
   return chain;
 }
-

@@ -9,7 +9,10 @@ const SECRET_KEY = /token|api_?key|authorization|password|secret/i;
 /** Escape control characters (C0, DEL, C1, line/paragraph separators) as \uXXXX and cut to `max` characters. */
 export function safeText(text: string, max = MAX_STRING): string {
   const cut = text.length > max ? `${text.slice(0, max)}…(+${text.length - max} chars)` : text;
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return cut.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A quoted, safe rendering of a value for a reason a person reads: `"agent-1;rm"`. */
@@ -42,7 +45,9 @@ export function sanitiseInput(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   const keys = Object.keys(value);
   for (const key of keys.slice(0, MAX_KEYS)) {
-    out[safeText(key, 64)] = SECRET_KEY.test(key) ? '[redacted]' : sanitiseInput((value as Record<string, unknown>)[key], depth + 1);
+    out[safeText(key, 64)] = SECRET_KEY.test(key)
+      ? '[redacted]'
+      : sanitiseInput((value as Record<string, unknown>)[key], depth + 1);
   }
   if (keys.length > MAX_KEYS) out['<truncated>'] = `${keys.length - MAX_KEYS} more keys`;
   return out;

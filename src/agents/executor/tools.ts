@@ -70,7 +70,7 @@ export const ACTION_TOOL_INFO: Record<ActionName, { title: string; description: 
     title: 'Clean safe temporary files',
     description:
       'Delete old files from a fixed safelist only: /tmp and /var/tmp entries older than the age threshold, selected ' +
-      '~/.cache subdirectories, rotated logs (*.log.N.gz) and Argus\'s own rotated logs. Takes no paths: nothing outside ' +
+      "~/.cache subdirectories, rotated logs (*.log.N.gz) and Argus's own rotated logs. Takes no paths: nothing outside " +
       'the safelist is ever touched, symlinks are never followed, files held open are kept. Use when a disk is filling and ' +
       'get_disk_usage shows those places are large. Reports bytes reclaimed.' +
       REFUSALS,
@@ -87,9 +87,18 @@ export const ACTION_TOOL_INFO: Record<ActionName, { title: string; description: 
  * Held for a person (the Solicitor): a request policy does not allow alone but a person may approve becomes an
  * approval request instead of a refusal; null lets the gate decide as usual.
  */
-export type HoldForApproval = (action: ActionName, input: unknown, ctx: ActionContext, call: ToolCallContext) => Promise<{ id: string; expiresAt: string } | null>;
+export type HoldForApproval = (
+  action: ActionName,
+  input: unknown,
+  ctx: ActionContext,
+  call: ToolCallContext,
+) => Promise<{ id: string; expiresAt: string } | null>;
 
-export function actionTools(gate: Gate, makeCtx: (call: ToolCallContext) => Promise<ActionContext>, hold?: HoldForApproval): ToolDef[] {
+export function actionTools(
+  gate: Gate,
+  makeCtx: (call: ToolCallContext) => Promise<ActionContext>,
+  hold?: HoldForApproval,
+): ToolDef[] {
   return (Object.keys(ACTION_INPUT_SCHEMAS) as ActionName[]).map((name) => {
     const info = ACTION_TOOL_INFO[name];
     return defineTool({
@@ -103,13 +112,29 @@ export function actionTools(gate: Gate, makeCtx: (call: ToolCallContext) => Prom
         const ctx = await makeCtx(call);
         const held = hold ? await hold(name, input, ctx, call) : null;
         if (held) {
-          return { result: 'pending', reason: `pending approval ${held.id}: a person decides on Telegram until ${held.expiresAt}; get_approval tells its state`, details: { approval: held.id, expiresAt: held.expiresAt }, record: null };
+          return {
+            result: 'pending',
+            reason: `pending approval ${held.id}: a person decides on Telegram until ${held.expiresAt}; get_approval tells its state`,
+            details: { approval: held.id, expiresAt: held.expiresAt },
+            record: null,
+          };
         }
         const result: ActionResult = await gate.run(
-          { action: name, input, source: call.source, identity: call.identity ?? null, incidentId: call.incidentId ?? null },
+          {
+            action: name,
+            input,
+            source: call.source,
+            identity: call.identity ?? null,
+            incidentId: call.incidentId ?? null,
+          },
           ctx,
         );
-        const structured = { result: result.result, reason: result.reason, details: result.details, record: result.record };
+        const structured = {
+          result: result.result,
+          reason: result.reason,
+          details: result.details,
+          record: result.record,
+        };
         if (result.result === 'refused' || result.result === 'failure') {
           throw new ToolError(`${name} ${result.result}: ${result.reason}`, structured);
         }

@@ -11,18 +11,33 @@ function reminderLine(d: Decision, now: Date): string {
   const prev = d.previous;
   if (!prev) return `(still ongoing${lasted})`;
   const ago = formatAge((now.getTime() - Date.parse(prev.at)) / 1000);
-  const change = prev.description === d.finding.description ? 'unchanged since the last message' : `${ago} ago it read: ${oneLine(prev.description)}`;
+  const change =
+    prev.description === d.finding.description
+      ? 'unchanged since the last message'
+      : `${ago} ago it read: ${oneLine(prev.description)}`;
   return `(still ongoing${lasted}; ${change})`;
 }
 
-export function decisionAlert(decision: Decision, notes: readonly string[], now: Date = new Date(), announcements: readonly string[] = []): string {
+export function decisionAlert(
+  decision: Decision,
+  notes: readonly string[],
+  now: Date = new Date(),
+  announcements: readonly string[] = [],
+): string {
   const f = decision.finding;
   const head =
     decision.transition === 'flapping'
       ? `${ICON[f.severity]} FLAPPING ${f.identity}: changing state often; notifications for it are held until it settles.`
       : `${ICON[f.severity]} ${f.severity.toUpperCase()} ${oneLine(f.description)}`;
-  const tail = decision.transition === 'renotify' ? [reminderLine(decision, now)] : decision.transition === 'worse' ? ['(got worse)'] : [];
-  const grouped = Array.isArray(f.details.grouped) ? (f.details.grouped as Array<{ identity: string; description: string }>) : [];
+  const tail =
+    decision.transition === 'renotify'
+      ? [reminderLine(decision, now)]
+      : decision.transition === 'worse'
+        ? ['(got worse)']
+        : [];
+  const grouped = Array.isArray(f.details.grouped)
+    ? (f.details.grouped as Array<{ identity: string; description: string }>)
+    : [];
   // Descriptions and notes carry host text: a line break in a process name must not split the alert's lines.
   return [
     head,

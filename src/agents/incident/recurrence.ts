@@ -27,5 +27,7 @@ export function pruneRecurrence(rec: Recurrence, now: Date): Recurrence {
 }
 
 export function shiftRecurrence(rec: Recurrence, ms: number): Recurrence {
-  return Object.fromEntries(Object.entries(rec).map(([identity, times]) => [identity, times.map((t) => shiftIso(t, ms))]));
+  return Object.fromEntries(
+    Object.entries(rec).map(([identity, times]) => [identity, times.map((t) => shiftIso(t, ms))]),
+  );
 }

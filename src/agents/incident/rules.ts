@@ -31,7 +31,11 @@ export function beadReason(f: BeadFacts): string | null {
 }
 
 /** An announcement is made once per incident, never for a silenced or info-level one. */
-export function announcementDue(d: Decision, announce: Announcement | null, made: readonly string[]): announce is Announcement {
+export function announcementDue(
+  d: Decision,
+  announce: Announcement | null,
+  made: readonly string[],
+): announce is Announcement {
   return announce !== null && d.silencedBy === null && d.finding.severity !== 'info' && !made.includes(announce.key);
 }
 

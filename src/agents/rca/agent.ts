@@ -42,7 +42,9 @@ export interface RunRcaOptions {
 const NO_USAGE: AgentUsage = { input_tokens: 0, output_tokens: 0, calls: 0, cost_usd: 0 };
 
 /** The verdict the numbers alone support: cause_found when the diagnosis names a clear culprit, else unknown. */
-export function deterministicVerdict(diagnosis: Diagnosis): Pick<RcaResult, 'verdict' | 'summary' | 'causes' | 'recommended_actions'> {
+export function deterministicVerdict(
+  diagnosis: Diagnosis,
+): Pick<RcaResult, 'verdict' | 'summary' | 'causes' | 'recommended_actions'> {
   const c = diagnosis.culprit;
   // The runbook of this identity, when the chronicle wrote one: what worked before and the manual steps.
   const runbook = diagnosis.past?.runbook ? [`follow the runbook ${diagnosis.past.runbook}`] : [];
@@ -55,8 +57,17 @@ export function deterministicVerdict(diagnosis: Diagnosis): Pick<RcaResult, 'ver
     };
   }
   const action =
-    c.kind === 'process' ? `consider stopping PID ${c.pid ?? '?'}` : c.kind === 'directory' ? `inspect ${c.path ?? 'the directory'}` : `check the journal of ${c.unit ?? 'the unit'}`;
-  return { verdict: 'cause_found', summary: c.description, causes: [{ cause: c.description, confidence: 0.6, evidence: [c.evidence] }], recommended_actions: [action, ...runbook] };
+    c.kind === 'process'
+      ? `consider stopping PID ${c.pid ?? '?'}`
+      : c.kind === 'directory'
+        ? `inspect ${c.path ?? 'the directory'}`
+        : `check the journal of ${c.unit ?? 'the unit'}`;
+  return {
+    verdict: 'cause_found',
+    summary: c.description,
+    causes: [{ cause: c.description, confidence: 0.6, evidence: [c.evidence] }],
+    recommended_actions: [action, ...runbook],
+  };
 }
 
 export async function runRca(options: RunRcaOptions): Promise<RcaResult> {

@@ -40,9 +40,18 @@ export const DiagnosisSchema = z.object({
   topMemory: ProcessSummarySchema.nullable(),
   topSwap: ProcessSummarySchema.nullable(),
   topCpu: ProcessSummarySchema.nullable(),
-  disk: z.object({ mount: z.string(), usedPct: z.number(), usedBytes: z.number(), largestDirs: z.array(DirUsageSchema) }).nullable(),
+  disk: z
+    .object({ mount: z.string(), usedPct: z.number(), usedBytes: z.number(), largestDirs: z.array(DirUsageSchema) })
+    .nullable(),
   service: z
-    .object({ unit: z.string(), activeState: z.string(), subState: z.string(), result: z.string(), nRestarts: z.number(), journal: z.array(z.string()) })
+    .object({
+      unit: z.string(),
+      activeState: z.string(),
+      subState: z.string(),
+      result: z.string(),
+      nRestarts: z.number(),
+      journal: z.array(z.string()),
+    })
     .nullable(),
   /** A clear culprit, when the facts name one; null otherwise (the honest answer is then "unknown"). */
   culprit: CulpritSchema.nullable(),
@@ -52,7 +61,12 @@ export const DiagnosisSchema = z.object({
    * was not: never invented), its runbook when the chronicle wrote one, and up to 3 past incidents like it.
    */
   past: z
-    .object({ line: z.string().nullable(), runbook: z.string().nullable(), match: z.enum(['identity', 'similar', 'none']), similar: z.array(PastIncidentSchema).max(3) })
+    .object({
+      line: z.string().nullable(),
+      runbook: z.string().nullable(),
+      match: z.enum(['identity', 'similar', 'none']),
+      similar: z.array(PastIncidentSchema).max(3),
+    })
     .nullable()
     .optional(),
 });
@@ -73,7 +87,18 @@ const SERVICE_CAUSES = new Set(['oom-kill', 'core-dump', 'signal', 'timeout', 'w
 const JOURNAL_ERROR = /\b(error|fatal|panic|segfault|killed|out of memory|oom|cannot|failed|exception)\b/i;
 
 const summary = (p: ProcessInfo | undefined): ProcessSummary | null =>
-  p ? { pid: p.pid, comm: p.comm, cmdline: p.cmdline.slice(0, 300), rssBytes: p.rssBytes, memPct: p.memPct, swapBytes: p.swapBytes, cpuPct: p.cpuPct, ...(p.cgroupMemory ? { cgroupMemory: p.cgroupMemory } : {}) } : null;
+  p
+    ? {
+        pid: p.pid,
+        comm: p.comm,
+        cmdline: p.cmdline.slice(0, 300),
+        rssBytes: p.rssBytes,
+        memPct: p.memPct,
+        swapBytes: p.swapBytes,
+        cpuPct: p.cpuPct,
+        ...(p.cgroupMemory ? { cgroupMemory: p.cgroupMemory } : {}),
+      }
+    : null;
 
 const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
 
@@ -93,7 +118,13 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
     culprit: null,
     notes,
   };
-  if (extras.past) d.past = { line: pastLine(extras.past), runbook: extras.past.runbook, match: extras.past.match, similar: extras.past.incidents.slice(0, 3) };
+  if (extras.past)
+    d.past = {
+      line: pastLine(extras.past),
+      runbook: extras.past.runbook,
+      match: extras.past.match,
+      similar: extras.past.incidents.slice(0, 3),
+    };
 
   if (finding.type === 'disk') {
     const disk = snapshot.disks?.find((x) => x.mount === finding.subject) ?? null;
@@ -108,7 +139,12 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
     if (disk) d.disk = { mount: disk.mount, usedPct: disk.usedPct, usedBytes: disk.usedBytes, largestDirs: dirs };
     const top = dirs[0];
     if (disk && top && top.bytes >= CULPRIT_SHARE * disk.usedBytes) {
-      d.culprit = { kind: 'directory', path: top.path, evidence: 'diagnosis:disk.largestDirs', description: `${top.path} holds ${gb(top.bytes)} of the ${gb(disk.usedBytes)} used on ${disk.mount}` };
+      d.culprit = {
+        kind: 'directory',
+        path: top.path,
+        evidence: 'diagnosis:disk.largestDirs',
+        description: `${top.path} holds ${gb(top.bytes)} of the ${gb(disk.usedBytes)} used on ${disk.mount}`,
+      };
     }
   }
 
@@ -116,32 +152,65 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
     const used = snapshot.memory.totalBytes - snapshot.memory.availableBytes;
     if (used > 0 && d.topMemory.rssBytes >= CULPRIT_SHARE * used) {
       const p = d.topMemory;
-      d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:topMemory', description: `${p.comm} (PID ${p.pid}) uses ${gb(p.rssBytes)} of the ${gb(used)} of memory in use (${memoryShare(p)})` };
+      d.culprit = {
+        kind: 'process',
+        pid: p.pid,
+        evidence: 'diagnosis:topMemory',
+        description: `${p.comm} (PID ${p.pid}) uses ${gb(p.rssBytes)} of the ${gb(used)} of memory in use (${memoryShare(p)})`,
+      };
     }
   }
 
   if (finding.type === 'swap' && d.topSwap && snapshot.swap && snapshot.swap.usedBytes > 0) {
     const p = d.topSwap;
     if (p.swapBytes >= CULPRIT_SHARE * snapshot.swap.usedBytes) {
-      d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:topSwap', description: `${p.comm} (PID ${p.pid}) holds ${gb(p.swapBytes)} of the ${gb(snapshot.swap.usedBytes)} swap in use` };
+      d.culprit = {
+        kind: 'process',
+        pid: p.pid,
+        evidence: 'diagnosis:topSwap',
+        description: `${p.comm} (PID ${p.pid}) holds ${gb(p.swapBytes)} of the ${gb(snapshot.swap.usedBytes)} swap in use`,
+      };
     }
   }
 
   if (finding.type === 'cpu' && d.topCpu && (d.topCpu.cpuPct ?? 0) >= 80) {
     const p = d.topCpu;
-    d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:topCpu', description: `${p.comm} (PID ${p.pid}) uses ${Math.round(p.cpuPct ?? 0)}% CPU` };
+    d.culprit = {
+      kind: 'process',
+      pid: p.pid,
+      evidence: 'diagnosis:topCpu',
+      description: `${p.comm} (PID ${p.pid}) uses ${Math.round(p.cpuPct ?? 0)}% CPU`,
+    };
   }
 
   if (finding.type === 'service') {
-    const unit = snapshot.services?.find((s) => s.unit === finding.subject || s.unit === `${finding.subject}.service`) ?? null;
+    const unit =
+      snapshot.services?.find((s) => s.unit === finding.subject || s.unit === `${finding.subject}.service`) ?? null;
     const journal = (extras.journal ?? []).slice(-20).map((l) => l.slice(0, 500));
     if (unit) {
-      d.service = { unit: unit.unit, activeState: unit.activeState, subState: unit.subState, result: unit.result, nRestarts: unit.nRestarts, journal };
+      d.service = {
+        unit: unit.unit,
+        activeState: unit.activeState,
+        subState: unit.subState,
+        result: unit.result,
+        nRestarts: unit.nRestarts,
+        journal,
+      };
       const errorLine = [...journal].reverse().find((l) => JOURNAL_ERROR.test(l));
       if (SERVICE_CAUSES.has(unit.result)) {
-        d.culprit = { kind: 'service', unit: unit.unit, evidence: 'diagnosis:service', description: `${unit.unit} stopped with result ${unit.result}${errorLine ? `; last error: ${errorLine}` : ''}` };
+        d.culprit = {
+          kind: 'service',
+          unit: unit.unit,
+          evidence: 'diagnosis:service',
+          description: `${unit.unit} stopped with result ${unit.result}${errorLine ? `; last error: ${errorLine}` : ''}`,
+        };
       } else if (unit.activeState !== 'active' && errorLine) {
-        d.culprit = { kind: 'service', unit: unit.unit, evidence: 'diagnosis:service.journal', description: `${unit.unit} is ${unit.activeState}; its journal says: ${errorLine}` };
+        d.culprit = {
+          kind: 'service',
+          unit: unit.unit,
+          evidence: 'diagnosis:service.journal',
+          description: `${unit.unit} is ${unit.activeState}; its journal says: ${errorLine}`,
+        };
       }
     } else {
       notes.push(`unit ${finding.subject} not in the snapshot`);
@@ -151,7 +220,13 @@ export async function diagnose(finding: Finding, snapshot: Snapshot, extras: Dia
   if (finding.type === 'process') {
     const pid = Number(finding.details.pid);
     const p = [...(procs?.orphans ?? []), ...(procs?.topByRss ?? [])].find((x) => x.pid === pid);
-    if (p) d.culprit = { kind: 'process', pid: p.pid, evidence: 'diagnosis:finding', description: `process ${p.comm} (PID ${p.pid}, running ${Math.round(p.ageSec / 60)} min) is the subject of this finding` };
+    if (p)
+      d.culprit = {
+        kind: 'process',
+        pid: p.pid,
+        evidence: 'diagnosis:finding',
+        description: `process ${p.comm} (PID ${p.pid}, running ${Math.round(p.ageSec / 60)} min) is the subject of this finding`,
+      };
   }
   return d;
 }

@@ -97,7 +97,12 @@ interface Group {
 
 const newGroup = (): Group => ({ matched: 0, outcomes: {}, ttrSum: 0, ttrN: 0, latest: [] });
 
-const Open = z.looseObject({ incidents: z.record(z.string(), z.looseObject({ incidentId: z.string(), identity: z.string(), openedAt: z.string(), severity: z.string() })) });
+const Open = z.looseObject({
+  incidents: z.record(
+    z.string(),
+    z.looseObject({ incidentId: z.string(), identity: z.string(), openedAt: z.string(), severity: z.string() }),
+  ),
+});
 
 /** Same identity first; else the same type and subject class. Newest first, at most `limit` (≤ 20). */
 export async function searchPast(deps: PastDeps, q: PastQuery): Promise<PastSearch> {
@@ -115,7 +120,12 @@ export async function searchPast(deps: PastDeps, q: PastQuery): Promise<PastSear
     const g = s.identity === q.identity ? same : like;
     const p = toPast(s, ending ?? endingOf(s, openIds));
     g.matched++;
-    const key = p.ended === 'recovered_by_action' ? (p.recovered_by ?? 'unknown') : p.ended === 'recovered_by_itself' ? 'by_itself' : p.ended;
+    const key =
+      p.ended === 'recovered_by_action'
+        ? (p.recovered_by ?? 'unknown')
+        : p.ended === 'recovered_by_itself'
+          ? 'by_itself'
+          : p.ended;
     g.outcomes[key] = (g.outcomes[key] ?? 0) + 1;
     if (p.ttr_s !== null) {
       g.ttrSum += p.ttr_s;
@@ -135,8 +145,29 @@ export async function searchPast(deps: PastDeps, q: PastQuery): Promise<PastSear
   // Open incidents that opened before the window: the router's state still holds them.
   for (const inc of Object.values(open.incidents)) {
     if (seen.has(inc.incidentId) || Date.parse(inc.openedAt) >= sinceMs) continue;
-    if (inc.identity !== q.identity && !(subjectClass(inc.identity).type === type && subjectClass(inc.identity).cls === cls)) continue;
-    add({ incident_id: inc.incidentId, identity: inc.identity, type, severity: inc.severity, opened: inc.openedAt, resolved: null, duration_s: null, actions: [], fixed_by: null, attempts: 0, gave_up: false, bead_ids: [], cause: null }, 'still_open');
+    if (
+      inc.identity !== q.identity &&
+      !(subjectClass(inc.identity).type === type && subjectClass(inc.identity).cls === cls)
+    )
+      continue;
+    add(
+      {
+        incident_id: inc.incidentId,
+        identity: inc.identity,
+        type,
+        severity: inc.severity,
+        opened: inc.openedAt,
+        resolved: null,
+        duration_s: null,
+        actions: [],
+        fixed_by: null,
+        attempts: 0,
+        gave_up: false,
+        bead_ids: [],
+        cause: null,
+      },
+      'still_open',
+    );
   }
   const match = same.matched > 0 ? 'identity' : like.matched > 0 ? 'similar' : 'none';
   const g = match === 'similar' ? like : same;

@@ -22,10 +22,15 @@ export const RcaAnswerSchema = z
   })
   .superRefine((answer, ctx) => {
     if (answer.verdict !== 'cause_found') return;
-    if (answer.causes.length === 0) ctx.addIssue({ code: 'custom', path: ['causes'], message: 'cause_found needs at least one cause' });
+    if (answer.causes.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['causes'], message: 'cause_found needs at least one cause' });
     answer.causes.forEach((cause, i) => {
       if (cause.evidence.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['causes', i, 'evidence'], message: 'every cause must cite at least one tool result ref' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['causes', i, 'evidence'],
+          message: 'every cause must cite at least one tool result ref',
+        });
       }
     });
   });

@@ -38,10 +38,23 @@ export function correlate(findings: readonly Finding[], open: ReadonlyMap<string
     if (members.length < 2 && !continues) continue;
     const parent = pickParent(members, openIdentity);
     const others = members.filter((m) => m !== parent);
-    const severity = members.reduce((s, m) => (SEVERITY_RANK[m.severity] > SEVERITY_RANK[s] ? m.severity : s), parent.severity);
-    const grouped: Grouped[] = others.map((m) => ({ identity: m.identity, severity: m.severity, description: m.description }));
+    const severity = members.reduce(
+      (s, m) => (SEVERITY_RANK[m.severity] > SEVERITY_RANK[s] ? m.severity : s),
+      parent.severity,
+    );
+    const grouped: Grouped[] = others.map((m) => ({
+      identity: m.identity,
+      severity: m.severity,
+      description: m.description,
+    }));
     for (const m of others) replaced.set(m, null);
-    const rekey = continues ? { identity: openIdentity, subject: openIdentity.slice(openIdentity.indexOf(':') + 1), details: { ...parent.details, grouped, symptom: parent.identity } } : { details: { ...parent.details, grouped } };
+    const rekey = continues
+      ? {
+          identity: openIdentity,
+          subject: openIdentity.slice(openIdentity.indexOf(':') + 1),
+          details: { ...parent.details, grouped, symptom: parent.identity },
+        }
+      : { details: { ...parent.details, grouped } };
     replaced.set(parent, { ...parent, severity, ...rekey });
   }
   return findings.flatMap((f) => {
@@ -61,6 +74,7 @@ export function openCauses(incidents: Iterable<{ identity: string; lastFinding: 
 }
 
 function pickParent(members: readonly Finding[], openIdentity: string | null): Finding {
-  const rank = (f: Finding): number => (f.identity === openIdentity ? 100 : 0) + (f.type === 'service' ? 10 : 0) + SEVERITY_RANK[f.severity];
+  const rank = (f: Finding): number =>
+    (f.identity === openIdentity ? 100 : 0) + (f.type === 'service' ? 10 : 0) + SEVERITY_RANK[f.severity];
   return [...members].sort((a, b) => rank(b) - rank(a) || a.identity.localeCompare(b.identity))[0]!;
 }

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { SEVERITY_RANK, type Decision, type Finding, type Transition } from '../../model/finding.js';
 import { FlapEntrySchema, nextFlapping, percentStateChange, pushState, type FlapEntry } from './flapping.js';
-import { IncidentSchema, kindFor, openIncident, resolveIncident, type Incident, type ResolvedIncident } from './incidents.js';
+import {
+  IncidentSchema,
+  kindFor,
+  openIncident,
+  resolveIncident,
+  type Incident,
+  type ResolvedIncident,
+} from './incidents.js';
 import { correlate, openCauses } from './correlate.js';
 import { reminderDelaySec } from './reminders.js';
 import { shiftIso, shiftNullable } from '../../model/clock-step.js';
@@ -52,7 +59,11 @@ interface Step {
  * Route one cycle's findings. Pure: the input state is not modified. Every identity with a finding, an open incident
  * or flap history is observed once (unless `seen` says its section was a gap).
  */
-export function route(findings: Finding[], state: RouterState, ctx: RouteContext): { decisions: Decision[]; resolved: ResolvedIncident[]; state: RouterState } {
+export function route(
+  findings: Finding[],
+  state: RouterState,
+  ctx: RouteContext,
+): { decisions: Decision[]; resolved: ResolvedIncident[]; state: RouterState } {
   const byIdentity = new Map<string, Finding>();
   for (const f of correlate(findings, openCauses(Object.values(state.incidents)))) {
     const prev = byIdentity.get(f.identity);
@@ -60,7 +71,11 @@ export function route(findings: Finding[], state: RouterState, ctx: RouteContext
   }
   const work: Work = { ctx, incidents: { ...state.incidents }, decisions: [], resolved: [] };
   const flaps: Record<string, FlapEntry> = { ...state.flaps };
-  const identities = new Set([...byIdentity.keys(), ...Object.keys(state.incidents).sort(), ...Object.keys(state.flaps).sort()]);
+  const identities = new Set([
+    ...byIdentity.keys(),
+    ...Object.keys(state.incidents).sort(),
+    ...Object.keys(state.flaps).sort(),
+  ]);
   const nowIso = ctx.now.toISOString();
 
   for (const identity of identities) {
@@ -73,7 +88,13 @@ export function route(findings: Finding[], state: RouterState, ctx: RouteContext
     const pct = percentStateChange(states);
     const was = prev?.flapping ?? false;
     const flapping = nextFlapping(was, pct);
-    const step: Step = { identity, flapping, started: flapping && !was, stopped: was && !flapping, silence: matchSilence(identity, ctx.silences, ctx.now) };
+    const step: Step = {
+      identity,
+      flapping,
+      started: flapping && !was,
+      stopped: was && !flapping,
+      silence: matchSilence(identity, ctx.silences, ctx.now),
+    };
     const previousId = work.incidents[identity]?.incidentId ?? prev?.lastIncidentId ?? null;
     if (finding !== null) onProblem(work, step, finding, previousId);
     else onHealthy(work, step, lastFinding, previousId);
@@ -90,7 +111,8 @@ export function route(findings: Finding[], state: RouterState, ctx: RouteContext
 
   for (const [identity, f] of Object.entries(flaps)) {
     const stale = ctx.now.getTime() - Date.parse(f.lastProblemAt) > DAY_MS;
-    if (work.incidents[identity] === undefined && !f.flapping && (stale || Number.isNaN(Date.parse(f.lastProblemAt)))) delete flaps[identity];
+    if (work.incidents[identity] === undefined && !f.flapping && (stale || Number.isNaN(Date.parse(f.lastProblemAt))))
+      delete flaps[identity];
   }
   return { decisions: work.decisions, resolved: work.resolved, state: { incidents: work.incidents, flaps } };
 }
@@ -99,7 +121,8 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
   const { now, config } = work.ctx;
   const notifiable = finding.severity !== 'info' && step.silence === null;
   const existing = work.incidents[step.identity];
-  const inc: Incident = existing === undefined ? openIncident(finding, now, previousId) : { ...existing, healthyStreak: 0 };
+  const inc: Incident =
+    existing === undefined ? openIncident(finding, now, previousId) : { ...existing, healthyStreak: 0 };
   let transition: Transition;
   let want: boolean;
   let reason: string;
@@ -117,16 +140,28 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
   } else if (step.stopped && notifiable) {
     [transition, want, reason] = ['renotify', true, 'stopped flapping: still a problem'];
   } else if (inc.ackedAt !== undefined && notifiable) {
-    [transition, want, reason] = ['ongoing', false, `acknowledged by ${inc.ackedBy ?? 'a person'} at ${inc.ackedAt}: no reminders`];
+    [transition, want, reason] = [
+      'ongoing',
+      false,
+      `acknowledged by ${inc.ackedBy ?? 'a person'} at ${inc.ackedAt}: no reminders`,
+    ];
   } else if (notifiable && elapsedSec >= wait) {
-    const why = inc.lastNotifiedAt === null ? 'not notified yet' : `reminder ${inc.reminders + 1}: ${formatWait(wait)} since the last message`;
+    const why =
+      inc.lastNotifiedAt === null
+        ? 'not notified yet'
+        : `reminder ${inc.reminders + 1}: ${formatWait(wait)} since the last message`;
     [transition, want, reason] = ['renotify', true, `still a problem: ${why}`];
   } else {
-    [transition, want, reason] = ['ongoing', false, notifiable ? `next reminder ${formatWait(wait)} after the last message` : 'ongoing'];
+    [transition, want, reason] = [
+      'ongoing',
+      false,
+      notifiable ? `next reminder ${formatWait(wait)} after the last message` : 'ongoing',
+    ];
   }
   const notify = want && notifiable;
   if (step.silence !== null) reason += `; silenced by ${step.silence.id}`;
-  const previous = inc.lastNotifiedAt === null ? null : { at: inc.lastNotifiedAt, description: inc.lastNotifiedDescription ?? '' };
+  const previous =
+    inc.lastNotifiedAt === null ? null : { at: inc.lastNotifiedAt, description: inc.lastNotifiedDescription ?? '' };
   if (notify) {
     if (transition === 'renotify' && inc.lastNotifiedAt !== null) inc.reminders += 1;
     inc.lastNotifiedAt = now.toISOString();
@@ -152,7 +187,11 @@ function onProblem(work: Work, step: Step, finding: Finding, previousId: string 
 }
 
 function formatWait(sec: number): string {
-  return sec >= 3600 && sec % 3600 === 0 ? `${sec / 3600} h` : sec >= 60 && sec % 60 === 0 ? `${sec / 60} min` : `${sec} s`;
+  return sec >= 3600 && sec % 3600 === 0
+    ? `${sec / 3600} h`
+    : sec >= 60 && sec % 60 === 0
+      ? `${sec / 60} min`
+      : `${sec} s`;
 }
 
 function onHealthy(work: Work, step: Step, lastFinding: Finding, previousId: string | null): void {
@@ -193,8 +232,16 @@ function onHealthy(work: Work, step: Step, lastFinding: Finding, previousId: str
 /** The state with every stored time moved back by `ms` (the wall clock was set back; see model/clock-step.ts). */
 export function shiftRouterState(state: RouterState, ms: number): RouterState {
   const incidents = Object.fromEntries(
-    Object.entries(state.incidents).map(([id, inc]) => [id, { ...inc, openedAt: shiftIso(inc.openedAt, ms), lastNotifiedAt: shiftNullable(inc.lastNotifiedAt, ms) }]),
+    Object.entries(state.incidents).map(([id, inc]) => [
+      id,
+      { ...inc, openedAt: shiftIso(inc.openedAt, ms), lastNotifiedAt: shiftNullable(inc.lastNotifiedAt, ms) },
+    ]),
   );
-  const flaps = Object.fromEntries(Object.entries(state.flaps).map(([id, f]) => [id, { ...f, lastSeen: shiftIso(f.lastSeen, ms), lastProblemAt: shiftIso(f.lastProblemAt, ms) }]));
+  const flaps = Object.fromEntries(
+    Object.entries(state.flaps).map(([id, f]) => [
+      id,
+      { ...f, lastSeen: shiftIso(f.lastSeen, ms), lastProblemAt: shiftIso(f.lastProblemAt, ms) },
+    ]),
+  );
   return { incidents, flaps };
 }

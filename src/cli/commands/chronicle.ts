@@ -20,7 +20,11 @@ async function makePublisher(loaded: Loaded, io: Parameters<Command>[1]) {
 async function makeImprover(loaded: Loaded, io: Parameters<Command>[1]): Promise<ImproveDoc | undefined> {
   const { anthropic } = loaded.config;
   if (!anthropic.apiKey) return undefined;
-  const [{ createModelClient }, { createLlmBudget }, { createAgentRunner }] = await Promise.all([import('../../llm/client.js'), import('../../llm/budget.js'), import('../../llm/agent-runner.js')]);
+  const [{ createModelClient }, { createLlmBudget }, { createAgentRunner }] = await Promise.all([
+    import('../../llm/client.js'),
+    import('../../llm/budget.js'),
+    import('../../llm/agent-runner.js'),
+  ]);
   const log = commandLog(loaded.paths, io);
   const runner = createAgentRunner({
     client: createModelClient({ apiKey: anthropic.apiKey, baseUrl: anthropic.baseUrl, model: anthropic.model }),
@@ -54,7 +58,9 @@ const chronicle: Command = async (argv, io) => {
   const now = new Date();
   const since = parseSince(flags.values.since!, now);
   if (since === null || since >= now.getTime()) {
-    io.stderr(`argus: --since must be a duration like 24h, 7d or a past ISO date, not ${JSON.stringify(flags.values.since)}\n`);
+    io.stderr(
+      `argus: --since must be a duration like 24h, 7d or a past ISO date, not ${JSON.stringify(flags.values.since)}\n`,
+    );
     return EXIT.USAGE;
   }
   const loaded = loadOrExplain(io, flags.values.config);
@@ -83,7 +89,9 @@ const chronicle: Command = async (argv, io) => {
   // The node_exporter textfile (ARGUS_TEXTFILE_DIR): refreshed by the chronicle timer for hosts without `argus serve`.
   const textfile = loaded.config.textfileDir && !dryRun ? await writeMetricsTextfile(loaded, now) : null;
   if (flags.values.json) {
-    io.stdout(`${JSON.stringify({ analysis, docs: written.docs.map(({ path, status, prose }) => ({ path, status, ...(prose ? { prose } : {}) })), commit: written.commit, summary: result.summary }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ analysis, docs: written.docs.map(({ path, status, prose }) => ({ path, status, ...(prose ? { prose } : {}) })), commit: written.commit, summary: result.summary }, null, 2)}\n`,
+    );
     return EXIT.OK;
   }
   const lines = [
@@ -94,13 +102,17 @@ const chronicle: Command = async (argv, io) => {
     '',
     `${dryRun ? 'Would write' : 'Documents'} in ${outDir}:`,
     ...(written.docs.length
-      ? written.docs.map((d) => `  ${(dryRun && d.status !== 'unchanged' ? `would be ${d.status}` : d.status).padEnd(16)} ${d.path}${proseNote(d.prose)}`)
+      ? written.docs.map(
+          (d) =>
+            `  ${(dryRun && d.status !== 'unchanged' ? `would be ${d.status}` : d.status).padEnd(16)} ${d.path}${proseNote(d.prose)}`,
+        )
       : ['  (none: no problems in the window)']),
   ];
   if (result.published) lines.push('', `Daily summary: ${result.published.status} (${result.published.detail})`);
   if (flags.values.commit && !dryRun) lines.push('', `git: ${written.commit.status} (${written.commit.detail})`);
   if (textfile) lines.push('', `Metrics textfile: ${textfile}`);
-  if (analysis.dropped_keys > 0) lines.push('', `note: ${analysis.dropped_keys} keys over the per-map cap were left out`);
+  if (analysis.dropped_keys > 0)
+    lines.push('', `note: ${analysis.dropped_keys} keys over the per-map cap were left out`);
   io.stdout(lines.join('\n') + '\n');
   return EXIT.OK;
 };

@@ -2,7 +2,8 @@
 import { COMMAND_HELP, COMMON_FLAGS } from '../help.js';
 import { EXIT, type Command } from '../command.js';
 
-const flagsOf = (name: string): string[] => [...(COMMAND_HELP[name]?.flags ?? []), ...COMMON_FLAGS].map((f) => `--${f.name}`);
+const flagsOf = (name: string): string[] =>
+  [...(COMMAND_HELP[name]?.flags ?? []), ...COMMON_FLAGS].map((f) => `--${f.name}`);
 
 function bash(): string {
   const names = Object.keys(COMMAND_HELP);
@@ -32,7 +33,9 @@ function zsh(): string {
   const commands = names.map((n) => `    '${n}:${zq(COMMAND_HELP[n]!.summary)}'`).join('\n');
   const cases = names
     .map((n) => {
-      const flags = [...(COMMAND_HELP[n]?.flags ?? []), ...COMMON_FLAGS].map((f) => `'--${f.name}[${zq(f.text)}]${f.value ? ':value:' : ''}'`);
+      const flags = [...(COMMAND_HELP[n]?.flags ?? []), ...COMMON_FLAGS].map(
+        (f) => `'--${f.name}[${zq(f.text)}]${f.value ? ':value:' : ''}'`,
+      );
       return `      ${n}) _arguments ${flags.join(' ')} '*:file:_files' ;;`;
     })
     .join('\n');

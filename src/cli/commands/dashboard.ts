@@ -20,7 +20,9 @@ const dashboard: Command = async (argv, io) => {
   const out = resolve(io.cwd, flags.values.out ?? 'argus-dashboard.html');
   const html = renderPage(data, 'static', range);
   writeTextAtomic(out, html);
-  io.stdout(`wrote ${out} (${Math.round(Buffer.byteLength(html) / 1024)} KB; ${data.series.t.length} points, ${data.incidents.length} incidents over 30 days)\n`);
+  io.stdout(
+    `wrote ${out} (${Math.round(Buffer.byteLength(html) / 1024)} KB; ${data.series.t.length} points, ${data.incidents.length} incidents over 30 days)\n`,
+  );
   return EXIT.OK;
 };
 export default dashboard;

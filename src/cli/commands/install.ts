@@ -28,7 +28,9 @@ function watchedUnits(root: string, io: CommandIO): { watched: string[]; solicit
     const solicitor = Boolean(config.telegram.botToken && config.telegram.chatId && config.telegram.approvers.length);
     return { watched: config.services.map(withUnitType), solicitor };
   } catch (error) {
-    io.stderr(`argus: watched services unknown (${(error as Error).message}): no recovery drop-ins written; fix ${envFile} and run install again\n`);
+    io.stderr(
+      `argus: watched services unknown (${(error as Error).message}): no recovery drop-ins written; fix ${envFile} and run install again\n`,
+    );
     return { watched: [], solicitor: false };
   }
 }
@@ -71,24 +73,40 @@ const install: Command = async (argv, io) => {
   }
   const dryRun = v['dry-run'] === true;
   const problems: string[] = [];
-  if (!existsSync(resolve(argusDir, 'dist/cli.js'))) problems.push(`${argusDir}/dist/cli.js not found: run \`npm run build\` there (or pass --prefix)`);
-  if (root === '/' && process.getuid?.() !== 0) problems.push('installing into / needs root (use sudo, or --root DIR / --dry-run)');
+  if (!existsSync(resolve(argusDir, 'dist/cli.js')))
+    problems.push(`${argusDir}/dist/cli.js not found: run \`npm run build\` there (or pass --prefix)`);
+  if (root === '/' && process.getuid?.() !== 0)
+    problems.push('installing into / needs root (use sudo, or --root DIR / --dry-run)');
   if (problems.length && !dryRun) {
     for (const p of problems) io.stderr(`argus: ${p}\n`);
     return EXIT.FAILED;
   }
 
   const { watched, solicitor } = watchedUnits(root, io);
-  const steps = planInstall({ root, vars: { node, argusDir }, mode, start: root === '/' && v['no-start'] !== true, watched, serve: v.serve === true, solicitor });
-  io.stdout(`argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`);
+  const steps = planInstall({
+    root,
+    vars: { node, argusDir },
+    mode,
+    start: root === '/' && v['no-start'] !== true,
+    watched,
+    serve: v.serve === true,
+    solicitor,
+  });
+  io.stdout(
+    `argus install (${mode} mode): units run ${node} ${argusDir}/dist/cli.js${root === '/' ? '' : `; root ${root}`}\n`,
+  );
   if (dryRun) for (const p of problems) io.stdout(`  warning: ${p}\n`);
   const failed = await runPlan(steps, dryRun, io);
   if (dryRun) return EXIT.OK;
   if (failed) {
-    io.stderr(`argus: ${failed} step(s) failed; fix the cause and run \`argus install\` again (it is safe to repeat)\n`);
+    io.stderr(
+      `argus: ${failed} step(s) failed; fix the cause and run \`argus install\` again (it is safe to repeat)\n`,
+    );
     return EXIT.FAILED;
   }
-  io.stdout(`Done. Secrets and settings: ${root === '/' ? '' : root}${ENV_FILE} (mode 0600). Then check with \`argus doctor\`.\n`);
+  io.stdout(
+    `Done. Secrets and settings: ${root === '/' ? '' : root}${ENV_FILE} (mode 0600). Then check with \`argus doctor\`.\n`,
+  );
   return EXIT.OK;
 };
 

@@ -3,7 +3,8 @@ import type { Log } from '../../log.js';
 import { EXIT, type Command, type CommandIO } from '../command.js';
 import { commandLog, loadOrExplain, parseFlags, parsePort } from '../common.js';
 
-const USAGE = 'usage: argus mcp [--dry-run] [--http [--port 8787] [--host 127.0.0.1] [--allowed-host NAME]...] [--config FILE]\n';
+const USAGE =
+  'usage: argus mcp [--dry-run] [--http [--port 8787] [--host 127.0.0.1] [--allowed-host NAME]...] [--config FILE]\n';
 
 const mcp: Command = async (argv, io) => {
   const flags = parseFlags(
@@ -26,7 +27,9 @@ const mcp: Command = async (argv, io) => {
   const port = parsePort(flags.values.port, io, USAGE);
   if (port === null) return EXIT.USAGE;
   if (flags.values.http && !io.env.ARGUS_MCP_TOKEN) {
-    io.stderr('argus: --http needs ARGUS_MCP_TOKEN (a secret of at least 16 characters; put it in the environment file)\n');
+    io.stderr(
+      'argus: --http needs ARGUS_MCP_TOKEN (a secret of at least 16 characters; put it in the environment file)\n',
+    );
     return EXIT.USAGE;
   }
   const loaded = loadOrExplain(io, flags.values.config, flags.values['dry-run'] ? { dryRun: true } : {});

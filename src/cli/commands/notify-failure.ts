@@ -37,7 +37,7 @@ const notifyFailure: Command = async (argv, io) => {
   if (!flags) return EXIT.USAGE;
   const unit = flags.positionals[0] ?? io.env.MONITOR_UNIT;
   if (!unit || !UNIT.test(unit)) {
-    io.stderr('argus: notify-failure needs the failed unit\'s name, e.g. `argus notify-failure argus.service`\n');
+    io.stderr("argus: notify-failure needs the failed unit's name, e.g. `argus notify-failure argus.service`\n");
     return EXIT.USAGE;
   }
   const env = io.env;
@@ -67,7 +67,13 @@ const notifyFailure: Command = async (argv, io) => {
   const host = env.ARGUS_HOSTNAME?.trim() || osHostname();
   const sent = await sendDirect(
     { fetch: globalThis.fetch, telegram: telegramFromEnv(env), hostname: host, now: () => now },
-    { id: `unit-failed:${unit}:${now.toISOString()}`, ts: now.toISOString(), severity: 'critical', text, identity: 'self:unit-failed' },
+    {
+      id: `unit-failed:${unit}:${now.toISOString()}`,
+      ts: now.toISOString(),
+      severity: 'critical',
+      text,
+      identity: 'self:unit-failed',
+    },
   );
   if (sent.status === 'sent') {
     try {

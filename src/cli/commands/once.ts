@@ -5,7 +5,11 @@ import { renderCycle } from '../report.js';
 import { SEVERITY_RANK } from '../../model/finding.js';
 
 const once: Command = async (argv, io) => {
-  const flags = parseFlags(argv, { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } }, io);
+  const flags = parseFlags(
+    argv,
+    { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } },
+    io,
+  );
   if (!flags) return EXIT.USAGE;
   const failOn = flags.values['fail-on'];
   if (failOn !== undefined && failOn !== 'warning' && failOn !== 'critical') {

@@ -22,7 +22,9 @@ const problems: Command = async (argv, io) => {
   if (!flags) return EXIT.USAGE;
   const since = parseSince(flags.values.since!, new Date());
   if (since === null) {
-    io.stderr(`argus: --since must be a duration like 30m, 24h, 7d or an ISO date, not ${JSON.stringify(flags.values.since)}\n`);
+    io.stderr(
+      `argus: --since must be a duration like 30m, 24h, 7d or an ISO date, not ${JSON.stringify(flags.values.since)}\n`,
+    );
     return EXIT.USAGE;
   }
   const limit = Number(flags.values.limit);
@@ -62,7 +64,18 @@ const problems: Command = async (argv, io) => {
     return EXIT.OK;
   }
   const lines = (kept as Array<Record<string, unknown>>).map((r) =>
-    [String(r.ts), String(r.severity).padEnd(8), String(r.kind).padEnd(10), String(r.identity ?? r.type).padEnd(28), String(r.description), r.action_taken ? `[${String(r.action_taken)} → ${String(r.action_result)}]` : r.action_result ? `[${String(r.action_result)}]` : '']
+    [
+      String(r.ts),
+      String(r.severity).padEnd(8),
+      String(r.kind).padEnd(10),
+      String(r.identity ?? r.type).padEnd(28),
+      String(r.description),
+      r.action_taken
+        ? `[${String(r.action_taken)} → ${String(r.action_result)}]`
+        : r.action_result
+          ? `[${String(r.action_result)}]`
+          : '',
+    ]
       .join(' ')
       .trimEnd(),
   );

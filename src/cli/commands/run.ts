@@ -29,8 +29,12 @@ const run: Command = async (argv, io) => {
     const outcome = await runGuardedCycle(rt);
     if (outcome.status === 'ok') {
       const r = outcome.report;
-      log.info({ cycleId: r.cycleId, findings: r.findings.length, actions: r.actions.length, ms: r.durationMs }, 'cycle done');
-    } else if (outcome.status === 'locked') log.warn({ ownerPid: outcome.ownerPid }, 'another cycle is running; skipped');
+      log.info(
+        { cycleId: r.cycleId, findings: r.findings.length, actions: r.actions.length, ms: r.durationMs },
+        'cycle done',
+      );
+    } else if (outcome.status === 'locked')
+      log.warn({ ownerPid: outcome.ownerPid }, 'another cycle is running; skipped');
     if (stopping || n + 1 >= maxCycles) break;
     const wait = Math.max(0, loaded.config.intervalSec * 1000 - (Date.now() - started));
     await new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@ import type { ToolRegistry } from '../../tools/tool.js';
 import { EXIT, type Command } from '../command.js';
 import { commandEnv, commandLog, loadOrExplain, parseFlags, parsePort } from '../common.js';
 
-const USAGE = 'usage: argus serve [--host 127.0.0.1] [--port 8787] [--allowed-host NAME]... [--dry-run] [--read-only] [--config FILE]\n';
+const USAGE =
+  'usage: argus serve [--host 127.0.0.1] [--port 8787] [--allowed-host NAME]... [--dry-run] [--read-only] [--config FILE]\n';
 
 const serve: Command = async (argv, io) => {
   const flags = parseFlags(
@@ -40,7 +41,9 @@ const serve: Command = async (argv, io) => {
     const { buildMcpRegistry } = await import('../../orchestrator/mcp-registry.js');
     const { createServer } = await import('../../mcp/server.js');
     // --read-only (the shipped unit, whose state dir is read-only): only the tools that change nothing.
-    registry ??= buildMcpRegistry(loaded, log.child({ agent: 'mcp' })).then((all) => (readOnly ? all.filter((t) => t.annotations.readOnlyHint === true) : all));
+    registry ??= buildMcpRegistry(loaded, log.child({ agent: 'mcp' })).then((all) =>
+      readOnly ? all.filter((t) => t.annotations.readOnlyHint === true) : all,
+    );
     return createServer(await registry, { log, docsDirs: [loaded.paths.docs] });
   };
 
@@ -50,7 +53,8 @@ const serve: Command = async (argv, io) => {
   const alertmanager = createAlertmanagerReceiver({
     statePath: fleetGroupsPath(loaded.paths.stateDir),
     readOnly,
-    ports: async () => (await import('../../orchestrator/fleet-receiver.js')).composeReceiverPorts(loaded.config, loaded.paths, { log }),
+    ports: async () =>
+      (await import('../../orchestrator/fleet-receiver.js')).composeReceiverPorts(loaded.config, loaded.paths, { log }),
     now: () => new Date(),
     log,
   });
@@ -72,7 +76,9 @@ const serve: Command = async (argv, io) => {
     io.stderr(`argus: ${(error as Error).message}\n`);
     return (error as { code?: string }).code?.startsWith('mcp_') ? EXIT.USAGE : EXIT.FAILED;
   }
-  io.stderr(`argus serve: listening on ${running.url} (state in ${loaded.paths.stateDir}; /mcp ${token ? 'on' : 'off: no ARGUS_MCP_TOKEN'}; /alertmanager ${readOnly ? 'off: --read-only' : 'on'})\n`);
+  io.stderr(
+    `argus serve: listening on ${running.url} (state in ${loaded.paths.stateDir}; /mcp ${token ? 'on' : 'off: no ARGUS_MCP_TOKEN'}; /alertmanager ${readOnly ? 'off: --read-only' : 'on'})\n`,
+  );
   log.info({ url: running.url, mcp: Boolean(token) }, 'serve ready');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

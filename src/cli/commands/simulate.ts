@@ -40,7 +40,10 @@ const simulate: Command = async (argv, io) => {
     results.push(r);
     if (!flags.values.json) io.stdout(renderResult(r));
   }
-  if (flags.values.json) io.stdout(`${JSON.stringify({ passed: results.filter((r) => r.pass).length, total: results.length, results }, null, 2)}\n`);
+  if (flags.values.json)
+    io.stdout(
+      `${JSON.stringify({ passed: results.filter((r) => r.pass).length, total: results.length, results }, null, 2)}\n`,
+    );
   else io.stdout(renderSummary(results));
   return results.every((r) => r.pass) ? EXIT.OK : EXIT.FAILED;
 };

@@ -6,7 +6,10 @@ const solicit: Command = async (argv, io) => {
   const flags = parseFlags(argv, { 'dry-run': { type: 'boolean' }, 'poll-timeout': { type: 'string' } }, io);
   if (!flags) return EXIT.USAGE;
   const pollTimeoutSec = flags.values['poll-timeout'] === undefined ? undefined : Number(flags.values['poll-timeout']);
-  if (pollTimeoutSec !== undefined && !(Number.isInteger(pollTimeoutSec) && pollTimeoutSec >= 1 && pollTimeoutSec <= 50)) {
+  if (
+    pollTimeoutSec !== undefined &&
+    !(Number.isInteger(pollTimeoutSec) && pollTimeoutSec >= 1 && pollTimeoutSec <= 50)
+  ) {
     io.stderr('argus: --poll-timeout must be a whole number of seconds from 1 to 50\n');
     return EXIT.USAGE;
   }
@@ -15,7 +18,9 @@ const solicit: Command = async (argv, io) => {
   const { loaded, log, rt } = built;
   const { telegram } = loaded.config;
   if (!telegram.botToken || !telegram.chatId || telegram.approvers.length === 0) {
-    io.stderr('argus: solicit needs TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID and at least one approver (telegram.approvers in argus.json, or TELEGRAM_APPROVERS)\n');
+    io.stderr(
+      'argus: solicit needs TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID and at least one approver (telegram.approvers in argus.json, or TELEGRAM_APPROVERS)\n',
+    );
     return EXIT.USAGE;
   }
   const { createSolicitor } = await import('../../solicitor/compose.js');

@@ -27,7 +27,9 @@ const stats: Command = async (argv, io) => {
   const now = new Date();
   const since = parseSince(flags.values.since!, now);
   if (since === null) {
-    io.stderr(`argus: --since must be a duration like 24h, 7d or an ISO date, not ${JSON.stringify(flags.values.since)}\n`);
+    io.stderr(
+      `argus: --since must be a duration like 24h, 7d or an ISO date, not ${JSON.stringify(flags.values.since)}\n`,
+    );
     return EXIT.USAGE;
   }
   const loaded = loadOrExplain(io, flags.values.config);
@@ -56,18 +58,35 @@ const stats: Command = async (argv, io) => {
 export default stats;
 
 function render(s: Stats): string {
-  const lines = [`Registry ${s.since} → ${s.until ?? 'now'}: ${s.records} records, ${s.detections} detections, ${s.incidents} incidents opened.`];
+  const lines = [
+    `Registry ${s.since} → ${s.until ?? 'now'}: ${s.records} records, ${s.detections} detections, ${s.incidents} incidents opened.`,
+  ];
   const section = (title: string, rows: string[]) => {
     lines.push('', title);
     lines.push(...(rows.length ? rows : ['  (none)']));
   };
-  section('By type:', Object.entries(s.by_type).map(([k, n]) => `  ${k.padEnd(12)} ${n}`));
-  section('By severity:', Object.entries(s.by_severity).map(([k, n]) => `  ${k.padEnd(12)} ${n}`));
-  section('Actions:', s.actions.map((a) => `  ${a.action.padEnd(16)} ${a.result.padEnd(10)} ${a.source.padEnd(5)} ${a.count}`));
+  section(
+    'By type:',
+    Object.entries(s.by_type).map(([k, n]) => `  ${k.padEnd(12)} ${n}`),
+  );
+  section(
+    'By severity:',
+    Object.entries(s.by_severity).map(([k, n]) => `  ${k.padEnd(12)} ${n}`),
+  );
+  section(
+    'Actions:',
+    s.actions.map((a) => `  ${a.action.padEnd(16)} ${a.result.padEnd(10)} ${a.source.padEnd(5)} ${a.count}`),
+  );
   section(
     'Success rates:',
-    s.success_rates.map((r) => `  ${r.action.padEnd(16)} ${r.success_pct === null ? 'n/a' : `${r.success_pct} %`} (${r.success} ok, ${r.failure} failed)`),
+    s.success_rates.map(
+      (r) =>
+        `  ${r.action.padEnd(16)} ${r.success_pct === null ? 'n/a' : `${r.success_pct} %`} (${r.success} ok, ${r.failure} failed)`,
+    ),
   );
-  section('Daily:', s.daily.map((d) => `  ${d.key}  detections ${d.detections}, incidents ${d.incidents}, actions ${d.actions}`));
+  section(
+    'Daily:',
+    s.daily.map((d) => `  ${d.key}  detections ${d.detections}, incidents ${d.incidents}, actions ${d.actions}`),
+  );
   return lines.join('\n') + '\n';
 }

@@ -18,12 +18,21 @@ import { loadOrExplain, parseFlags } from '../common.js';
 import { renderHealth } from '../report.js';
 import { terminalLines } from '../../model/escape.js';
 
-const IncidentLooseSchema = z.looseObject({ identity: z.string().optional(), severity: z.string().optional(), openedAt: z.string().optional(), status: z.string().optional() });
+const IncidentLooseSchema = z.looseObject({
+  identity: z.string().optional(),
+  severity: z.string().optional(),
+  openedAt: z.string().optional(),
+  status: z.string().optional(),
+});
 const IncidentsFileSchema = z.looseObject({ incidents: z.record(z.string(), IncidentLooseSchema) });
 type IncidentsFile = { incidents: Record<string, z.infer<typeof IncidentLooseSchema>> };
 
 const status: Command = async (argv, io) => {
-  const flags = parseFlags(argv, { json: { type: 'boolean' }, check: { type: 'boolean' }, fleet: { type: 'boolean' } }, io);
+  const flags = parseFlags(
+    argv,
+    { json: { type: 'boolean' }, check: { type: 'boolean' }, fleet: { type: 'boolean' } },
+    io,
+  );
   if (!flags) return EXIT.USAGE;
   const loaded = loadOrExplain(io, flags.values.config);
   if (typeof loaded === 'number') return loaded;
@@ -31,8 +40,13 @@ const status: Command = async (argv, io) => {
   const now = new Date();
   if (flags.values.fleet) return fleetStatus(paths, flags.values.json === true, now, io);
   const snapshot = readJsonState(paths.snapshot, SnapshotSchema.nullable(), () => null);
-  const incidentsFile: IncidentsFile = readJsonState<IncidentsFile>(paths.incidents, IncidentsFileSchema, () => ({ incidents: {} }));
-  const incidents = Object.entries(incidentsFile.incidents).map(([identity, i]) => ({ ...i, identity: i.identity ?? identity }));
+  const incidentsFile: IncidentsFile = readJsonState<IncidentsFile>(paths.incidents, IncidentsFileSchema, () => ({
+    incidents: {},
+  }));
+  const incidents = Object.entries(incidentsFile.incidents).map(([identity, i]) => ({
+    ...i,
+    identity: i.identity ?? identity,
+  }));
   const cycle = readCycleState(paths.cycleState);
   const silences = activeSilences(paths.silences, now);
   const self = readFixedRecord(paths.selfHealth, SelfHealthSchema);
@@ -40,7 +54,9 @@ const status: Command = async (argv, io) => {
   // --check: the dead-man's switch for Monit, cron or Nagios — exit 1 unless the last cycle is recent and worked.
   const checkCode = flags.values.check && fresh.verdict !== 'ok' ? EXIT.FAILED : EXIT.OK;
   if (flags.values.json) {
-    io.stdout(`${JSON.stringify({ stateDir: paths.stateDir, stateFrom: loaded.stateFrom, freshness: fresh, cycle, self, incidents, silences, snapshot }, null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ stateDir: paths.stateDir, stateFrom: loaded.stateFrom, freshness: fresh, cycle, self, incidents, silences, snapshot }, null, 2)}\n`,
+    );
     return checkCode;
   }
   if (flags.values.check) {
@@ -63,7 +79,10 @@ const status: Command = async (argv, io) => {
   );
   if (snapshot) out.push('', `Health at ${snapshot.ts}`, ...renderHealth(snapshot));
   out.push('', incidents.length ? `Open incidents (${incidents.length})` : 'Open incidents: none');
-  for (const i of incidents) out.push(`  ${(i.severity ?? '').toUpperCase().padEnd(8)} ${i.identity} since ${i.openedAt ?? '?'}${i.status ? ` (${i.status})` : ''}`);
+  for (const i of incidents)
+    out.push(
+      `  ${(i.severity ?? '').toUpperCase().padEnd(8)} ${i.identity} since ${i.openedAt ?? '?'}${i.status ? ` (${i.status})` : ''}`,
+    );
   if (silences.length) {
     out.push('', 'Silences');
     for (const s of silences) out.push(`  ${s.id} ${s.matcher} until ${s.until}${s.reason ? ` — ${s.reason}` : ''}`);

@@ -10,18 +10,60 @@ export interface CommandContext {
 }
 
 export function result(exitCode: number, stdout = '', stderr = ''): ExecResult {
-  return { exitCode, signal: null, stdout, stderr, timedOut: false, durationMs: 1, failed: exitCode !== 0, spawnError: null };
+  return {
+    exitCode,
+    signal: null,
+    stdout,
+    stderr,
+    timedOut: false,
+    durationMs: 1,
+    failed: exitCode !== 0,
+    spawnError: null,
+  };
 }
 
 export function notInstalled(): ExecResult {
-  return { exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0, failed: true, spawnError: 'ENOENT' };
+  return {
+    exitCode: null,
+    signal: null,
+    stdout: '',
+    stderr: '',
+    timedOut: false,
+    durationMs: 0,
+    failed: true,
+    spawnError: 'ENOENT',
+  };
 }
 
-const ALL_PROPS = ['Id', 'LoadState', 'ActiveState', 'SubState', 'Result', 'UnitFileState', 'Type', 'NRestarts', 'MainPID', 'InvocationID', 'ActiveEnterTimestamp'];
+const ALL_PROPS = [
+  'Id',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'UnitFileState',
+  'Type',
+  'NRestarts',
+  'MainPID',
+  'InvocationID',
+  'ActiveEnterTimestamp',
+];
 
 function props(unit: string, s: SimService | undefined): Record<string, string> {
   if (!s || s.state === 'missing') {
-    return { Id: unit, LoadState: 'not-found', ActiveState: 'inactive', SubState: 'dead', Result: 'success', UnitFileState: '', Type: 'simple', NRestarts: '0', MainPID: '0', InvocationID: '', ActiveEnterTimestamp: '' };
+    return {
+      Id: unit,
+      LoadState: 'not-found',
+      ActiveState: 'inactive',
+      SubState: 'dead',
+      Result: 'success',
+      UnitFileState: '',
+      Type: 'simple',
+      NRestarts: '0',
+      MainPID: '0',
+      InvocationID: '',
+      ActiveEnterTimestamp: '',
+    };
   }
   const active = s.state === 'active';
   return {
@@ -42,7 +84,9 @@ function props(unit: string, s: SimService | undefined): Record<string, string> 
 function systemctl(args: readonly string[], ctx: CommandContext): ExecResult {
   const dash = args.indexOf('--');
   const verb = args.find((a) => !a.startsWith('-')) ?? '';
-  const units = (dash >= 0 ? args.slice(dash + 1) : args.slice(args.indexOf(verb) + 1).filter((a) => !a.startsWith('-'))).map(unitOf);
+  const units = (
+    dash >= 0 ? args.slice(dash + 1) : args.slice(args.indexOf(verb) + 1).filter((a) => !a.startsWith('-'))
+  ).map(unitOf);
   const services = ctx.world.services;
   switch (verb) {
     case 'is-system-running':
@@ -73,7 +117,11 @@ function systemctl(args: readonly string[], ctx: CommandContext): ExecResult {
         return result(0);
       }
       s.state = 'failed';
-      return result(1, '', `Job for ${u} failed because the control process exited with error code.\nSee "systemctl status ${u}" and "journalctl -xeu ${u}" for details.\n`);
+      return result(
+        1,
+        '',
+        `Job for ${u} failed because the control process exited with error code.\nSee "systemctl status ${u}" and "journalctl -xeu ${u}" for details.\n`,
+      );
     }
     default:
       return result(1, '', `Unknown command verb ${verb} (not simulated).\n`);
@@ -84,7 +132,10 @@ function journalctl(args: readonly string[], ctx: CommandContext): ExecResult {
   const u = args[args.indexOf('-u') + 1] ?? '';
   const s = ctx.world.services.get(unitOf(u));
   if (!s || s.state === 'missing') return result(0, '-- No entries --\n');
-  const lines = s.state === 'active' ? [`Started ${s.name}.`] : [`${s.name}: Main process exited, code=exited, status=1/FAILURE`, `${s.name}: Failed with result 'exit-code'.`];
+  const lines =
+    s.state === 'active'
+      ? [`Started ${s.name}.`]
+      : [`${s.name}: Main process exited, code=exited, status=1/FAILURE`, `${s.name}: Failed with result 'exit-code'.`];
   return result(0, `${lines.join('\n')}\n`);
 }
 
@@ -101,7 +152,12 @@ function tmux(args: readonly string[], ctx: CommandContext): ExecResult {
   const target = (rest[rest.indexOf('-t') + 1] ?? '').replace(/^=/, '');
   switch (rest[0]) {
     case 'list-sessions':
-      return result(0, [...ctx.world.tmux.values()].map((t) => `${t.name}\t${t.windows}\t${Math.floor(t.createdMs / 1000)}\t0\n`).join(''));
+      return result(
+        0,
+        [...ctx.world.tmux.values()]
+          .map((t) => `${t.name}\t${t.windows}\t${Math.floor(t.createdMs / 1000)}\t0\n`)
+          .join(''),
+      );
     case 'has-session':
       return ctx.world.tmux.has(target) ? result(0) : result(1, '', `can't find session: ${target}\n`);
     case 'kill-session':

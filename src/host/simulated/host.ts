@@ -1,5 +1,15 @@
 // The simulated host: a Host whose /proc is generated from a world model, whose commands and signals change that world.
-import { existsSync, lutimesSync, mkdirSync, symlinkSync, truncateSync, utimesSync, writeFileSync, closeSync, openSync } from 'node:fs';
+import {
+  existsSync,
+  lutimesSync,
+  mkdirSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  closeSync,
+  openSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import type { ExecOptions, ExecResult, Host, StatFs } from '../port.js';
@@ -12,7 +22,14 @@ import { SimFileSchema, type SimDisk, type SimFileSpec, type World } from './wor
 const MB = 1024 * 1024;
 const BLOCK = 4096;
 /** Any path that is no simulated disk (the state dir, a temp dir) answers as a roomy filesystem. */
-const ROOMY: StatFs = { blockSize: BLOCK, blocks: 26_214_400, blocksFree: 20_000_000, blocksAvail: 20_000_000, files: 6_553_600, filesFree: 6_000_000 };
+const ROOMY: StatFs = {
+  blockSize: BLOCK,
+  blocks: 26_214_400,
+  blocksFree: 20_000_000,
+  blocksAvail: 20_000_000,
+  files: 6_553_600,
+  filesFree: 6_000_000,
+};
 /** Hosts the simulation must never reach: alerts and model calls stay in the machine. */
 /** The simulated Bot API (world.telegram): the runner points the configuration at https://telegram.sim. */
 export const SIM_TELEGRAM_HOST = 'telegram.sim';
@@ -20,7 +37,8 @@ export const SIM_TELEGRAM_HOST = 'telegram.sim';
 /** sendMessage as the Bot API answers it: accepted and kept while the chat is up, a 502 while it is down. */
 function telegramAnswer(world: World, url: string, init: RequestInit | undefined, atMs: number): Response {
   const chat = world.telegram;
-  if (!chat || !url.endsWith('/sendMessage')) return Response.json({ ok: false, description: 'Not Found' }, { status: 404 });
+  if (!chat || !url.endsWith('/sendMessage'))
+    return Response.json({ ok: false, description: 'Not Found' }, { status: 404 });
   if (!chat.up) return new Response('Bad Gateway', { status: 502 });
   const body = JSON.parse(String(init?.body ?? '{}')) as { text?: string };
   chat.messages.push({ atMs, text: String(body.text ?? '') });
@@ -79,11 +97,13 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
   const tmuxSocket = join(root, 'tmux', 'sim.sock');
   mkdirSync(join(root, 'tmux'), { recursive: true });
   closeSync(openSync(tmuxSocket, 'a'));
-  for (const d of world.disks) for (const sub of ['tmp', 'var/tmp', 'var/log']) mkdirSync(join(fsDir(d.mount), sub), { recursive: true });
+  for (const d of world.disks)
+    for (const sub of ['tmp', 'var/tmp', 'var/log']) mkdirSync(join(fsDir(d.mount), sub), { recursive: true });
   const commands: SimulatedHost['commands'] = [];
 
   const diskFor = (path: string): SimDisk | undefined =>
-    world.disks.find((d) => path === d.mount) ?? world.disks.find((d) => path === fsDir(d.mount) || path.startsWith(`${fsDir(d.mount)}/`));
+    world.disks.find((d) => path === d.mount) ??
+    world.disks.find((d) => path === fsDir(d.mount) || path.startsWith(`${fsDir(d.mount)}/`));
 
   const host: SimulatedHost = {
     root,
@@ -122,7 +142,8 @@ export function createSimulatedHost(world: World, clock: SimClock, options: Simu
       if (options.model?.handles(url)) return options.model.answer(input, init);
       const hostname = new URL(url).hostname;
       if (hostname === SIM_TELEGRAM_HOST) return telegramAnswer(world, url, init, clock.now().getTime());
-      if (FORBIDDEN_HOSTS.test(hostname)) throw new TypeError(`simulated host: ${hostname} is not reachable from a simulation`);
+      if (FORBIDDEN_HOSTS.test(hostname))
+        throw new TypeError(`simulated host: ${hostname} is not reachable from a simulation`);
       const status = world.probes[url] ?? 200;
       if (status === 0) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
       return new Response(null, { status });

@@ -14,13 +14,18 @@ export const ScriptedReplySchema = z
     /** Served to the next request of this agent (any agent when absent), in script order. */
     agent: ModelAgentSchema.optional(),
     /** Tool calls the model makes in this turn (`input` is sent as given: malformed inputs are part of the test). */
-    toolUse: z.array(z.strictObject({ name: z.string().min(1), input: z.unknown() })).min(1).optional(),
+    toolUse: z
+      .array(z.strictObject({ name: z.string().min(1), input: z.unknown() }))
+      .min(1)
+      .optional(),
     /** The final answer: a string is sent verbatim as text, anything else as its JSON. */
     answer: z.unknown().optional(),
     /** Reported usage; by default estimated as one token per 4 characters of the request and of the reply. */
     usage: z.strictObject({ input_tokens: tokens, output_tokens: tokens }).optional(),
   })
-  .refine((r) => (r.toolUse === undefined) !== (r.answer === undefined), { message: 'a reply has either toolUse or answer' });
+  .refine((r) => (r.toolUse === undefined) !== (r.answer === undefined), {
+    message: 'a reply has either toolUse or answer',
+  });
 export type ScriptedReply = z.infer<typeof ScriptedReplySchema>;
 
 export const ScriptedModelSchema = z.strictObject({
@@ -73,7 +78,12 @@ export interface ScriptedModel {
 /** Abstaining answers each agent's schema accepts: nothing to add, no cause claimed, no action taken. */
 export const HEALTHY_ANSWERS: Record<ModelAgent, unknown> = {
   evaluator: { findings: [] },
-  rca: { verdict: 'unknown', summary: 'Scripted model: nothing beyond the deterministic diagnosis.', causes: [], recommended_actions: [] },
+  rca: {
+    verdict: 'unknown',
+    summary: 'Scripted model: nothing beyond the deterministic diagnosis.',
+    causes: [],
+    recommended_actions: [],
+  },
   planner: { summary: 'Scripted model: no action proposed; a person should look.', escalate: true },
 };
 
@@ -85,7 +95,14 @@ interface RequestBody {
 
 function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map((b) => (b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string' ? (b as { text: string }).text : '')).join('\n');
+  if (Array.isArray(v))
+    return v
+      .map((b) =>
+        b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string'
+          ? (b as { text: string }).text
+          : '',
+      )
+      .join('\n');
   return '';
 }
 
@@ -99,9 +116,18 @@ export function agentOf(system: unknown): ModelAgent | 'unknown' {
 }
 
 const estimate = (text: string): number => Math.max(1, Math.ceil(text.length / 4));
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'request-id': 'req_sim' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'request-id': 'req_sim' },
+  });
 
-export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, baseUrl: string = SIM_MODEL_URL, watched: readonly string[] = []): ScriptedModel {
+export function createScriptedModel(
+  spec: ScriptedModelSpec,
+  now: () => Date,
+  baseUrl: string = SIM_MODEL_URL,
+  watched: readonly string[] = [],
+): ScriptedModel {
   const leaks: string[] = [];
   const served = spec.replies.map(() => false);
   const calls: ModelCall[] = [];
@@ -136,8 +162,14 @@ export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, ba
     async answer(input, init) {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-      if (method !== 'POST' || new URL(url).pathname !== '/v1/messages') return json({ type: 'error', error: { type: 'not_found_error', message: `${method} ${url}` } }, 404);
-      const raw = init?.body !== undefined && init.body !== null ? String(init.body) : input instanceof Request ? await input.text() : '';
+      if (method !== 'POST' || new URL(url).pathname !== '/v1/messages')
+        return json({ type: 'error', error: { type: 'not_found_error', message: `${method} ${url}` } }, 404);
+      const raw =
+        init?.body !== undefined && init.body !== null
+          ? String(init.body)
+          : input instanceof Request
+            ? await input.text()
+            : '';
       let body: RequestBody;
       try {
         body = JSON.parse(raw) as RequestBody;
@@ -146,23 +178,51 @@ export function createScriptedModel(spec: ScriptedModelSpec, now: () => Date, ba
       }
       noteResults(body.messages);
       const agent = agentOf(body.system);
-      for (const w of watched) if (raw.includes(w)) leaks.push(`the ${agent} request #${calls.length + 1} contained "${w.slice(0, 6)}…"`);
+      for (const w of watched)
+        if (raw.includes(w)) leaks.push(`the ${agent} request #${calls.length + 1} contained "${w.slice(0, 6)}…"`);
       const atMs = now().getTime();
       const index = spec.replies.findIndex((r, i) => !served[i] && (r.agent === undefined || r.agent === agent));
       if (index < 0 && spec.default === 'error') {
-        unexpected.push(`unexpected model call #${calls.length + 1} from ${agent} at ${new Date(atMs).toISOString()} (no scripted reply left)`);
+        unexpected.push(
+          `unexpected model call #${calls.length + 1} from ${agent} at ${new Date(atMs).toISOString()} (no scripted reply left)`,
+        );
         calls.push({ atMs, agent, served: 'error', inputTokens: 0, outputTokens: 0 });
-        return json({ type: 'error', error: { type: 'invalid_request_error', message: 'scripted model: no reply scripted for this call' } }, 400);
+        return json(
+          {
+            type: 'error',
+            error: { type: 'invalid_request_error', message: 'scripted model: no reply scripted for this call' },
+          },
+          400,
+        );
       }
-      const reply: ScriptedReply = index >= 0 ? spec.replies[index]! : { answer: agent === 'unknown' ? {} : HEALTHY_ANSWERS[agent] };
+      const reply: ScriptedReply =
+        index >= 0 ? spec.replies[index]! : { answer: agent === 'unknown' ? {} : HEALTHY_ANSWERS[agent] };
       if (index >= 0) served[index] = true;
       const n = calls.length + 1;
       const content = reply.toolUse
-        ? reply.toolUse.map((u, i) => ({ type: 'tool_use' as const, id: `toolu_sim_${n}_${i + 1}`, name: u.name, input: u.input ?? {} }))
-        : [{ type: 'text' as const, text: typeof reply.answer === 'string' ? reply.answer : JSON.stringify(reply.answer) }];
-      for (const b of content) if (b.type === 'tool_use') proposals.push({ atMs, agent, name: b.name, input: b.input, toolUseId: b.id, isError: null, result: null });
+        ? reply.toolUse.map((u, i) => ({
+            type: 'tool_use' as const,
+            id: `toolu_sim_${n}_${i + 1}`,
+            name: u.name,
+            input: u.input ?? {},
+          }))
+        : [
+            {
+              type: 'text' as const,
+              text: typeof reply.answer === 'string' ? reply.answer : JSON.stringify(reply.answer),
+            },
+          ];
+      for (const b of content)
+        if (b.type === 'tool_use')
+          proposals.push({ atMs, agent, name: b.name, input: b.input, toolUseId: b.id, isError: null, result: null });
       const usage = reply.usage ?? { input_tokens: estimate(raw), output_tokens: estimate(JSON.stringify(content)) };
-      calls.push({ atMs, agent, served: index >= 0 ? index : 'default', inputTokens: usage.input_tokens, outputTokens: usage.output_tokens });
+      calls.push({
+        atMs,
+        agent,
+        served: index >= 0 ? index : 'default',
+        inputTokens: usage.input_tokens,
+        outputTokens: usage.output_tokens,
+      });
       return json({
         id: `msg_sim_${n}`,
         type: 'message',

@@ -87,7 +87,11 @@ function mountinfo(w: World): string {
     '23 28 0:22 / /sys rw,nosuid,nodev,noexec,relatime shared:2 - sysfs sysfs rw',
     '30 28 0:25 / /run rw,nosuid,nodev,noexec,relatime shared:5 - tmpfs tmpfs rw,size=1638400k,mode=755',
   ];
-  w.disks.forEach((d, i) => lines.push(`${40 + i} ${i === 0 ? 1 : 28} 259:${i + 1} / ${d.mount} rw,relatime shared:${i + 1} - ext4 /dev/vd${String.fromCharCode(97 + i)}1 rw`));
+  w.disks.forEach((d, i) =>
+    lines.push(
+      `${40 + i} ${i === 0 ? 1 : 28} 259:${i + 1} / ${d.mount} rw,relatime shared:${i + 1} - ext4 /dev/vd${String.fromCharCode(97 + i)}1 rw`,
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -96,9 +100,29 @@ export function writeProcTree(root: string, w: World, nowMs: number, btimeMs: nu
   const proc = join(root, 'proc');
   mkdirSync(join(proc, 'self'), { recursive: true });
   const rows: ProcRow[] = [
-    { pid: 1, ppid: 0, comm: 'systemd', argv: ['/sbin/init'], startTicks: 10, ticks: 500, rssPages: 3000, swapKb: 0, state: 'S' },
+    {
+      pid: 1,
+      ppid: 0,
+      comm: 'systemd',
+      argv: ['/sbin/init'],
+      startTicks: 10,
+      ticks: 500,
+      rssPages: 3000,
+      swapKb: 0,
+      state: 'S',
+    },
     { pid: 2, ppid: 0, comm: 'kthreadd', argv: [], startTicks: 10, ticks: 0, rssPages: 0, swapKb: 0, state: 'S' },
-    { pid: self.pid, ppid: 1, comm: 'node', argv: ['/usr/bin/node', '/opt/argus/dist/cli.js', 'once'], startTicks: Math.round(((nowMs - 1000 - btimeMs) / 1000) * CLK_TCK), ticks: 10, rssPages: Math.round(self.rssBytes / 4096), swapKb: 0, state: 'R' },
+    {
+      pid: self.pid,
+      ppid: 1,
+      comm: 'node',
+      argv: ['/usr/bin/node', '/opt/argus/dist/cli.js', 'once'],
+      startTicks: Math.round(((nowMs - 1000 - btimeMs) / 1000) * CLK_TCK),
+      ticks: 10,
+      rssPages: Math.round(self.rssBytes / 4096),
+      swapKb: 0,
+      state: 'R',
+    },
     ...[...w.processes.values()].map((p) => rowOf(p, btimeMs)),
   ];
   const wanted = new Set(rows.map((r) => String(r.pid)));
@@ -111,17 +135,43 @@ export function writeProcTree(root: string, w: World, nowMs: number, btimeMs: nu
   const kb = (n: number) => Math.round(n / KB);
   writeFileSync(
     join(proc, 'meminfo'),
-    [`MemTotal:       ${kb(total)} kB`, `MemFree:        ${kb(avail * 0.6)} kB`, `MemAvailable:   ${kb(avail)} kB`, `Buffers:        ${kb(avail * 0.05)} kB`, `Cached:         ${kb(avail * 0.3)} kB`, `SwapTotal:      ${kb(w.swapTotalBytes)} kB`, `SwapFree:       ${kb(swapFree)} kB`, ''].join('\n'),
+    [
+      `MemTotal:       ${kb(total)} kB`,
+      `MemFree:        ${kb(avail * 0.6)} kB`,
+      `MemAvailable:   ${kb(avail)} kB`,
+      `Buffers:        ${kb(avail * 0.05)} kB`,
+      `Cached:         ${kb(avail * 0.3)} kB`,
+      `SwapTotal:      ${kb(w.swapTotalBytes)} kB`,
+      `SwapFree:       ${kb(swapFree)} kB`,
+      '',
+    ].join('\n'),
   );
   const c = w.counters;
   const busy = c.cpuTotal - c.cpuIdle;
   const cpuLine = (div: number) => `${Math.floor(busy / div)} 0 0 ${Math.floor(c.cpuIdle / div)} 0 0 0 0 0 0`;
   const perCore = Array.from({ length: w.cores }, (_, n) => `cpu${n} ${cpuLine(w.cores)}`);
-  writeFileSync(join(proc, 'stat'), [`cpu  ${cpuLine(1)}`, ...perCore, 'intr 0', 'ctxt 0', `btime ${Math.floor(btimeMs / 1000)}`, `processes ${rows.length}`, ''].join('\n'));
-  writeFileSync(join(proc, 'loadavg'), `${w.load1.toFixed(2)} ${w.load1.toFixed(2)} ${w.load1.toFixed(2)} 1/${rows.length} ${self.pid}\n`);
+  writeFileSync(
+    join(proc, 'stat'),
+    [
+      `cpu  ${cpuLine(1)}`,
+      ...perCore,
+      'intr 0',
+      'ctxt 0',
+      `btime ${Math.floor(btimeMs / 1000)}`,
+      `processes ${rows.length}`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(proc, 'loadavg'),
+    `${w.load1.toFixed(2)} ${w.load1.toFixed(2)} ${w.load1.toFixed(2)} 1/${rows.length} ${self.pid}\n`,
+  );
   const uptime = Math.floor((nowMs - btimeMs) / 1000);
   writeFileSync(join(proc, 'uptime'), `${uptime}.00 ${uptime * w.cores}.00\n`);
-  writeFileSync(join(proc, 'vmstat'), `nr_free_pages 100000\npgpgin 1\npgpgout 2\npswpin ${c.pswpin}\npswpout ${c.pswpout}\n`);
+  writeFileSync(
+    join(proc, 'vmstat'),
+    `nr_free_pages 100000\npgpgin 1\npgpgout 2\npswpin ${c.pswpin}\npswpout ${c.pswpout}\n`,
+  );
   writeFileSync(join(proc, 'self', 'mountinfo'), mountinfo(w));
   writeFileSync(join(proc, 'self', 'cgroup'), '0::/system.slice/argus.service\n');
   // A process with a limit of its own (a unit's MemoryMax): its cgroup v2 files, its RSS as the cgroup's usage.

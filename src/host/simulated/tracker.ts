@@ -39,7 +39,10 @@ export function createSimTracker(now: () => Date): SimTracker {
       return { ok: true, value: bead };
     },
     async list(filter) {
-      return { ok: true, value: beads.filter((b) => b.status === filter.status && (b.labels ?? []).includes(filter.label)) };
+      return {
+        ok: true,
+        value: beads.filter((b) => b.status === filter.status && (b.labels ?? []).includes(filter.label)),
+      };
     },
     async comment(id, text) {
       const b = byId(id);

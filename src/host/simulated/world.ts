@@ -34,7 +34,10 @@ export const SimFileSchema = z.strictObject({
   /** Safelist directory of the disk: tmp, var/tmp or var/log (rotated logs must be named *.log.N.gz). */
   dir: z.enum(['tmp', 'var/tmp', 'var/log']).default('tmp'),
   /** Nested directories below `dir` (created, as old as the file). */
-  subdir: z.string().regex(/^[A-Za-z0-9._-]{1,64}(\/[A-Za-z0-9._-]{1,64}){0,7}$/).optional(),
+  subdir: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}(\/[A-Za-z0-9._-]{1,64}){0,7}$/)
+    .optional(),
   name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
   /**
    * file (sparse, sizeMB); fifo (a special file, never removed); symlink-outside: a symlink to an old victim file outside
@@ -54,7 +57,10 @@ export const SimDiskSchema = z.strictObject({
   files: z.array(SimFileSchema).default([]),
 });
 
-export const SimTmuxSchema = z.strictObject({ name: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/), windows: z.number().int().min(1).default(1) });
+export const SimTmuxSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
+  windows: z.number().int().min(1).default(1),
+});
 
 export const WorldSpecSchema = z.strictObject({
   memTotalMB: z.number().positive().default(16_384),
@@ -166,7 +172,15 @@ export function toProcess(p: SimProcessSpec, nowMs: number): SimProcess {
 }
 
 export function toService(s: SimServiceSpec, nowMs: number): SimService {
-  return { name: unitOf(s.name), state: s.state, revives: s.revives, nRestarts: 0, invocation: 1, activeSinceMs: nowMs - 3_600_000, restartsAsked: 0 };
+  return {
+    name: unitOf(s.name),
+    state: s.state,
+    revives: s.revives,
+    nRestarts: 0,
+    invocation: 1,
+    activeSinceMs: nowMs - 3_600_000,
+    restartsAsked: 0,
+  };
 }
 
 /** The world at t = 0 (files are created on disk by the host, which knows the root). */
@@ -182,7 +196,13 @@ export function createWorld(spec: WorldSpec, nowMs: number): World {
     swapOutBytesPerSec: spec.swapOutMBps * MB,
     services: new Map(spec.services.map((s) => [unitOf(s.name), toService(s, nowMs)])),
     processes: new Map(spec.processes.map((p) => [p.pid, toProcess(p, nowMs)])),
-    disks: spec.disks.map((d) => ({ mount: d.mount, sizeBytes: d.sizeGB * GB, otherUsedBytes: d.usedGB * GB, fillBytesPerMin: (d.fillGBPerHour * GB) / 60, files: [] })),
+    disks: spec.disks.map((d) => ({
+      mount: d.mount,
+      sizeBytes: d.sizeGB * GB,
+      otherUsedBytes: d.usedGB * GB,
+      fillBytesPerMin: (d.fillGBPerHour * GB) / 60,
+      files: [],
+    })),
     tmux: new Map(spec.tmux.map((t) => [t.name, { name: t.name, windows: t.windows, createdMs: nowMs - 3_600_000 }])),
     probes: { ...spec.probes },
     telegram: spec.telegram ? { up: true, messages: [] } : null,

@@ -25,13 +25,25 @@ export function diagnoseIncidentTool(deps: AgentToolDeps): ToolDef {
       const incident = state.incidents[input.identity];
       if (!incident) {
         const open = Object.keys(state.incidents);
-        throw new ToolError(`no open incident ${JSON.stringify(input.identity)}; open: ${open.length ? open.join(', ') : 'none'}`);
+        throw new ToolError(
+          `no open incident ${JSON.stringify(input.identity)}; open: ${open.length ? open.join(', ') : 'none'}`,
+        );
       }
       const snapshot = await requireSnapshot(deps);
       // The same diagnosis a cycle makes: with what the past says (this incident left out) and the runbook.
-      const past = await searchPast({ registry: deps.registry, paths: deps.paths, now: deps.host.now() }, { identity: input.identity, excludeIncidentId: incident.incidentId, limit: 3 }).catch(() => null);
+      const past = await searchPast(
+        { registry: deps.registry, paths: deps.paths, now: deps.host.now() },
+        { identity: input.identity, excludeIncidentId: incident.incidentId, limit: 3 },
+      ).catch(() => null);
       const diagnosis = await diagnose(incident.lastFinding, snapshot, { past });
-      return { identity: input.identity, incidentId: incident.incidentId, openedAt: incident.openedAt, snapshotAt: snapshot.ts, finding: incident.lastFinding.description, diagnosis };
+      return {
+        identity: input.identity,
+        incidentId: incident.incidentId,
+        openedAt: incident.openedAt,
+        snapshotAt: snapshot.ts,
+        finding: incident.lastFinding.description,
+        diagnosis,
+      };
     },
   });
 }

@@ -8,8 +8,20 @@ import { listIncidentsTool } from './list-incidents.js';
 import { silenceTool } from './silence.js';
 import { summarizePeriodTool } from './summarize-period.js';
 
-export const AGENT_TOOL_NAMES = ['check_now', 'list_incidents', 'diagnose_incident', 'summarize_period', 'silence'] as const;
+export const AGENT_TOOL_NAMES = [
+  'check_now',
+  'list_incidents',
+  'diagnose_incident',
+  'summarize_period',
+  'silence',
+] as const;
 
 export function agentTools(deps: AgentToolDeps): ToolDef[] {
-  return [checkNowTool(deps), listIncidentsTool(deps), diagnoseIncidentTool(deps), summarizePeriodTool(deps), silenceTool(deps)];
+  return [
+    checkNowTool(deps),
+    listIncidentsTool(deps),
+    diagnoseIncidentTool(deps),
+    summarizePeriodTool(deps),
+    silenceTool(deps),
+  ];
 }

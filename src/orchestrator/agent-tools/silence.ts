@@ -17,16 +17,37 @@ export function silenceTool(deps: AgentToolDeps): ToolDef {
       'Mute notifications for findings matching `matcher` (an identity like "service:nginx" or "disk:/", a glob like ' +
       '"probe:*", or a type like "memory") for `duration` ("30m", "2h", at most "7d"), with a reason a person will read. ' +
       'Findings are still recorded and fixes still run: only the messages stop. Writes state; recorded with its source.',
-    input: z.strictObject({ matcher: z.string().min(1).max(200), duration: z.string().min(2).max(10), reason: z.string().min(3).max(300) }),
-    annotations: { title: 'Silence notifications', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    input: z.strictObject({
+      matcher: z.string().min(1).max(200),
+      duration: z.string().min(2).max(10),
+      reason: z.string().min(3).max(300),
+    }),
+    annotations: {
+      title: 'Silence notifications',
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
     async run(input, ctx) {
       const normal = normalizeMatcher(input.matcher);
       if ('error' in normal) throw new ToolError(normal.error);
       const ms = parseDuration(input.duration);
-      if (ms === null || ms > MAX_MS) throw new ToolError(`duration: expected "30m", "2h" … up to "7d", got ${JSON.stringify(input.duration)}`);
+      if (ms === null || ms > MAX_MS)
+        throw new ToolError(`duration: expected "30m", "2h" … up to "7d", got ${JSON.stringify(input.duration)}`);
       const now = deps.host.now();
-      const s = addSilence(deps.paths.silences, normal.matcher, new Date(now.getTime() + ms), now, `${input.reason} (via ${ctx.source})`);
-      const open = readJsonState(deps.paths.incidents, z.looseObject({ incidents: z.record(z.string(), z.unknown()) }), () => ({ incidents: {} }));
+      const s = addSilence(
+        deps.paths.silences,
+        normal.matcher,
+        new Date(now.getTime() + ms),
+        now,
+        `${input.reason} (via ${ctx.source})`,
+      );
+      const open = readJsonState(
+        deps.paths.incidents,
+        z.looseObject({ incidents: z.record(z.string(), z.unknown()) }),
+        () => ({ incidents: {} }),
+      );
       const mutes = covered(s.matcher, Object.keys(open.incidents));
       deps.registry.append([
         {

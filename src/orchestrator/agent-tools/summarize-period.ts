@@ -21,8 +21,14 @@ export function summarizePeriodTool(deps: AgentToolDeps): ToolDef {
     async run(input) {
       const now = deps.host.now();
       const from = sinceMs(input.since, now);
-      if (from === null) throw new ToolError(`since: expected "24h", "7d" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
-      const a = await aggregate({ registryPath: deps.paths.registry, historyPath: deps.paths.history, since: new Date(from), until: now });
+      if (from === null)
+        throw new ToolError(`since: expected "24h", "7d" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
+      const a = await aggregate({
+        registryPath: deps.paths.registry,
+        historyPath: deps.paths.history,
+        since: new Date(from),
+        until: now,
+      });
       return {
         since: a.since,
         until: a.until,

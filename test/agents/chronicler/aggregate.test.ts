@@ -64,7 +64,9 @@ describe('aggregate over a synthetic week', () => {
     expect(service).toMatchObject({ detect_count: 29, mean_time_to_detect_s: 0, recover_count: 29 });
     expect(service.mean_time_to_recover_s).toBe(Math.round((28 * 300 + 3000) / 29));
     expect(a.hotspots[0]).toMatchObject({ group: 'service', identity: 'service:nginx.service', incidents: 28 });
-    expect(a.incidents.map((i) => [i.incident_id, i.reasons])).toEqual([['inc-api-1', ['escalated', 'failed_remediation', 'long_outage']]]);
+    expect(a.incidents.map((i) => [i.incident_id, i.reasons])).toEqual([
+      ['inc-api-1', ['escalated', 'failed_remediation', 'long_outage']],
+    ]);
     expect(a.incidents[0]!.cause).toMatch(/port 8080/);
     expect(a.problems.map((p) => p.identity)).toEqual(['disk:/', 'service:api.service', 'service:nginx.service']);
   });
@@ -81,10 +83,22 @@ describe('aggregate over a synthetic week', () => {
     const { rec } = await import('../../support/registry-gen.js');
     const monday = Date.parse('2024-05-06T10:00:00.000Z');
     const lines = [0, 7, 14, 21, 3].map((d, i) =>
-      rec(monday + d * 86_400_000 + i * 3_600_000, { kind: 'transition', type: 'cpu', identity: 'cpu:host', incident_id: `i${d}`, description: 'cpu busy', details: { transition: 'opened' } }),
+      rec(monday + d * 86_400_000 + i * 3_600_000, {
+        kind: 'transition',
+        type: 'cpu',
+        identity: 'cpu:host',
+        incident_id: `i${d}`,
+        description: 'cpu busy',
+        details: { transition: 'opened' },
+      }),
     );
     writeFileSync(`${dir}/p.jsonl`, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const a = await aggregate({ registryPath: `${dir}/p.jsonl`, historyPath: `${dir}/none.jsonl`, since: new Date(monday - 86_400_000), until: new Date(monday + 30 * 86_400_000) });
+    const a = await aggregate({
+      registryPath: `${dir}/p.jsonl`,
+      historyPath: `${dir}/none.jsonl`,
+      since: new Date(monday - 86_400_000),
+      until: new Date(monday + 30 * 86_400_000),
+    });
     expect(a.patterns.map((p) => p.id)).toEqual(['weekday:cpu:host:Monday']);
   });
 });

@@ -16,7 +16,12 @@ beforeEach(() => {
   generateWeek(dir);
   out = [];
   err = [];
-  io = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: { ARGUS_STATE_DIR: dir, ARGUS_LOG_LEVEL: 'silent' }, cwd: dir };
+  io = {
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    env: { ARGUS_STATE_DIR: dir, ARGUS_LOG_LEVEL: 'silent' },
+    cwd: dir,
+  };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,7 +39,11 @@ describe('argus chronicle', () => {
 
   it('writes into --out, then reports the files unchanged on a second run', async () => {
     expect(await chronicle([...SINCE, '--out', 'site'], io)).toBe(0);
-    expect(readdirSync(join(dir, 'site', 'runbooks')).sort()).toEqual(['disk-root.md', 'service-api-service.md', 'service-nginx-service.md']);
+    expect(readdirSync(join(dir, 'site', 'runbooks')).sort()).toEqual([
+      'disk-root.md',
+      'service-api-service.md',
+      'service-nginx-service.md',
+    ]);
     out = [];
     expect(await chronicle([...SINCE, '--out', 'site'], io)).toBe(0);
     expect(out.join('')).toMatch(/unchanged\s+postmortems\/2024-05-08-inc-api-1\.md/);

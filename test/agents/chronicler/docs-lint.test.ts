@@ -31,11 +31,25 @@ function collectKeys(value: unknown): void {
   }
 }
 
-async function chronicle(name: string, registryPath: string, historyPath: string, since: Date, until: Date): Promise<void> {
-  for (const line of readFileSync(registryPath, 'utf8').split('\n').filter(Boolean)) collectKeys((JSON.parse(line) as { details?: unknown }).details);
+async function chronicle(
+  name: string,
+  registryPath: string,
+  historyPath: string,
+  since: Date,
+  until: Date,
+): Promise<void> {
+  for (const line of readFileSync(registryPath, 'utf8').split('\n').filter(Boolean))
+    collectKeys((JSON.parse(line) as { details?: unknown }).details);
   const out = join(root, 'docs', name);
   mkdirSync(join(root, 'state', name), { recursive: true });
-  const r = await runChronicle({ registryPath, historyPath, since, until, outDir: out, statePath: join(root, 'state', name, 'chronicle_state.json') });
+  const r = await runChronicle({
+    registryPath,
+    historyPath,
+    since,
+    until,
+    outDir: out,
+    statePath: join(root, 'state', name, 'chronicle_state.json'),
+  });
   for (const d of r.written.docs) {
     const text = readFileSync(join(out, d.path), 'utf8');
     docs.set(`${name}/${d.path}`, { path: join(out, d.path), text, tokens: md.parse(text, {}) });
@@ -49,7 +63,13 @@ beforeAll(async () => {
     const r = await runScenario(s, { keep: true });
     const state = join(r.dir!, 'state');
     const start = Date.parse(s.start);
-    await chronicle(n, join(state, 'problems.jsonl'), join(state, 'history.jsonl'), new Date(start - 3_600_000), new Date(start + (s.durationMin + 60) * 60_000));
+    await chronicle(
+      n,
+      join(state, 'problems.jsonl'),
+      join(state, 'history.jsonl'),
+      new Date(start - 3_600_000),
+      new Date(start + (s.durationMin + 60) * 60_000),
+    );
     rmSync(r.dir!, { recursive: true, force: true });
   }
   mkdirSync(join(root, 'week'));
@@ -74,20 +94,28 @@ function lint(path: string, text: string, names: ReadonlySet<string>): string[] 
   const problems: string[] = [];
   const lines = text.split('\n');
   // Structure: one title first; every fence closed; every `|` line inside a table; no raw HTML but comments.
-  if (tokens[0]?.type !== 'heading_open' || tokens.filter((t) => t.type === 'heading_open' && t.tag === 'h1').length !== 1) problems.push('structure: not exactly one title, first');
+  if (
+    tokens[0]?.type !== 'heading_open' ||
+    tokens.filter((t) => t.type === 'heading_open' && t.tag === 'h1').length !== 1
+  )
+    problems.push('structure: not exactly one title, first');
   const fenced = new Set<number>();
   for (const f of fences(tokens)) {
     for (let i = f.map![0]; i < f.map![1]; i++) fenced.add(i);
     // An unclosed fence runs to the end of the document: its last line is then not the closing marker.
-    if (lines[f.map![1] - 1]?.trim() !== f.markup) problems.push(`structure: unclosed code fence at line ${f.map![0] + 1}`);
+    if (lines[f.map![1] - 1]?.trim() !== f.markup)
+      problems.push(`structure: unclosed code fence at line ${f.map![0] + 1}`);
   }
   const tabled = new Set<number>();
-  for (const t of tokens.filter((x) => x.type === 'table_open')) for (let i = t.map![0]; i < t.map![1]; i++) tabled.add(i);
+  for (const t of tokens.filter((x) => x.type === 'table_open'))
+    for (let i = t.map![0]; i < t.map![1]; i++) tabled.add(i);
   lines.forEach((l, i) => {
-    if (l.startsWith('|') && !fenced.has(i) && !tabled.has(i)) problems.push(`structure: line ${i + 1} is not in a table`);
+    if (l.startsWith('|') && !fenced.has(i) && !tabled.has(i))
+      problems.push(`structure: line ${i + 1} is not in a table`);
   });
   for (const t of flat(tokens).filter((x) => x.type === 'html_block' || x.type === 'html_inline')) {
-    if (!/^<!--[\s\S]*-->$/.test(t.content.trim())) problems.push(`structure: raw HTML ${t.content.trim().slice(0, 60)}`);
+    if (!/^<!--[\s\S]*-->$/.test(t.content.trim()))
+      problems.push(`structure: raw HTML ${t.content.trim().slice(0, 60)}`);
   }
   // Facts, not placeholders; words, not field names.
   const seen = visible(tokens);
@@ -95,7 +123,8 @@ function lint(path: string, text: string, names: ReadonlySet<string>): string[] 
   const all = seen.join('\n');
   for (const name of names) if (new RegExp(`\\b${name}\\b`).test(all)) problems.push(`internal name: ${name}`);
   // Any camelCase word in prose is a field name leaking (commands and code may hold them; prose never does).
-  for (const t of flat(tokens).filter((x) => x.type === 'text')) for (const m of t.content.match(/\b[a-z]+[A-Z][A-Za-z]*\b/g) ?? []) problems.push(`camelCase in prose: ${m}`);
+  for (const t of flat(tokens).filter((x) => x.type === 'text'))
+    for (const m of t.content.match(/\b[a-z]+[A-Z][A-Za-z]*\b/g) ?? []) problems.push(`camelCase in prose: ${m}`);
   // Evidence once: table rows and list items distinct.
   const rows = new Set<string>();
   let row: string[] | null = null;
@@ -119,7 +148,8 @@ function lint(path: string, text: string, names: ReadonlySet<string>): string[] 
   for (const t of flat(tokens).filter((x) => x.type === 'link_open')) {
     const href = t.attrGet('href') ?? '';
     if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#')) continue;
-    if (!existsSync(resolve(dirname(path), decodeURIComponent(href.split('#')[0]!)))) problems.push(`broken link: ${href}`);
+    if (!existsSync(resolve(dirname(path), decodeURIComponent(href.split('#')[0]!))))
+      problems.push(`broken link: ${href}`);
   }
   for (const f of fences(tokens).filter((x) => SHELL.includes(x.info.trim()))) {
     try {
@@ -134,7 +164,11 @@ function lint(path: string, text: string, names: ReadonlySet<string>): string[] 
 describe('every generated document, through markdown-it', () => {
   it('was generated: runbooks and post-mortems from every source', () => {
     const keys = [...docs.keys()];
-    for (const n of [...SCENARIOS, 'week']) expect(keys.some((k) => k.startsWith(`${n}/runbooks/`)), n).toBe(true);
+    for (const n of [...SCENARIOS, 'week'])
+      expect(
+        keys.some((k) => k.startsWith(`${n}/runbooks/`)),
+        n,
+      ).toBe(true);
     expect(keys.filter((k) => k.includes('/postmortems/')).length).toBeGreaterThanOrEqual(2);
     // The names come from the records the documents were written from, so a new detail field is covered too.
     expect(internal.size).toBeGreaterThan(5);
@@ -147,7 +181,9 @@ describe('every generated document, through markdown-it', () => {
 
   it('has links and shell blocks to check (the lint is not vacuous)', () => {
     const tokens = [...docs.values()].flatMap((d) => flat(d.tokens));
-    expect(tokens.filter((t) => t.type === 'link_open' && !/^[a-z]+:/.test(t.attrGet('href') ?? '')).length).toBeGreaterThan(0);
+    expect(
+      tokens.filter((t) => t.type === 'link_open' && !/^[a-z]+:/.test(t.attrGet('href') ?? '')).length,
+    ).toBeGreaterThan(0);
     expect(tokens.filter((t) => t.type === 'fence' && SHELL.includes(t.info.trim())).length).toBeGreaterThan(10);
     expect(tokens.filter((t) => t.type === 'table_open').length).toBeGreaterThan(5);
   });
@@ -156,10 +192,22 @@ describe('every generated document, through markdown-it', () => {
     ['a placeholder', '# T\n\n```sh\njournalctl -u <unit> --no-pager\n```\n', 'placeholder: <unit>'],
     ['an internal field name', '# T\n\nDetail fields: `activeEnterTimestamp`\n', 'internal name: activeEnterTimestamp'],
     ['a camelCase word in prose', '# T\n\nThe unit reports lastExitCode 3.\n', 'camelCase in prose: lastExitCode'],
-    ['a duplicate evidence row', '# T\n\n| When | What |\n|---|---|\n| 10:00 | down |\n| 10:00 | down |\n', 'duplicate row: 10:00 | down'],
+    [
+      'a duplicate evidence row',
+      '# T\n\n| When | What |\n|---|---|\n| 10:00 | down |\n| 10:00 | down |\n',
+      'duplicate row: 10:00 | down',
+    ],
     ['a duplicate list item', '# T\n\n- restart it\n- restart it\n', 'duplicate item: restart it'],
-    ['a broken relative link', '# T\n\nSee [the post-mortem](../postmortems/nope.md).\n', 'broken link: ../postmortems/nope.md'],
-    ['shell that does not parse', '# T\n\n```bash\nif true; then echo\n```\n', 'shell: bash -n refuses if true; then echo'],
+    [
+      'a broken relative link',
+      '# T\n\nSee [the post-mortem](../postmortems/nope.md).\n',
+      'broken link: ../postmortems/nope.md',
+    ],
+    [
+      'shell that does not parse',
+      '# T\n\n```bash\nif true; then echo\n```\n',
+      'shell: bash -n refuses if true; then echo',
+    ],
     ['an unclosed fence', '# T\n\n```sh\ndf -h /\n', 'structure: unclosed code fence at line 3'],
     ['a table row outside a table', '# T\n\n| lonely row |\n', 'structure: line 3 is not in a table'],
     ['raw HTML', '# T\n\n<script>x</script>\n', 'structure: raw HTML <script>x</script>'],

@@ -24,8 +24,16 @@ async function docsAndSources() {
 describe('checkFacts', () => {
   it('accepts every generated document and the daily summary', async () => {
     const { a, docs, sourcesOf } = await docsAndSources();
-    for (const d of docs) expect({ path: d.path, ...checkFacts(d.content, sourcesOf(d.path)) }).toEqual({ path: d.path, ok: true, unknown: [] });
-    expect(checkFacts(buildDailySummary(a, '2024-05-13').markdown, [a, { day: '2024-05-13' }])).toEqual({ ok: true, unknown: [] });
+    for (const d of docs)
+      expect({ path: d.path, ...checkFacts(d.content, sourcesOf(d.path)) }).toEqual({
+        path: d.path,
+        ok: true,
+        unknown: [],
+      });
+    expect(checkFacts(buildDailySummary(a, '2024-05-13').markdown, [a, { day: '2024-05-13' }])).toEqual({
+      ok: true,
+      unknown: [],
+    });
   });
 
   it('rejects a document improved with an invented number, time, PID or name', async () => {
@@ -51,7 +59,10 @@ describe('checkFacts', () => {
     const { docs, sources } = await docsAndSources();
     const nginx = docs.find((d) => d.path === 'runbooks/service-nginx-service.md')!.content;
     const fine = nginx
-      .replace('## Evidence', 'nginx.service restarted 4 times a night at 03:00 UTC; the restart succeeded 96.6 % (about 97 %) of the time.\n\n## Evidence')
+      .replace(
+        '## Evidence',
+        'nginx.service restarted 4 times a night at 03:00 UTC; the restart succeeded 96.6 % (about 97 %) of the time.\n\n## Evidence',
+      )
       .replace(HUMAN_START, `${HUMAN_START}\nA human may write 12345 here.`);
     expect(checkFacts(fine, sources)).toEqual({ ok: true, unknown: [] });
   });

@@ -36,7 +36,12 @@ describe('bounded memory', () => {
       gc();
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }, 100);
-    const a = await aggregate({ registryPath: path, historyPath: join(dir, 'none.jsonl'), since: new Date(END - 366 * 86_400_000), until: new Date(END) });
+    const a = await aggregate({
+      registryPath: path,
+      historyPath: join(dir, 'none.jsonl'),
+      since: new Date(END - 366 * 86_400_000),
+      until: new Date(END),
+    });
     const s = await stats({ registryPath: path, since: new Date(END - 366 * 86_400_000) });
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().heapUsed);
@@ -56,7 +61,13 @@ describe('bounded memory', () => {
   it('caps keys per map and says how many were left out', async () => {
     const path = join(dir, 'problems.jsonl');
     generateRegistry(path, 2_000, END);
-    const a = await aggregate({ registryPath: path, historyPath: join(dir, 'none.jsonl'), since: new Date(0), until: new Date(END), options: { maxKeys: 10 } });
+    const a = await aggregate({
+      registryPath: path,
+      historyPath: join(dir, 'none.jsonl'),
+      since: new Date(0),
+      until: new Date(END),
+      options: { maxKeys: 10 },
+    });
     expect(a.problems).toHaveLength(10);
     expect(a.dropped_keys).toBeGreaterThan(0);
   });

@@ -1,12 +1,27 @@
 // One metrics renderer for /metrics, `argus stats --prometheus` and the textfile: names promtool accepts, counters that
 // only go up while the registry is appended, rotated and pruned.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRegistry, RegistryTail } from '../../../src/agents/chronicler/counters.js';
-import { escapeLabel, renderMetrics, writeTextfile, type MetricsInput } from '../../../src/agents/chronicler/prometheus.js';
+import {
+  escapeLabel,
+  renderMetrics,
+  writeTextfile,
+  type MetricsInput,
+} from '../../../src/agents/chronicler/prometheus.js';
 import { rec } from '../../support/registry-gen.js';
 import { disk, probe, service, snapshot } from '../../support/snapshot.js';
 
@@ -24,13 +39,27 @@ const line = (r: object): string => `${JSON.stringify(r)}\n`;
 const incident = (t: number): string =>
   line(rec(t, { ...nginx, kind: 'detection' })) +
   line(rec(t, { ...nginx, kind: 'transition', details: { transition: 'opened' } })) +
-  line(rec(t + 60_000, { ...nginx, kind: 'action', action_taken: 'restart_service:nginx.service', action_result: 'success' })) +
+  line(
+    rec(t + 60_000, {
+      ...nginx,
+      kind: 'action',
+      action_taken: 'restart_service:nginx.service',
+      action_result: 'success',
+    }),
+  ) +
   line(rec(t + 120_000, { ...nginx, kind: 'transition', severity: 'info', details: { transition: 'resolved' } }));
 
 function input(over: Partial<MetricsInput> = {}): MetricsInput {
   return {
     snapshot: snapshot({ ts: new Date(T).toISOString() }),
-    lastCycle: { at: new Date(T).toISOString(), ok: true, durationMs: 40, consecutiveFailures: 0, fresh: true, total: 12 },
+    lastCycle: {
+      at: new Date(T).toISOString(),
+      ok: true,
+      durationMs: 40,
+      consecutiveFailures: 0,
+      fresh: true,
+      total: 12,
+    },
     counters: { records: 0, detections: new Map(), opened: new Map(), resolved: new Map(), actions: new Map() },
     openIncidents: [{ severity: 'critical' }],
     llm: null,
@@ -72,7 +101,9 @@ function parseProm(text: string) {
 }
 
 const get = (samples: ReturnType<typeof parseProm>['samples'], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v)).map((x) => x.value);
+  samples
+    .filter((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v))
+    .map((x) => x.value);
 
 describe('registry counters', () => {
   it('count each record once across appends, a torn last line, rotation into a segment and a deleted segment', async () => {
@@ -128,7 +159,8 @@ describe('renderMetrics', () => {
       }),
     );
     const { samples, types } = parseProm(text);
-    for (const [name, type] of types) expect(`${name} ${type}`).toMatch(name.endsWith('_total') ? / counter$/ : / gauge$/);
+    for (const [name, type] of types)
+      expect(`${name} ${type}`).toMatch(name.endsWith('_total') ? / counter$/ : / gauge$/);
     expect(get(samples, 'argus_last_cycle_timestamp_seconds')).toEqual([T / 1000]);
     expect(get(samples, 'argus_cycle_fresh')).toEqual([1]);
     expect(get(samples, 'argus_cycles_total')).toEqual([12]);
@@ -138,7 +170,9 @@ describe('renderMetrics', () => {
     expect(get(samples, 'argus_service_restarts_total', { unit: 'api.service' })).toEqual([3]);
     expect(get(samples, 'argus_probe_duration_seconds', { probe: 'gateway' })).toEqual([0.12]);
     expect(get(samples, 'argus_detections_total', { type: 'service', severity: 'critical' })).toEqual([3]);
-    expect(get(samples, 'argus_actions_total', { action: 'restart_service', result: 'success', source: 'rule' })).toEqual([3]);
+    expect(
+      get(samples, 'argus_actions_total', { action: 'restart_service', result: 'success', source: 'rule' }),
+    ).toEqual([3]);
     expect(get(samples, 'argus_incidents_open', { severity: 'critical' })).toEqual([1]);
     expect(get(samples, 'argus_incidents_open', { severity: 'warning' })).toEqual([0]);
     expect(get(samples, 'argus_model_cost_usd_total')).toEqual([0.0123]);
@@ -146,7 +180,15 @@ describe('renderMetrics', () => {
   });
 
   it('with no state at all: no host gauges, no last-cycle time, zeroed counters (still valid)', () => {
-    const { samples } = parseProm(renderMetrics(input({ snapshot: null, lastCycle: { at: null, ok: null, durationMs: null, consecutiveFailures: 0, fresh: false, total: 0 }, openIncidents: [] })));
+    const { samples } = parseProm(
+      renderMetrics(
+        input({
+          snapshot: null,
+          lastCycle: { at: null, ok: null, durationMs: null, consecutiveFailures: 0, fresh: false, total: 0 },
+          openIncidents: [],
+        }),
+      ),
+    );
     expect(get(samples, 'argus_last_cycle_timestamp_seconds')).toEqual([]);
     expect(get(samples, 'argus_memory_used_ratio')).toEqual([]);
     expect(get(samples, 'argus_cycle_fresh')).toEqual([0]);
@@ -155,8 +197,26 @@ describe('renderMetrics', () => {
 
   it.skipIf(!PROMTOOL)('passes `promtool check metrics` (lint included)', async () => {
     const path = join(dir, 'problems.jsonl');
-    writeFileSync(path, incident(T) + line(rec(T, { type: 'disk', identity: 'disk:/', kind: 'action', action_taken: 'alert:disk:/', action_result: 'refused', source: 'mcp' })));
-    const text = renderMetrics(input({ counters: await countRegistry(path), snapshot: snapshot({ disks: [disk('/', 50), disk('/data', 70)], probes: [probe('a', false)] }) }));
+    writeFileSync(
+      path,
+      incident(T) +
+        line(
+          rec(T, {
+            type: 'disk',
+            identity: 'disk:/',
+            kind: 'action',
+            action_taken: 'alert:disk:/',
+            action_result: 'refused',
+            source: 'mcp',
+          }),
+        ),
+    );
+    const text = renderMetrics(
+      input({
+        counters: await countRegistry(path),
+        snapshot: snapshot({ disks: [disk('/', 50), disk('/data', 70)], probes: [probe('a', false)] }),
+      }),
+    );
     const r = spawnSync(PROMTOOL!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect({ code: r.status, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
   });

@@ -15,14 +15,27 @@ import { createLlmBudget, llmStatePath } from '../../../src/llm/budget.js';
 import type { ModelClient } from '../../../src/llm/client.js';
 import { silentLog } from '../../../src/log.js';
 import { generateWeek } from '../../support/registry-gen.js';
-import { promptText, reply, scriptModel, testClient, text, type ScriptedRequest, type Turn } from '../../support/scripted-model.js';
+import {
+  promptText,
+  reply,
+  scriptModel,
+  testClient,
+  text,
+  type ScriptedRequest,
+  type Turn,
+} from '../../support/scripted-model.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 const NGINX = 'runbooks/service-nginx-service.md';
-const PATHS = ['postmortems/2024-05-08-inc-api-1.md', 'runbooks/disk-root.md', 'runbooks/service-api-service.md', NGINX];
+const PATHS = [
+  'postmortems/2024-05-08-inc-api-1.md',
+  'runbooks/disk-root.md',
+  'runbooks/service-api-service.md',
+  NGINX,
+];
 const NOW = new Date('2024-05-13T06:00:00Z');
 
 let dir: string;
@@ -37,12 +50,23 @@ afterEach(() => {
 });
 
 const improver = (client: ModelClient | null = testClient()): ImproveDoc =>
-  createProseImprover({ runner: createAgentRunner({ client, budget: createLlmBudget({ path: llmStatePath(dir) }), log: silentLog(), now: () => NOW }) });
+  createProseImprover({
+    runner: createAgentRunner({
+      client,
+      budget: createLlmBudget({ path: llmStatePath(dir) }),
+      log: silentLog(),
+      now: () => NOW,
+    }),
+  });
 
 const read = (root: string) =>
   Object.fromEntries(
     ['runbooks', 'postmortems'].flatMap((sub) =>
-      existsSync(join(root, sub)) ? readdirSync(join(root, sub)).sort().map((f) => [`${sub}/${f}`, readFileSync(join(root, sub, f), 'utf8')]) : [],
+      existsSync(join(root, sub))
+        ? readdirSync(join(root, sub))
+            .sort()
+            .map((f) => [`${sub}/${f}`, readFileSync(join(root, sub, f), 'utf8')])
+        : [],
     ),
   );
 
@@ -72,22 +96,36 @@ const insert = (sentence: string) => (md: string) => md.replace('## Confirm', `$
 
 const GOOD = (md: string) =>
   md
-    .replace('28 detections in the window, the same observation said once:', 'Argus recorded 28 detections of `nginx.service` in this window. Each distinct observation once:')
-    .replace('## What has worked before\n\n', '## What has worked before\n\nFrom the closed incidents of this window:\n\n');
+    .replace(
+      '28 detections in the window, the same observation said once:',
+      'Argus recorded 28 detections of `nginx.service` in this window. Each distinct observation once:',
+    )
+    .replace(
+      '## What has worked before\n\n',
+      '## What has worked before\n\nFrom the closed incidents of this window:\n\n',
+    );
 
 describe('the chronicler micro-agent (prose)', () => {
   it('accepts improved prose whose every fact is in the data, and marks it', async () => {
     const expected = await deterministicDocs();
-    const script = scriptModel(server, PATHS.map(() => rewriting(GOOD)));
+    const script = scriptModel(
+      server,
+      PATHS.map(() => rewriting(GOOD)),
+    );
     const out = join(dir, 'docs');
     const result = await writeDocs(analysis, { outDir: out, improve: improver() });
     script.verify();
-    expect(result.docs.map((d) => [d.path, d.status, d.prose])).toEqual(PATHS.map((p) => [p, 'created', { source: 'llm' }]));
+    expect(result.docs.map((d) => [d.path, d.status, d.prose])).toEqual(
+      PATHS.map((p) => [p, 'created', { source: 'llm' }]),
+    );
     const nginx = readFileSync(join(out, NGINX), 'utf8');
     expect(nginx).toContain('Argus recorded 28 detections of `nginx.service` in this window.');
     expect(nginx).not.toContain('28 detections in the window, the same observation said once:');
     expect(nginx).toMatch(/<!-- argus:prose sha256=[0-9a-f]{64}/);
-    expect(checkFacts(nginx, [analysis, ...renderAll(analysis).find((r) => r.path === NGINX)!.sources])).toEqual({ ok: true, unknown: [] });
+    expect(checkFacts(nginx, [analysis, ...renderAll(analysis).find((r) => r.path === NGINX)!.sources])).toEqual({
+      ok: true,
+      unknown: [],
+    });
     expect(extractHuman(nginx)).toBe(extractHuman(expected[NGINX]!));
     // The model saw the data in host_data blocks and never the human section.
     const prompt = promptText(script.requests[3]!, { system: false });
@@ -107,25 +145,43 @@ describe('the chronicler micro-agent (prose)', () => {
     ['a name', insert('It depends on redis.service.'), 'redis.service'],
     ['a spelled-out number', insert('It was restarted eleven times.'), 'eleven'],
     ['a number hidden in an HTML comment', insert('<!-- restarted 9 times -->'), 'HTML comments'],
-    ['a changed table row', (md) => md.replace('| 2024-05-06 | 4 | 4 | 4 | 4 | 0 |', '| 2024-05-06 | 4 | 5 | 4 | 4 | 0 |'), 'tables changed'],
+    [
+      'a changed table row',
+      (md) => md.replace('| 2024-05-06 | 4 | 4 | 4 | 4 | 0 |', '| 2024-05-06 | 4 | 5 | 4 | 4 | 0 |'),
+      'tables changed',
+    ],
     ['a changed heading', (md) => md.replace('## Known causes', '## Causes'), 'headings changed'],
     ['a dropped human section', (md) => md.replace(HUMAN_PLACEHOLDER, ''), 'placeholder'],
-    ['a forged human section', (md) => md.replace(HUMAN_PLACEHOLDER, `${HUMAN_START}\nrestarted 9 times\n${HUMAN_END}`), 'placeholder'],
+    [
+      'a forged human section',
+      (md) => md.replace(HUMAN_PLACEHOLDER, `${HUMAN_START}\nrestarted 9 times\n${HUMAN_END}`),
+      'placeholder',
+    ],
   ];
 
-  it.each(invented)('rejects the model version with %s: deterministic file written, reason recorded', async (_name, edit, token) => {
-    const expected = await deterministicDocs();
-    const script = scriptModel(server, PATHS.map(() => rewriting((md) => edit(GOOD(md)))));
-    const out = join(dir, 'docs');
-    const result = await writeDocs(analysis, { outDir: out, improve: improver() });
-    script.verify();
-    const doc = result.docs.find((d) => d.path === NGINX)!;
-    expect(doc.prose?.source).toBe('deterministic');
-    expect(doc.prose?.rejected).toContain(token);
-    expect(read(out)[NGINX]).toBe(expected[NGINX]);
-    // The other documents were accepted as the model sent them.
-    expect(result.docs.filter((d) => d.path !== NGINX).map((d) => d.prose)).toEqual([{ source: 'llm' }, { source: 'llm' }, { source: 'llm' }]);
-  });
+  it.each(invented)(
+    'rejects the model version with %s: deterministic file written, reason recorded',
+    async (_name, edit, token) => {
+      const expected = await deterministicDocs();
+      const script = scriptModel(
+        server,
+        PATHS.map(() => rewriting((md) => edit(GOOD(md)))),
+      );
+      const out = join(dir, 'docs');
+      const result = await writeDocs(analysis, { outDir: out, improve: improver() });
+      script.verify();
+      const doc = result.docs.find((d) => d.path === NGINX)!;
+      expect(doc.prose?.source).toBe('deterministic');
+      expect(doc.prose?.rejected).toContain(token);
+      expect(read(out)[NGINX]).toBe(expected[NGINX]);
+      // The other documents were accepted as the model sent them.
+      expect(result.docs.filter((d) => d.path !== NGINX).map((d) => d.prose)).toEqual([
+        { source: 'llm' },
+        { source: 'llm' },
+        { source: 'llm' },
+      ]);
+    },
+  );
 
   it('keeps the human section byte-identical and never shows it to the model', async () => {
     const expected = await deterministicDocs();
@@ -133,8 +189,17 @@ describe('the chronicler micro-agent (prose)', () => {
     const human = `${HUMAN_START}\nCall Dana (ext. 4711) before touching nginx; the 03:00 job is the log shipper.\n${HUMAN_END}`;
     mkdirSync(join(out, 'runbooks'), { recursive: true });
     // An older version of the runbook, with notes a person wrote.
-    writeFileSync(join(out, NGINX), expected[NGINX]!.replace('28 detections', '27 detections').replace(/<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/, human));
-    const script = scriptModel(server, PATHS.map(() => rewriting(GOOD)));
+    writeFileSync(
+      join(out, NGINX),
+      expected[NGINX]!.replace('28 detections', '27 detections').replace(
+        /<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/,
+        human,
+      ),
+    );
+    const script = scriptModel(
+      server,
+      PATHS.map(() => rewriting(GOOD)),
+    );
     const result = await writeDocs(analysis, { outDir: out, improve: improver() });
     script.verify();
     expect(result.docs.find((d) => d.path === NGINX)).toMatchObject({ status: 'updated', prose: { source: 'llm' } });
@@ -146,7 +211,10 @@ describe('the chronicler micro-agent (prose)', () => {
 
   it('does not call the model again while the data are unchanged (the model prose is kept as written)', async () => {
     const out = join(dir, 'docs');
-    const script = scriptModel(server, PATHS.map(() => rewriting(GOOD)));
+    const script = scriptModel(
+      server,
+      PATHS.map(() => rewriting(GOOD)),
+    );
     await writeDocs(analysis, { outDir: out, improve: improver() });
     script.verify();
     const first = read(out);
@@ -160,12 +228,19 @@ describe('the chronicler micro-agent (prose)', () => {
 
   it('writes the deterministic documents when the API fails (500), then backs off without more calls', async () => {
     const expected = await deterministicDocs();
-    const script = scriptModel(server, [() => HttpResponse.json({ type: 'error', error: { type: 'api_error', message: 'boom' } }, { status: 500 })]);
+    const script = scriptModel(server, [
+      () => HttpResponse.json({ type: 'error', error: { type: 'api_error', message: 'boom' } }, { status: 500 }),
+    ]);
     const out = join(dir, 'docs');
     const result = await writeDocs(analysis, { outDir: out, improve: improver() });
     script.verify();
     expect(read(out)).toEqual(expected);
-    expect(result.docs.map((d) => d.prose?.fallback?.split(':')[0])).toEqual(['api_error', 'backoff', 'backoff', 'backoff']);
+    expect(result.docs.map((d) => d.prose?.fallback?.split(':')[0])).toEqual([
+      'api_error',
+      'backoff',
+      'backoff',
+      'backoff',
+    ]);
     expect(result.docs.every((d) => d.prose?.source === 'deterministic')).toBe(true);
   });
 

@@ -20,19 +20,50 @@ function smallRegistry(): string {
     rec(T - 30 * H, { ...nginx, kind: 'detection', description: 'too old: outside the window' }),
     rec(T, { ...nginx, kind: 'detection', description: 'nginx failed' }),
     rec(T, { ...nginx, kind: 'transition', description: 'opened', details: { transition: 'opened' } }),
-    rec(T + 60_000, { ...nginx, kind: 'action', description: 'restart', action_taken: 'restart_service:nginx.service', action_result: 'failure' }),
-    rec(T + 120_000, { ...nginx, kind: 'action', description: 'restart', action_taken: 'restart_service:nginx.service', action_result: 'success' }),
-    rec(T + 180_000, { ...nginx, kind: 'action', description: 'restart', action_taken: 'restart_service:nginx.service', action_result: 'success', source: 'mcp' }),
+    rec(T + 60_000, {
+      ...nginx,
+      kind: 'action',
+      description: 'restart',
+      action_taken: 'restart_service:nginx.service',
+      action_result: 'failure',
+    }),
+    rec(T + 120_000, {
+      ...nginx,
+      kind: 'action',
+      description: 'restart',
+      action_taken: 'restart_service:nginx.service',
+      action_result: 'success',
+    }),
+    rec(T + 180_000, {
+      ...nginx,
+      kind: 'action',
+      description: 'restart',
+      action_taken: 'restart_service:nginx.service',
+      action_result: 'success',
+      source: 'mcp',
+    }),
     rec(T + H, { type: 'disk', identity: 'disk:/', kind: 'detection', description: 'disk / at 91 %' }),
     rec(T + H, { type: 'disk', identity: 'disk:/', kind: 'detection', description: 'disk / at 92 %' }),
-    rec(T + H, { type: 'disk', identity: 'disk:/', kind: 'action', description: 'alert', action_taken: 'alert:disk:/', action_result: 'success' }),
-    rec(T + 26 * H, { type: 'memory', identity: 'memory:host', kind: 'detection', severity: 'info', description: 'memory "high"\nnext line' }),
+    rec(T + H, {
+      type: 'disk',
+      identity: 'disk:/',
+      kind: 'action',
+      description: 'alert',
+      action_taken: 'alert:disk:/',
+      action_result: 'success',
+    }),
+    rec(T + 26 * H, {
+      type: 'memory',
+      identity: 'memory:host',
+      kind: 'detection',
+      severity: 'info',
+      description: 'memory "high"\nnext line',
+    }),
   ];
   const path = join(dir, 'problems.jsonl');
   writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"torn": \n');
   return path;
 }
-
 
 describe('stats', () => {
   it('counts a small registry exactly', async () => {

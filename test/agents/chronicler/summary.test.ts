@@ -34,13 +34,18 @@ describe('daily summary', () => {
       return { delivered: true, detail: 'ok' };
     };
     const day1 = buildDailySummary(a, '2024-05-13');
-    expect(await publishDaily({ statePath, summary: day1, publish })).toEqual({ status: 'failed', detail: 'channel down' });
+    expect(await publishDaily({ statePath, summary: day1, publish })).toEqual({
+      status: 'failed',
+      detail: 'channel down',
+    });
     expect(existsSync(statePath)).toBe(false);
     up = true;
     expect((await publishDaily({ statePath, summary: day1, publish })).status).toBe('published');
     expect((await publishDaily({ statePath, summary: day1, publish })).status).toBe('already');
     expect(JSON.parse(readFileSync(statePath, 'utf8'))).toEqual({ last_published_day: '2024-05-13' });
-    expect((await publishDaily({ statePath, summary: buildDailySummary(a, '2024-05-14'), publish })).status).toBe('published');
+    expect((await publishDaily({ statePath, summary: buildDailySummary(a, '2024-05-14'), publish })).status).toBe(
+      'published',
+    );
     expect(sent.map((s) => s.key)).toEqual(['summary:2024-05-13', 'summary:2024-05-14']);
   });
 

@@ -20,7 +20,11 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const snapshot = (root: string) =>
   Object.fromEntries(
     ['runbooks', 'postmortems'].flatMap((sub) =>
-      existsSync(join(root, sub)) ? readdirSync(join(root, sub)).sort().map((f) => [`${sub}/${f}`, readFileSync(join(root, sub, f), 'utf8')]) : [],
+      existsSync(join(root, sub))
+        ? readdirSync(join(root, sub))
+            .sort()
+            .map((f) => [`${sub}/${f}`, readFileSync(join(root, sub, f), 'utf8')])
+        : [],
     ),
   );
 
@@ -35,7 +39,15 @@ describe('writeDocs', () => {
       ['runbooks/service-nginx-service.md', 'created'],
     ]);
     const nginx = readFileSync(join(out, 'runbooks/service-nginx-service.md'), 'utf8');
-    for (const heading of ['## Confirm', '## What Argus does by itself', '## What has worked before', '## Known causes', '## Steps (in order)', '## Evidence', '## History'])
+    for (const heading of [
+      '## Confirm',
+      '## What Argus does by itself',
+      '## What has worked before',
+      '## Known causes',
+      '## Steps (in order)',
+      '## Evidence',
+      '## History',
+    ])
       expect(nginx).toContain(heading);
     expect(nginx).toContain('service:nginx.service recurs: up to 4 incidents a day, on 7 of 7 days with incidents');
     expect(nginx).toContain('| 2024-05-06 | 4 | 4 | 4 | 4 | 0 |');
@@ -65,7 +77,12 @@ describe('writeDocs', () => {
     const path = join(out, 'runbooks/service-nginx-service.md');
     const human = `${HUMAN_START}\nCall Dana before touching nginx; the 03:00 job is the log shipper.\n${HUMAN_END}`;
     const text = readFileSync(path, 'utf8');
-    writeFileSync(path, text.replace(/<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/, human).replace('## Confirm', '## Confirm (edited)'));
+    writeFileSync(
+      path,
+      text
+        .replace(/<!-- argus:human:start -->[\s\S]*<!-- argus:human:end -->/, human)
+        .replace('## Confirm', '## Confirm (edited)'),
+    );
     const again = await writeDocs(await aggregate(week), { outDir: out });
     expect(again.docs.find((d) => d.path === 'runbooks/service-nginx-service.md')?.status).toBe('updated');
     const regenerated = readFileSync(path, 'utf8');

@@ -36,6 +36,12 @@ describe('readAthena', () => {
     ['an empty directory', (d: string) => d, true],
   ])('%s', async (_name, pick, exists) => {
     const dir = pick(temp.make());
-    expect(await readAthena(host, dir, NOW)).toEqual({ dir, exists, latestFile: null, latestMtime: null, ageSec: null });
+    expect(await readAthena(host, dir, NOW)).toEqual({
+      dir,
+      exists,
+      latestFile: null,
+      latestMtime: null,
+      ageSec: null,
+    });
   });
 });

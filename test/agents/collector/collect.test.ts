@@ -47,7 +47,12 @@ describe('collect on the captured machine', () => {
     expect(snapshot.tmux).toEqual([]);
     expect(snapshot.probes).toEqual([]);
     expect(snapshot.athena).toBeNull(); // no memoryDir configured: not a gap
-    expect(snapshot.self).toEqual({ pid: 4242, stateDir: '/var/lib/argus', stateFreeBytes: 350_000 * 4096, consecutiveFailures: 2 });
+    expect(snapshot.self).toEqual({
+      pid: 4242,
+      stateDir: '/var/lib/argus',
+      stateFreeBytes: 350_000 * 4096,
+      consecutiveFailures: 2,
+    });
     expect(snapshot.collectMs).toBeGreaterThan(0);
     expect(samples.ts).toBe(NOW.getTime());
     expect(samples.cpu?.btime).toBe(1_795_252_135);
@@ -60,7 +65,11 @@ describe('collect on the captured machine', () => {
     expect(first.snapshot.cpu?.utilPct).toBeNull();
     expect(first.snapshot.swap?.inBytesPerSec).toBeNull();
     const cpu = first.samples.cpu!;
-    const later = { ...first.samples, ts: first.samples.ts - 10_000, cpu: { ...cpu, total: cpu.total - 100, idle: cpu.idle - 80 } };
+    const later = {
+      ...first.samples,
+      ts: first.samples.ts - 10_000,
+      cpu: { ...cpu, total: cpu.total - 100, idle: cpu.idle - 80 },
+    };
     const second = await collect(input(fixtureHost(root), { previous: later }));
     expect(second.snapshot.cpu?.utilPct).toBe(20);
     expect(second.snapshot.swap?.inBytesPerSec).toBe(0);

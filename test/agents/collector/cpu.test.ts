@@ -10,7 +10,15 @@ afterEach(() => temp.cleanup());
 describe('readCpu', () => {
   it('reads the captured machine: 2 cores, load, uptime; no utilisation on the first sample', async () => {
     const { cpu, sample } = await readCpu(fixtureHost(fixture('this-vm')), null, NOW.getTime());
-    expect(cpu).toEqual({ cores: 2, utilPct: null, load1: 1.67, load5: 0.58, load15: 0.21, load1PerCore: 0.84, uptimeSec: 486 });
+    expect(cpu).toEqual({
+      cores: 2,
+      utilPct: null,
+      load1: 1.67,
+      load5: 0.58,
+      load15: 0.21,
+      load1PerCore: 0.84,
+      uptimeSec: 486,
+    });
     expect(sample).toEqual({ btime: 1_795_252_135, total: 8248 + 4690 + 83_042 + 511 + 136 + 33, idle: 83_042 + 511 });
   });
 
@@ -19,7 +27,11 @@ describe('readCpu', () => {
     ['busy 25 % of the interval', { btime: DEFAULT_BTIME, total: 8_508_000 - 1000, idle: 8_005_000 - 750 }, 25],
     ['all busy', { btime: DEFAULT_BTIME, total: 8_508_000 - 400, idle: 8_005_000 }, 100],
     ['all idle', { btime: DEFAULT_BTIME, total: 8_508_000 - 400, idle: 8_005_000 - 400 }, 0],
-    ['btime jitter of a second is the same boot', { btime: DEFAULT_BTIME + 1, total: 8_508_000 - 100, idle: 8_005_000 - 50 }, 50],
+    [
+      'btime jitter of a second is the same boot',
+      { btime: DEFAULT_BTIME + 1, total: 8_508_000 - 100, idle: 8_005_000 - 50 },
+      50,
+    ],
     ['another boot', { btime: DEFAULT_BTIME - 3600, total: 8_000_000, idle: 7_000_000 }, null],
     ['no time passed in the counters', { btime: DEFAULT_BTIME, total: 8_508_000, idle: 8_005_000 }, null],
     ['no previous cpu counters', null, null],

@@ -73,7 +73,9 @@ describe('readDisks', () => {
     const asked: string[] = [];
     const statfs = async (path: string): Promise<StatFs> => {
       asked.push(path);
-      return path === '/' ? { blockSize: 4096, blocks: 1000, blocksFree: 100, blocksAvail: 50, files: 200, filesFree: 1 } : DISK_STATFS;
+      return path === '/'
+        ? { blockSize: 4096, blocks: 1000, blocksFree: 100, blocksAvail: 50, files: 200, filesFree: 1 }
+        : DISK_STATFS;
     };
     const disks = await readDisks(fixtureHost(root(), { statfs }));
     expect(asked.sort()).toEqual(['/', '/boot/efi', '/mnt/my disk', '/var/lib/docker/overlay2/abc/merged']);

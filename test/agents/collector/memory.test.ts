@@ -42,7 +42,14 @@ describe('cgroup limits that are no limit', () => {
   };
 
   it.each([
-    ['v2 "max"', '0::/\n', [['sys/fs/cgroup/memory.max', 'max\n'], ['sys/fs/cgroup/memory.current', '1000\n']]],
+    [
+      'v2 "max"',
+      '0::/\n',
+      [
+        ['sys/fs/cgroup/memory.max', 'max\n'],
+        ['sys/fs/cgroup/memory.current', '1000\n'],
+      ],
+    ],
     ['v2 root cgroup (no memory.max)', '0::/\n', [['sys/fs/cgroup/cgroup.controllers', 'memory\n']]],
     [
       'v1 unlimited',
@@ -66,7 +73,12 @@ describe('cgroup limits that are no limit', () => {
     write(root, 'sys/fs/cgroup/memory/app/memory.limit_in_bytes', '9223372036854771712\n');
     write(root, 'sys/fs/cgroup/memory/app/memory.usage_in_bytes', '600\n');
     write(root, 'sys/fs/cgroup/memory/app/memory.stat', 'hierarchical_memory_limit 1000\ntotal_inactive_file 100\n');
-    expect(await readCgroupMemory(fixtureHost(root))).toEqual({ version: 1, limitBytes: 1000, usageBytes: 500, usedPct: 50 });
+    expect(await readCgroupMemory(fixtureHost(root))).toEqual({
+      version: 1,
+      limitBytes: 1000,
+      usageBytes: 500,
+      usedPct: 50,
+    });
   });
 
   it('falls back to Buffers+Cached+MemFree without MemAvailable (old kernels)', async () => {

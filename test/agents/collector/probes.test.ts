@@ -27,7 +27,8 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const probe = (name: string, path: string, extra: object = {}) => ProbeConfigSchema.parse({ name, url: `${base}${path}`, ...extra });
+const probe = (name: string, path: string, extra: object = {}) =>
+  ProbeConfigSchema.parse({ name, url: `${base}${path}`, ...extra });
 
 describe('runProbes against a local server', () => {
   it('200 ok, 500 not ok, a hang times out, a redirect is seen as itself', async () => {
@@ -53,7 +54,9 @@ describe('runProbes against a local server', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const [r] = await runProbes(createLinuxHost(), [ProbeConfigSchema.parse({ name: 'down', url: `http://127.0.0.1:${port}/` })]);
+    const [r] = await runProbes(createLinuxHost(), [
+      ProbeConfigSchema.parse({ name: 'down', url: `http://127.0.0.1:${port}/` }),
+    ]);
     expect(r).toMatchObject({ ok: false, status: null, error: 'ECONNREFUSED' });
   });
 

@@ -2,11 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryShare } from '../../../src/model/memory-share.js';
-import {
-  compileOrphanPattern,
-  matchesOrphanPattern,
-  parseProcStat,
-} from '../../../src/agents/collector/proc-pid.js';
+import { compileOrphanPattern, matchesOrphanPattern, parseProcStat } from '../../../src/agents/collector/proc-pid.js';
 import { TOP_N, readProcesses, type ProcessesInput } from '../../../src/agents/collector/processes.js';
 import { SAMPLE_PROCS_MAX, type Samples } from '../../../src/agents/collector/samples.js';
 import { DEFAULT_BTIME, makeProcTree, type FakeProc } from '../../support/proc-tree.js';
@@ -57,7 +53,10 @@ describe('the orphan pattern', () => {
   ])('%j → %s', (raw, expected) => expect(matchesOrphanPattern(raw, p)).toBe(expected));
 
   it('filters by the comm of the first word, truncated like the kernel does', () => {
-    expect(compileOrphanPattern('/opt/bin/very-long-command-name --x')).toEqual({ comm: 'very-long-comma', prefix: 'very-long-command-name --x' });
+    expect(compileOrphanPattern('/opt/bin/very-long-command-name --x')).toEqual({
+      comm: 'very-long-comma',
+      prefix: 'very-long-command-name --x',
+    });
   });
 });
 
@@ -81,7 +80,14 @@ describe('readProcesses on the captured machine', () => {
 
 describe('orphan candidates on a synthetic tree', () => {
   const extra: FakeProc[] = [
-    { pid: 500, ppid: 1, comm: 'node', argv: ['node', '--test', 'a.test.js'], startTicks: startFor(3600), rssPages: 10 },
+    {
+      pid: 500,
+      ppid: 1,
+      comm: 'node',
+      argv: ['node', '--test', 'a.test.js'],
+      startTicks: startFor(3600),
+      rssPages: 10,
+    },
     { pid: 501, ppid: 1, comm: 'nodemon', argv: ['nodemon', '--test'], startTicks: startFor(3600) },
     { pid: 502, ppid: 1, comm: 'node', argv: ['node', '--test'], startTicks: startFor(60) }, // young
     { pid: 503, ppid: 1, comm: 'node', argv: ['node', 'server.js'], startTicks: startFor(3600) }, // not the pattern
@@ -127,7 +133,14 @@ describe('per-process CPU from two samples', () => {
     cpu: null,
     swapIo: null,
     // 800 used 3000 ticks (30 s) in 60 s; 801 nothing; 803 is a new process on a reused PID (other start time).
-    procs: { btime: b, list: [[800, startFor(3600), 7000], [801, startFor(3600), 50], [803, startFor(5000), 10]] },
+    procs: {
+      btime: b,
+      list: [
+        [800, startFor(3600), 7000],
+        [801, startFor(3600), 50],
+        [803, startFor(5000), 10],
+      ],
+    },
   });
 
   it('cpu % = tick delta / 100 / seconds; a process started since is measured over its life', async () => {
@@ -160,7 +173,9 @@ describe('tops', () => {
       memTotalKb: 1_000_000,
       swapTotalKb: 1000,
       swapFreeKb: 500,
-      extra: [{ pid: 900, ppid: 1, comm: 'swapper-x', argv: ['swapper-x'], startTicks: 100, rssPages: 1, vmSwapKb: 400 }],
+      extra: [
+        { pid: 900, ppid: 1, comm: 'swapper-x', argv: ['swapper-x'], startTicks: 100, rssPages: 1, vmSwapKb: 400 },
+      ],
     });
     const { processes } = await readProcesses(fixtureHost(root), input());
     expect(processes.topByRss).toHaveLength(TOP_N);

@@ -33,7 +33,10 @@ LoadState=not-found
 ActiveEnterTimestamp=
 `;
 
-function scripted(result: Partial<ExecResult>): { host: Host; calls: Array<[string, readonly string[], ExecOptions | undefined]> } {
+function scripted(result: Partial<ExecResult>): {
+  host: Host;
+  calls: Array<[string, readonly string[], ExecOptions | undefined]>;
+} {
   const calls: Array<[string, readonly string[], ExecOptions | undefined]> = [];
   const host = fixtureHost(fixture('this-vm'), {
     exec: async (file, args, options) => {
@@ -117,18 +120,30 @@ describe('readServices', () => {
     ['systemctl missing', { exitCode: null, failed: true, spawnError: 'ENOENT' }, 'systemctl is not installed'],
     [
       'systemd not PID 1',
-      { exitCode: 1, failed: true, stderr: 'System has not been booted with systemd as init system (PID 1). Can\'t operate.\nFailed to connect to bus: Host is down\n' },
+      {
+        exitCode: 1,
+        failed: true,
+        stderr:
+          "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n",
+      },
       'systemd is not running here (System has not been booted with systemd',
     ],
     ['timeout', { exitCode: null, signal: 'SIGKILL', failed: true, timedOut: true }, 'did not answer within 1000 ms'],
-    ['other failure with no output', { exitCode: 4, failed: true, stderr: 'Access denied\n' }, 'systemctl show failed (exit 4): Access denied'],
+    [
+      'other failure with no output',
+      { exitCode: 4, failed: true, stderr: 'Access denied\n' },
+      'systemctl show failed (exit 4): Access denied',
+    ],
   ] as const)('%s → throws in plain words (a gap)', async (_name, result, message) => {
     const { host } = scripted(result);
     await expect(readServices(host, ['nginx'], 1000)).rejects.toThrow(message);
   });
 
   it('parses blocks separated by blank lines', () => {
-    expect(parseSystemctlShow('A=1\nB=x=y\n\n\nA=2\n').map((m) => Object.fromEntries(m))).toEqual([{ A: '1', B: 'x=y' }, { A: '2' }]);
+    expect(parseSystemctlShow('A=1\nB=x=y\n\n\nA=2\n').map((m) => Object.fromEntries(m))).toEqual([
+      { A: '1', B: 'x=y' },
+      { A: '2' },
+    ]);
   });
 
   it('on this machine the real systemctl says systemd is not running (when it is not)', async () => {
@@ -136,6 +151,8 @@ describe('readServices', () => {
     const r = await host.exec('systemctl', ['is-system-running'], { timeoutMs: 5000 });
     const noSystemd = r.spawnError !== null || /not been booted with systemd|Failed to connect to bus/.test(r.stderr);
     if (!noSystemd) return; // a systemd machine: nothing to show here
-    await expect(readServices(host, ['cron'], 5000)).rejects.toThrow(/systemctl is not installed|systemd is not running here/);
+    await expect(readServices(host, ['cron'], 5000)).rejects.toThrow(
+      /systemctl is not installed|systemd is not running here/,
+    );
   });
 });

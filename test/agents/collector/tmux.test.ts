@@ -49,7 +49,7 @@ describe('readTmux with a real tmux on a private socket', () => {
     for (const s of sessions) expect(Date.parse(s.createdAt)).toBeGreaterThan(before);
   });
 
-  it("the default socket is looked up under host.root: a fixture host sees the tmux server in its tree, never another", async () => {
+  it('the default socket is looked up under host.root: a fixture host sees the tmux server in its tree, never another', async () => {
     const root = temp.make();
     delete process.env.TMUX_TMPDIR;
     const dir = join(root, 'tmp', `tmux-${process.getuid?.() ?? 0}`);
@@ -63,7 +63,7 @@ describe('readTmux with a real tmux on a private socket', () => {
     expect(await readTmux(createLinuxHost({ root: temp.make() }), [], 5000)).toEqual([]);
   });
 
-  it('a socket with no server (missing file, or a dead server\'s leftover) is an empty list, not an error', async () => {
+  it("a socket with no server (missing file, or a dead server's leftover) is an empty list, not an error", async () => {
     const dir = temp.make();
     const stale = join(dir, 'stale');
     writeFileSync(stale, ''); // not a listening socket
@@ -86,8 +86,9 @@ describe('readTmux without a locale (cron, env -i: LANG unset)', () => {
       const sessions = await readTmux(createLinuxHost(), [sock], 5000);
       expect(sessions.map((s) => s.name).sort()).toEqual(['agent one', 'café']);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   });
 });
@@ -97,7 +98,9 @@ describe('readTmux failures', () => {
     const dir = temp.make();
     const sock = join(dir, 'sock');
     writeFileSync(sock, '');
-    const host = createLinuxHost({ exec: async () => execResult({ exitCode: null, failed: true, spawnError: 'ENOENT' }) });
+    const host = createLinuxHost({
+      exec: async () => execResult({ exitCode: null, failed: true, spawnError: 'ENOENT' }),
+    });
     await expect(readTmux(host, [sock], 1000)).rejects.toThrow('tmux is not installed');
   });
 
@@ -105,8 +108,12 @@ describe('readTmux failures', () => {
     const dir = temp.make();
     const sock = join(dir, 'sock');
     writeFileSync(sock, '');
-    const host = createLinuxHost({ exec: async () => execResult({ exitCode: 1, failed: true, stderr: 'protocol version mismatch\n' }) });
-    await expect(readTmux(host, [sock], 1000)).rejects.toThrow(`tmux list-sessions on ${sock} failed: protocol version mismatch`);
+    const host = createLinuxHost({
+      exec: async () => execResult({ exitCode: 1, failed: true, stderr: 'protocol version mismatch\n' }),
+    });
+    await expect(readTmux(host, [sock], 1000)).rejects.toThrow(
+      `tmux list-sessions on ${sock} failed: protocol version mismatch`,
+    );
   });
 
   it('asks with an argument array: -S PATH list-sessions -F FORMAT', async () => {
@@ -121,8 +128,12 @@ describe('readTmux failures', () => {
       },
     });
     const sessions = await readTmux(host, [sock], 1000);
-    expect(calls).toEqual([['-S', sock, 'list-sessions', '-F', '#{session_windows} #{session_created} #{session_attached} #{session_name}']]);
-    expect(sessions).toEqual([{ socket: sock, name: 'a', windows: 1, createdAt: '2023-11-14T22:13:20.000Z', attached: true }]);
+    expect(calls).toEqual([
+      ['-S', sock, 'list-sessions', '-F', '#{session_windows} #{session_created} #{session_attached} #{session_name}'],
+    ]);
+    expect(sessions).toEqual([
+      { socket: sock, name: 'a', windows: 1, createdAt: '2023-11-14T22:13:20.000Z', attached: true },
+    ]);
   });
 });
 

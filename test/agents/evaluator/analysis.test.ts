@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ANALYSIS_TOOLS, runAnalysis, slugify, type RunAnalysisOptions } from '../../../src/agents/evaluator/analysis.js';
+import {
+  ANALYSIS_TOOLS,
+  runAnalysis,
+  slugify,
+  type RunAnalysisOptions,
+} from '../../../src/agents/evaluator/analysis.js';
 import { createAgentRunner, type AgentRunnerOptions } from '../../../src/llm/agent-runner.js';
 import { createLlmBudget, llmStatePath, type LlmBudget } from '../../../src/llm/budget.js';
 import { silentLog } from '../../../src/log.js';
@@ -16,7 +21,15 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 const NOW = new Date('2026-03-01T12:00:00Z');
-const rule: Finding = { identity: 'disk:/', type: 'disk', subject: '/', severity: 'warning', description: 'disk 91%', source: 'rule', details: {} };
+const rule: Finding = {
+  identity: 'disk:/',
+  type: 'disk',
+  subject: '/',
+  severity: 'warning',
+  description: 'disk 91%',
+  source: 'rule',
+  details: {},
+};
 
 let dir: string;
 let budget: LlmBudget;
@@ -35,7 +48,12 @@ const analyse = ({ client, ...over }: Partial<RunAnalysisOptions> & Pick<Partial
     findings: [rule],
     history: [],
     registry: readRegistry({ calls: [] }),
-    runner: createAgentRunner({ client: client === undefined ? testClient() : client, budget, log: silentLog(), now: () => NOW }),
+    runner: createAgentRunner({
+      client: client === undefined ? testClient() : client,
+      budget,
+      log: silentLog(),
+      now: () => NOW,
+    }),
     ...over,
   });
 
@@ -57,7 +75,13 @@ describe('runAnalysis', () => {
       answer({
         findings: [
           f(),
-          f({ slug: 'swap-growth', type: 'swap', subject: 'host', severity: 'critical', evidence: ['tool:get_top_processes#1'] }),
+          f({
+            slug: 'swap-growth',
+            type: 'swap',
+            subject: 'host',
+            severity: 'critical',
+            evidence: ['tool:get_top_processes#1'],
+          }),
           f({ slug: 'memory creep java' }), // same slug after slugify: dropped
           f({ slug: 'disk-again', type: 'disk', subject: '/' }), // repeats a rule finding: dropped
         ],
@@ -101,7 +125,10 @@ describe('runAnalysis', () => {
 
   it('offers read-only tools only: its named ones, picked from a registry holding the actions too', async () => {
     const gate: GateLog = { attempts: [], executed: [] };
-    const script = scriptModel(server, [calls(toolUse('restart_service', { service: 'nginx', reason: 'x' })), answer({ findings: [] })]);
+    const script = scriptModel(server, [
+      calls(toolUse('restart_service', { service: 'nginx', reason: 'x' })),
+      answer({ findings: [] }),
+    ]);
     const r = await analyse({ registry: [...readRegistry({ calls: [] }), ...actionTools(gate)] });
     script.verify();
     expect(script.requests[0]!.body.tools?.map((t) => t.name)).toEqual([...ANALYSIS_TOOLS]);

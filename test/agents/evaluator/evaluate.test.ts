@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emptyEvaluatorState, evaluate, EvaluatorStateSchema, seenIdentities } from '../../../src/agents/evaluator/evaluate.js';
+import {
+  emptyEvaluatorState,
+  evaluate,
+  EvaluatorStateSchema,
+  seenIdentities,
+} from '../../../src/agents/evaluator/evaluate.js';
 import { FindingSchema } from '../../../src/model/finding.js';
 import type { Snapshot } from '../../../src/model/snapshot.js';
 import { disk, memory, orphan, probe, processes, proc, service, snapshot, swap } from '../../support/snapshot.js';
@@ -21,10 +26,33 @@ function randomSnapshot(r: () => number): Snapshot {
   const hi = () => 97.5 + r() * 2.5;
   const s = snapshot({
     memory: memory({ effectivePct: hi(), usedPct: hi(), availableBytes: r() * 1e9 }),
-    swap: swap({ usedPct: hi(), usedBytes: r() * 2e9, inBytesPerSec: 6e6 + r() * 1e8, outBytesPerSec: 6e6 + r() * 1e8 }),
-    disks: [disk('/', hi(), { availBytes: r() * 1e10, inodesPct: hi(), inodesUsed: Math.floor(r() * 1e6) }), disk('/var/lib', hi())],
-    cpu: { cores: 4, utilPct: hi(), load1: r() * 20, load5: 1, load15: 1, load1PerCore: 2 + r() * 5, uptimeSec: r() * 1e6 },
-    services: [service('nginx.service', { activeState: 'failed', result: 'exit-code', nRestarts: Math.floor(r() * 100), mainPid: Math.floor(r() * 1e5) })],
+    swap: swap({
+      usedPct: hi(),
+      usedBytes: r() * 2e9,
+      inBytesPerSec: 6e6 + r() * 1e8,
+      outBytesPerSec: 6e6 + r() * 1e8,
+    }),
+    disks: [
+      disk('/', hi(), { availBytes: r() * 1e10, inodesPct: hi(), inodesUsed: Math.floor(r() * 1e6) }),
+      disk('/var/lib', hi()),
+    ],
+    cpu: {
+      cores: 4,
+      utilPct: hi(),
+      load1: r() * 20,
+      load5: 1,
+      load15: 1,
+      load1PerCore: 2 + r() * 5,
+      uptimeSec: r() * 1e6,
+    },
+    services: [
+      service('nginx.service', {
+        activeState: 'failed',
+        result: 'exit-code',
+        nRestarts: Math.floor(r() * 100),
+        mainPid: Math.floor(r() * 1e5),
+      }),
+    ],
     processes: processes({
       topByRss: [proc({ pid: Math.floor(r() * 1e5), rssBytes: r() * 1e10 })],
       orphans: [orphan({ pid: 4242, startTicks: 77, ageSec: 1000 + r() * 1e5 })],
@@ -49,7 +77,19 @@ describe('evaluate', () => {
     });
     expect(new Set(sets.map((s) => s.join(','))).size).toBe(1);
     expect(sets[0]).toEqual(
-      expect.arrayContaining(['disk:/', 'disk:/var/lib', 'memory:host', 'swap:thrashing', 'cpu:util', 'cpu:load', 'disk:inodes:/', 'swap:usage', 'service:nginx.service', 'process:orphans', 'probe:gateway']),
+      expect.arrayContaining([
+        'disk:/',
+        'disk:/var/lib',
+        'memory:host',
+        'swap:thrashing',
+        'cpu:util',
+        'cpu:load',
+        'disk:inodes:/',
+        'swap:usage',
+        'service:nginx.service',
+        'process:orphans',
+        'probe:gateway',
+      ]),
     );
   });
 
@@ -66,7 +106,16 @@ describe('evaluate', () => {
 
   it('a fully gapped snapshot yields only the gap findings and keeps every condition', () => {
     const before = runCycles([snapshot({ disks: [disk('/', 95)], memory: memory({ effectivePct: 95 }) })]).state;
-    const gapped = snapshot({ memory: null, swap: null, disks: null, cpu: null, services: null, processes: null, probes: null, gaps: [{ collector: 'disks', error: 'x' }] });
+    const gapped = snapshot({
+      memory: null,
+      swap: null,
+      disks: null,
+      cpu: null,
+      services: null,
+      processes: null,
+      probes: null,
+      gaps: [{ collector: 'disks', error: 'x' }],
+    });
     const { findings, state } = evaluate(gapped, before, config());
     expect(findings.map((f) => f.identity)).toEqual(['self:collector:disks']);
     expect(state.conditions).toEqual(before.conditions);
@@ -83,7 +132,20 @@ describe('evaluate', () => {
   });
 
   it('seenIdentities: gapped sections and unknown rates are not seen', () => {
-    const ids = ['disk:/', 'memory:host', 'swap:thrashing', 'swap:usage', 'cpu:util', 'cpu:util', 'cpu:load', 'disk:inodes:/', 'swap:usage', 'service:nginx.service', 'self:collector:x', 'process:orphans'];
+    const ids = [
+      'disk:/',
+      'memory:host',
+      'swap:thrashing',
+      'swap:usage',
+      'cpu:util',
+      'cpu:util',
+      'cpu:load',
+      'disk:inodes:/',
+      'swap:usage',
+      'service:nginx.service',
+      'self:collector:x',
+      'process:orphans',
+    ];
     const s = snapshot({ disks: null, swap: swap({ inBytesPerSec: null, outBytesPerSec: null }), cpu: null });
     expect([...seenIdentities({ ...s, self: { ...s.self, stateFreeBytes: null } }, ids)]).toEqual([
       'memory:host',

@@ -9,7 +9,11 @@ export function config(over: Record<string, unknown> = {}): Config {
 }
 
 /** Evaluate the snapshots in order, 5 minutes apart; return each cycle's findings and the final state. */
-export function runCycles(snaps: Snapshot[], cfg: Config = config(), start: EvaluatorState = emptyEvaluatorState()): { perCycle: Finding[][]; state: EvaluatorState } {
+export function runCycles(
+  snaps: Snapshot[],
+  cfg: Config = config(),
+  start: EvaluatorState = emptyEvaluatorState(),
+): { perCycle: Finding[][]; state: EvaluatorState } {
   let state = start;
   const perCycle: Finding[][] = [];
   const t0 = Date.parse('2026-02-19T10:00:00.000Z');

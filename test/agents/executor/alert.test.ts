@@ -71,7 +71,10 @@ describe('alert action', () => {
     const input = AlertInputSchema.parse({ message: '  disk / at 97%\u001b[31m  ', severity: 'critical' });
     await alertAction.guard(input, ctx);
     const outcome = await alertAction.execute(input, ctx);
-    expect(outcome).toMatchObject({ result: 'success', details: { status: 'delivered', delivered: 1, channel: 'telegram' } });
+    expect(outcome).toMatchObject({
+      result: 'success',
+      details: { status: 'delivered', delivered: 1, channel: 'telegram' },
+    });
     expect(fake.accepted()).toHaveLength(1);
     expect(fake.accepted()[0]).toContain('🔴 <b>CRITICAL</b> disk / at 97%');
     expect(fake.accepted()[0]).not.toContain('[31m');
@@ -80,9 +83,15 @@ describe('alert action', () => {
 
   it('is a success when queued or only logged, a failure when the channel is misconfigured', async () => {
     fake.script.push({ status: 503, description: 'Service Unavailable' });
-    expect(await alertAction.execute({ message: 'a' }, context(telegram))).toMatchObject({ result: 'success', details: { status: 'queued' } });
+    expect(await alertAction.execute({ message: 'a' }, context(telegram))).toMatchObject({
+      result: 'success',
+      details: { status: 'queued' },
+    });
     const logged = context((paths) => createLogNotifier({ log: silentLog(), outboxPath: paths.outbox }));
-    expect(await alertAction.execute({ message: 'b' }, logged)).toMatchObject({ result: 'success', details: { status: 'logged' } });
+    expect(await alertAction.execute({ message: 'b' }, logged)).toMatchObject({
+      result: 'success',
+      details: { status: 'logged' },
+    });
     fake.script.push({ status: 401, description: 'Unauthorized' });
     const failed = await alertAction.execute({ message: 'c' }, context(telegram));
     expect(failed.result).toBe('failure');

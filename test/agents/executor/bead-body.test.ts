@@ -38,7 +38,15 @@ const decision = (over: Partial<Decision> = {}): Decision => ({
   reason: 'new incident',
   silencedBy: null,
   openedAt: NOW.toISOString(),
-  finding: { identity: API, type: 'service', subject: 'api.service', severity: 'critical', description: 'Service api.service failed (result: exit-code)', source: 'rule', details: { unit: 'api.service' } },
+  finding: {
+    identity: API,
+    type: 'service',
+    subject: 'api.service',
+    severity: 'critical',
+    description: 'Service api.service failed (result: exit-code)',
+    source: 'rule',
+    details: { unit: 'api.service' },
+  },
   ...over,
 });
 
@@ -59,15 +67,38 @@ const past = (over: Partial<PastIncident> = {}): PastIncident => ({
 
 describe('beadBody', () => {
   it('carries the diagnosis, the runbook and up to 3 past incidents with how each ended', () => {
-    const similar = [past(), past({ opened: '2026-02-20T11:00:00.000Z', ended: 'gave_up', recovered_by: null, ttr_s: 5400, bead_ids: ['argus-3'], cause: 'port 8080 held\nby a stale worker' }), past({ ended: 'recovered_by_itself', recovered_by: null })];
+    const similar = [
+      past(),
+      past({
+        opened: '2026-02-20T11:00:00.000Z',
+        ended: 'gave_up',
+        recovered_by: null,
+        ttr_s: 5400,
+        bead_ids: ['argus-3'],
+        cause: 'port 8080 held\nby a stale worker',
+      }),
+      past({ ended: 'recovered_by_itself', recovered_by: null }),
+    ];
     const body = beadBody({
       why: 'no automatic remediation exists',
       decision: decision(),
       announce: null,
-      notes: ['Diagnosis (deterministic): api.service is failed', 'Seen 3 times in 30 days; restart_service fixed it 1 of 3 times (last: 2026-02-28).'],
-      diagnosis: { past: { line: 'Seen 3 times…', runbook: '/var/lib/argus/docs/runbooks/service-api-service.md', match: 'identity', similar } },
+      notes: [
+        'Diagnosis (deterministic): api.service is failed',
+        'Seen 3 times in 30 days; restart_service fixed it 1 of 3 times (last: 2026-02-28).',
+      ],
+      diagnosis: {
+        past: {
+          line: 'Seen 3 times…',
+          runbook: '/var/lib/argus/docs/runbooks/service-api-service.md',
+          match: 'identity',
+          similar,
+        },
+      },
     });
-    expect(body).toContain('Why: no automatic remediation exists.\nIdentity: service:api.service\nIncident: service:api.service#20260302T002500Z\nDiagnosis (deterministic): api.service is failed\nSeen 3 times');
+    expect(body).toContain(
+      'Why: no automatic remediation exists.\nIdentity: service:api.service\nIncident: service:api.service#20260302T002500Z\nDiagnosis (deterministic): api.service is failed\nSeen 3 times',
+    );
     expect(body).toContain('Runbook: /var/lib/argus/docs/runbooks/service-api-service.md');
     expect(body).toContain(
       [
@@ -81,16 +112,38 @@ describe('beadBody', () => {
   });
 
   it('says nothing of the past when there is none (never invented), and names similar ones as such', () => {
-    const none = beadBody({ why: 'x', decision: decision(), announce: null, notes: [], diagnosis: { past: { line: null, runbook: null, match: 'none', similar: [] } } });
+    const none = beadBody({
+      why: 'x',
+      decision: decision(),
+      announce: null,
+      notes: [],
+      diagnosis: { past: { line: null, runbook: null, match: 'none', similar: [] } },
+    });
     expect(none).not.toMatch(/Past incidents|Runbook|Seen/);
-    expect(beadBody({ why: 'x', decision: decision(), announce: null, notes: [], diagnosis: null })).not.toMatch(/Past incidents|Runbook/);
-    const like = beadBody({ why: 'x', decision: decision(), announce: null, notes: [], diagnosis: { past: { line: null, runbook: null, match: 'similar', similar: [past({ identity: 'service:web.service' })] } } });
+    expect(beadBody({ why: 'x', decision: decision(), announce: null, notes: [], diagnosis: null })).not.toMatch(
+      /Past incidents|Runbook/,
+    );
+    const like = beadBody({
+      why: 'x',
+      decision: decision(),
+      announce: null,
+      notes: [],
+      diagnosis: {
+        past: { line: null, runbook: null, match: 'similar', similar: [past({ identity: 'service:web.service' })] },
+      },
+    });
     expect(like).toContain('Past incidents like this one (same kind of problem, another subject):\n- 2026-02-28');
   });
 
   it('does not repeat the runbook the notes already name', () => {
     const runbook = '/d/runbooks/service-api-service.md';
-    const body = beadBody({ why: 'x', decision: decision(), announce: null, notes: [`Runbook: ${runbook}`], diagnosis: { past: { line: null, runbook, match: 'none', similar: [] } } });
+    const body = beadBody({
+      why: 'x',
+      decision: decision(),
+      announce: null,
+      notes: [`Runbook: ${runbook}`],
+      diagnosis: { past: { line: null, runbook, match: 'none', similar: [] } },
+    });
     expect(body.split(runbook)).toHaveLength(2);
   });
 
@@ -100,7 +153,13 @@ describe('beadBody', () => {
     ['both', { notes: Array.from({ length: 50 }, () => 'n'.repeat(5000)), details: { blob: 'x'.repeat(200_000) } }],
   ])('stays bounded with %s', (_what, { notes, details }) => {
     const d = decision();
-    const body = beadBody({ why: 'x', decision: { ...d, finding: { ...d.finding, details } }, announce: 'a\nb', notes, diagnosis: null });
+    const body = beadBody({
+      why: 'x',
+      decision: { ...d, finding: { ...d.finding, details } },
+      announce: 'a\nb',
+      notes,
+      diagnosis: null,
+    });
     expect(body.length).toBeLessThanOrEqual(BEAD_BODY_MAX);
     expect(CreateBeadInputSchema.safeParse({ title: 't', description: body }).success).toBe(true);
   });
@@ -123,26 +182,84 @@ describe('the bead is created with the story so far (real thinker, incident phas
     mkdirSync(paths.stateDir, { recursive: true });
     if (withHistory) {
       writePast(paths.registry, [
-        { identity: API, at: T - 9 * DAY, minutes: 6, fix: { action: 'restart_service:api.service', result: 'success' } },
-        { identity: API, at: T - 4 * DAY, minutes: 90, fix: { action: 'restart_service:api.service', result: 'failure' }, gaveUp: true, bead: 'argus-3', cause: 'port 8080 held by a stale worker' },
-        { identity: API, at: T - 1 * DAY, minutes: 5, fix: { action: 'restart_service:api.service', result: 'success' } },
+        {
+          identity: API,
+          at: T - 9 * DAY,
+          minutes: 6,
+          fix: { action: 'restart_service:api.service', result: 'success' },
+        },
+        {
+          identity: API,
+          at: T - 4 * DAY,
+          minutes: 90,
+          fix: { action: 'restart_service:api.service', result: 'failure' },
+          gaveUp: true,
+          bead: 'argus-3',
+          cause: 'port 8080 held by a stale worker',
+        },
+        {
+          identity: API,
+          at: T - 1 * DAY,
+          minutes: 5,
+          fix: { action: 'restart_service:api.service', result: 'success' },
+        },
         { identity: API, at: T - 60 * DAY, minutes: 5 },
       ]);
-      writeFileSync(join(paths.stateDir, 'runbooks.json'), JSON.stringify({ docs_dir: '/srv/docs', runbooks: { [API]: { identity: API, file: '/srv/docs/runbooks/service-api-service.md', updated: 'x', applies: 'a', confirm: [], automatic: [], worked: null, incidents: [], causes: [], steps: [] } } }));
+      writeFileSync(
+        join(paths.stateDir, 'runbooks.json'),
+        JSON.stringify({
+          docs_dir: '/srv/docs',
+          runbooks: {
+            [API]: {
+              identity: API,
+              file: '/srv/docs/runbooks/service-api-service.md',
+              updated: 'x',
+              applies: 'a',
+              confirm: [],
+              automatic: [],
+              worked: null,
+              incidents: [],
+              causes: [],
+              steps: [],
+            },
+          },
+        }),
+      );
     }
-    const noTool: ExecResult = { exitCode: 1, signal: null, stdout: '', stderr: 'no journal here', timedOut: false, durationMs: 0, failed: true, spawnError: 'ENOENT' };
+    const noTool: ExecResult = {
+      exitCode: 1,
+      signal: null,
+      stdout: '',
+      stderr: 'no journal here',
+      timedOut: false,
+      durationMs: 0,
+      failed: true,
+      spawnError: 'ENOENT',
+    };
     const host = createLinuxHost({ root: fx.dir, exec: async () => noTool, now: () => NOW, hostname: () => 'web1' });
     const rt = await createRuntime(config, paths, { log: silentLog(), host, beadsDir: join(fx.dir, 'unused-beads') });
     const records: ProblemRecord[] = [];
     const thinker = createThinker(rt, 'c1', (r) => records.push(r));
     const keeper = createBeadKeeper({ bd: fx.bd(), statePath: paths.beads, now: () => NOW, log: silentLog() });
-    const ctx: ActionContext = { host, config, paths, log: silentLog(), snapshot: null, notifier: createLogNotifier({ log: silentLog(), outboxPath: paths.outbox }), dryRun: false, cycleId: 'c1', identity: API };
-    const createBead = createCreateBead({ keeper });
-    const run = () => async (action: string, input: Record<string, unknown>): Promise<ActionResult> => {
-      if (action !== 'create_bead') return { result: 'success', reason: action, details: {}, record: null };
-      const r = await createBead.execute(CreateBeadInputSchema.parse(input), ctx);
-      return { result: r.result, reason: r.reason, details: r.details, record: null };
+    const ctx: ActionContext = {
+      host,
+      config,
+      paths,
+      log: silentLog(),
+      snapshot: null,
+      notifier: createLogNotifier({ log: silentLog(), outboxPath: paths.outbox }),
+      dryRun: false,
+      cycleId: 'c1',
+      identity: API,
     };
+    const createBead = createCreateBead({ keeper });
+    const run =
+      () =>
+      async (action: string, input: Record<string, unknown>): Promise<ActionResult> => {
+        if (action !== 'create_bead') return { result: 'success', reason: action, details: {}, record: null };
+        const r = await createBead.execute(CreateBeadInputSchema.parse(input), ctx);
+        return { result: r.result, reason: r.reason, details: r.details, record: null };
+      };
     const warnings: string[] = [];
     const ports: IncidentPorts = {
       config,
@@ -157,7 +274,17 @@ describe('the bead is created with the story so far (real thinker, incident phas
       incidents: {},
       recurrence: {},
       record: () => {},
-      recordBase: () => ({ ts: NOW.toISOString(), severity: 'info', type: 'service', bead_id: null, host: 'web1', identity: API, incident_id: INCIDENT, source: 'rule', cycle_id: 'c1' }),
+      recordBase: () => ({
+        ts: NOW.toISOString(),
+        severity: 'info',
+        type: 'service',
+        bead_id: null,
+        host: 'web1',
+        identity: API,
+        incident_id: INCIDENT,
+        source: 'rule',
+        cycle_id: 'c1',
+      }),
       warn: (w) => warnings.push(w),
     };
     await handleIncidents(ports, [decision()], []);
@@ -171,7 +298,9 @@ describe('the bead is created with the story so far (real thinker, incident phas
 
   it('with history: the line with numbers, the runbook and the past incidents, newest first', async () => {
     const body = await fileBead(true);
-    expect(body).toContain('Seen 3 times in 30 days; restart_service fixed it 2 of 3 times; Argus gave up 1 of 3 times (last: 2026-03-01).');
+    expect(body).toContain(
+      'Seen 3 times in 30 days; restart_service fixed it 2 of 3 times; Argus gave up 1 of 3 times (last: 2026-03-01).',
+    );
     expect(body).toContain('Runbook: /srv/docs/runbooks/service-api-service.md');
     expect(body).toContain(
       [

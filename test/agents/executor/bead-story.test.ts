@@ -23,11 +23,22 @@ const decision = (over: Partial<Decision> = {}): Decision => ({
   reason: '',
   silencedBy: null,
   openedAt: '2026-03-02T00:10:00.000Z',
-  finding: { identity: 'service:api.service', type: 'service', subject: 'api.service', severity: 'critical', description: 'Service api.service failed (result: exit-code)', source: 'rule', details: {} },
+  finding: {
+    identity: 'service:api.service',
+    type: 'service',
+    subject: 'api.service',
+    severity: 'critical',
+    description: 'Service api.service failed (result: exit-code)',
+    source: 'rule',
+    details: {},
+  },
   ...over,
 });
 
-const GAVE_UP = { key: 'gave_up' as const, text: 'Gave up restarting: api.service is crash-looping: each restart came up and died again; Argus tries again after 01:20 UTC.' };
+const GAVE_UP = {
+  key: 'gave_up' as const,
+  text: 'Gave up restarting: api.service is crash-looping: each restart came up and died again; Argus tries again after 01:20 UTC.',
+};
 
 describe('what an open bead hears (beadChange)', () => {
   it.each([
@@ -79,11 +90,26 @@ describe('the ticket updater on a real bd (stand-in)', () => {
 
   it('comments once when Argus gives up (with a fresh diagnosis), not on steady cycles, and closes with the time to recover', async () => {
     const { keeper, run, calls } = setup();
-    await run('create_bead', { title: 'Service api.service failed (result: exit-code)', description: 'Why: opened 3 times in 24 h.', type: 'service', severity: 'critical' });
-    const diagnose = async () => ({ diagnosis: {} as never, rca: null, notes: ["Diagnosis (deterministic): api.service is failed; its journal says: api.service: Failed with result 'exit-code'."] });
+    await run('create_bead', {
+      title: 'Service api.service failed (result: exit-code)',
+      description: 'Why: opened 3 times in 24 h.',
+      type: 'service',
+      severity: 'critical',
+    });
+    const diagnose = async () => ({
+      diagnosis: {} as never,
+      rca: null,
+      notes: [
+        "Diagnosis (deterministic): api.service is failed; its journal says: api.service: Failed with result 'exit-code'.",
+      ],
+    });
 
     expect(await tellOpenBead(decision(), null, [], { run, diagnose, now: NOW })).toBeNull();
-    const said = await tellOpenBead(decision(), GAVE_UP, ['restart_service:api.service: skipped — backoff'], { run, diagnose, now: NOW });
+    const said = await tellOpenBead(decision(), GAVE_UP, ['restart_service:api.service: skipped — backoff'], {
+      run,
+      diagnose,
+      now: NOW,
+    });
     expect(said).toContain('open for 15m');
     expect(await tellOpenBead(decision({ transition: 'ongoing' }), null, [], { run, diagnose, now: NOW })).toBeNull();
 
@@ -96,8 +122,19 @@ describe('the ticket updater on a real bd (stand-in)', () => {
     expect(comment).toContain("its journal says: api.service: Failed with result 'exit-code'");
     expect(comment).not.toContain('Recurrence');
 
-    const closed = await keeper.resolve('service:api.service', closeReason({ identity: 'service:api.service', incidentId: 'service:api.service#20260302T001000Z', durationSec: 2100, lastFinding: { description: 'Service api.service failed (result: exit-code)' } }));
+    const closed = await keeper.resolve(
+      'service:api.service',
+      closeReason({
+        identity: 'service:api.service',
+        incidentId: 'service:api.service#20260302T001000Z',
+        durationSec: 2100,
+        lastFinding: { description: 'Service api.service failed (result: exit-code)' },
+      }),
+    );
     expect(closed.status).toBe('closed');
-    expect(fx.issues()[0]).toMatchObject({ status: 'closed', close_reason: expect.stringContaining('back to normal after 35m (time to recover') });
+    expect(fx.issues()[0]).toMatchObject({
+      status: 'closed',
+      close_reason: expect.stringContaining('back to normal after 35m (time to recover'),
+    });
   });
 });

@@ -18,7 +18,8 @@ const request = (over: Partial<BeadRequest> = {}): BeadRequest => ({
 describe('bead keeper', () => {
   let fx: BdFixture;
   let statePath: string;
-  const keeper = (bd: Bd) => createBeadKeeper({ bd, statePath, now: () => new Date('2026-05-01T12:00:00Z'), log: silentLog() });
+  const keeper = (bd: Bd) =>
+    createBeadKeeper({ bd, statePath, now: () => new Date('2026-05-01T12:00:00Z'), log: silentLog() });
 
   beforeEach(async () => {
     fx = await bdFixture();
@@ -29,8 +30,13 @@ describe('bead keeper', () => {
   it('creates one bead per identity and comments on recurrence', async () => {
     const k = keeper(fx.bd());
     expect(await k.ensure(request())).toMatchObject({ status: 'created', beadId: 'argus-1' });
-    expect(await k.ensure(request({ description: 'fourth failure' }))).toMatchObject({ status: 'commented', beadId: 'argus-1' });
-    expect(await k.ensure(request({ identity: 'disk:/', type: 'disk', title: '/ at 97%', severity: 'info' }))).toMatchObject({
+    expect(await k.ensure(request({ description: 'fourth failure' }))).toMatchObject({
+      status: 'commented',
+      beadId: 'argus-1',
+    });
+    expect(
+      await k.ensure(request({ identity: 'disk:/', type: 'disk', title: '/ at 97%', severity: 'info' })),
+    ).toMatchObject({
       status: 'created',
       beadId: 'argus-2',
     });
@@ -53,14 +59,20 @@ describe('bead keeper', () => {
   it('finds an open bead by external ref when the state cache is gone', async () => {
     await keeper(fx.bd()).ensure(request());
     statePath = join(fx.dir, 'fresh-state.json');
-    expect(await keeper(fx.bd({ BD_JSON_ENVELOPE: '1' })).ensure(request())).toMatchObject({ status: 'commented', beadId: 'argus-1' });
+    expect(await keeper(fx.bd({ BD_JSON_ENVELOPE: '1' })).ensure(request())).toMatchObject({
+      status: 'commented',
+      beadId: 'argus-1',
+    });
     expect(fx.commands()).toEqual(['list', 'create', 'list', 'comment']);
   });
 
   it('closes the bead on resolve and forgets it; a new occurrence files a new bead', async () => {
     const k = keeper(fx.bd());
     await k.ensure(request());
-    expect(await k.resolve('service:nginx.service', 'healthy for 2 cycles')).toMatchObject({ status: 'closed', beadId: 'argus-1' });
+    expect(await k.resolve('service:nginx.service', 'healthy for 2 cycles')).toMatchObject({
+      status: 'closed',
+      beadId: 'argus-1',
+    });
     expect(fx.issues()[0]).toMatchObject({ status: 'closed', close_reason: 'healthy for 2 cycles' });
     expect(k.beadFor('service:nginx.service')).toBeNull();
     expect(await k.resolve('service:nginx.service', 'again')).toMatchObject({ status: 'none' });
@@ -69,10 +81,14 @@ describe('bead keeper', () => {
 
   it('keeps requests while bd is missing or failing, and files them once it is back', async () => {
     expect(await keeper(fx.missingBd()).ensure(request())).toMatchObject({ status: 'pending', beadId: null });
-    expect(await keeper(fx.bd({ BD_STANDIN_FAIL: '1' })).ensure(request({ identity: 'disk:/', type: 'disk' }))).toMatchObject({
+    expect(
+      await keeper(fx.bd({ BD_STANDIN_FAIL: '1' })).ensure(request({ identity: 'disk:/', type: 'disk' })),
+    ).toMatchObject({
       status: 'pending',
     });
-    expect(await keeper(fx.missingBd()).ensure(request({ description: 'newer diagnostics' }))).toMatchObject({ status: 'pending' });
+    expect(await keeper(fx.missingBd()).ensure(request({ description: 'newer diagnostics' }))).toMatchObject({
+      status: 'pending',
+    });
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as { pending: Array<{ request: BeadRequest }> };
     expect(state.pending.map((p) => p.request.identity)).toEqual(['disk:/', 'service:nginx.service']);
     expect(fx.issues()).toEqual([]);
@@ -90,7 +106,10 @@ describe('bead keeper', () => {
 
   it('keeps a close while bd is down and closes on retry', async () => {
     await keeper(fx.bd()).ensure(request());
-    expect(await keeper(fx.missingBd()).resolve('service:nginx.service', 'recovered')).toMatchObject({ status: 'pending', beadId: 'argus-1' });
+    expect(await keeper(fx.missingBd()).resolve('service:nginx.service', 'recovered')).toMatchObject({
+      status: 'pending',
+      beadId: 'argus-1',
+    });
     expect(await keeper(fx.bd()).retryPending()).toEqual({ done: 1, remaining: 0 });
     expect(fx.issues()[0]).toMatchObject({ status: 'closed', close_reason: 'recovered' });
   });

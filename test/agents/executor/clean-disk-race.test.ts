@@ -62,7 +62,9 @@ describe('clean_disk under a symlink-swapping racer', () => {
       mkdirSync(join(root, 'steady'));
       for (let f = 0; f < STEADY; f++) writeFileSync(join(root, 'steady', `f${f}`), 'x');
       const racerArgs = [join(root, 'a'), victim];
-      const { child } = racerBin ? await spawnReady(sb, racerBin, racerArgs) : await spawnNode(sb, 'swap-racer.mjs', racerArgs);
+      const { child } = racerBin
+        ? await spawnReady(sb, racerBin, racerArgs)
+        : await spawnNode(sb, 'swap-racer.mjs', racerArgs);
       const done = new Promise<number>((resolve) => {
         let out = '';
         child.stdout!.on('data', (d: string) => (out += d));
@@ -78,7 +80,10 @@ describe('clean_disk under a symlink-swapping racer', () => {
     }
     console.log(`clean_disk race (${racerBin ? 'C' : 'Node'} racer): ${JSON.stringify(perRun)}`);
     const lost = perRun.reduce((s, r) => s + r.victimsLost, 0);
-    expect(perRun.every((r) => r.swaps > 100), 'the racer raced').toBe(true);
+    expect(
+      perRun.every((r) => r.swaps > 100),
+      'the racer raced',
+    ).toBe(true);
     expect(lost).toBe(0);
     expect(count(victim)).toBe(DIRS * FILES);
   }, 240_000);

@@ -1,7 +1,18 @@
 // clean_disk on real temp trees: file ages (mtime and ctime), symlinks, sockets, FIFOs, files in use (open, running,
 // mapped), another filesystem, a bind mount, bytes reclaimed.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,7 +86,11 @@ afterEach(async () => {
 });
 
 function run(roots: SafelistRoot[], dryRun = false) {
-  const gate = createGate([createCleanDisk({ roots, minAgeDays: 7 })], { registry: sb.registry, now: () => new Date(), host: 'testhost' });
+  const gate = createGate([createCleanDisk({ roots, minAgeDays: 7 })], {
+    registry: sb.registry,
+    now: () => new Date(),
+    host: 'testhost',
+  });
   return gate.run({ action: 'clean_disk', input: { reason: 'disk at 95%', dry_run: dryRun }, source: 'rule' }, sb.ctx);
 }
 
@@ -116,7 +131,9 @@ describe('clean_disk', () => {
     file(join(root, 'old.bin'), 5000, 30);
     const r = await run([{ path: root, rule: 'tmp' }]);
     const kept = r.details.largestKept as Array<{ path: string; size: number; why: string; ageSec: number }>;
-    expect(kept.map((k) => [k.path, k.size, k.why])).toEqual([6, 5, 4, 3, 2].map((i) => [join(root, `fresh-${i}.bin`), 100 * (i + 1), 'young']));
+    expect(kept.map((k) => [k.path, k.size, k.why])).toEqual(
+      [6, 5, 4, 3, 2].map((i) => [join(root, `fresh-${i}.bin`), 100 * (i + 1), 'young']),
+    );
     expect(kept.every((k) => k.ageSec < 600)).toBe(true);
   });
 
@@ -152,7 +169,7 @@ describe('clean_disk', () => {
     expect(r.details.skipped).toMatchObject({ open: 1, special: 2 });
   });
 
-  it('keeps a running program\'s executable and a file mapped by a process (with no descriptor open on it)', async () => {
+  it("keeps a running program's executable and a file mapped by a process (with no descriptor open on it)", async () => {
     const exe = join(root, 'bin', 'sleep-copy');
     mkdirSync(join(root, 'bin'));
     copyFileSync(realpathSync(execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim()), exe);
@@ -186,7 +203,11 @@ describe('clean_disk', () => {
       writeFileSync(backDated, 'x');
       const longAgo = Date.now() / 1000 - 400 * 86_400;
       utimesSync(backDated, longAgo, longAgo);
-      const gate = createGate([createCleanDisk({ roots: [{ path: dir, rule: 'tmp' }], minAgeDays: 7 })], { registry: real.registry, now: () => new Date(), host: 'testhost' });
+      const gate = createGate([createCleanDisk({ roots: [{ path: dir, rule: 'tmp' }], minAgeDays: 7 })], {
+        registry: real.registry,
+        now: () => new Date(),
+        host: 'testhost',
+      });
       const r = await gate.run({ action: 'clean_disk', input: { reason: 'disk at 95%' }, source: 'rule' }, real.ctx);
       expect(existsSync(backDated)).toBe(true);
       expect(r.details).toMatchObject({ filesRemoved: 0, skipped: { young: 1 } });
@@ -195,7 +216,7 @@ describe('clean_disk', () => {
     }
   });
 
-  it('only rotated *.log.N.gz in a log root, and only argus.log.N in Argus\'s log dir', async () => {
+  it("only rotated *.log.N.gz in a log root, and only argus.log.N in Argus's log dir", async () => {
     const logs = join(sb.dir, 'varlog');
     const rotated = file(join(logs, 'nginx', 'access.log.2.gz'), 10, 30);
     const live = file(join(logs, 'nginx', 'access.log'), 10, 30);
@@ -203,12 +224,15 @@ describe('clean_disk', () => {
     const own = join(sb.dir, 'argus-logs');
     const ownRotated = file(join(own, 'argus.log.2'), 10, 30);
     const ownLive = file(join(own, 'argus.log'), 10, 30);
-    await run([{ path: logs, rule: 'rotated-log' }, { path: own, rule: 'argus-log' }]);
+    await run([
+      { path: logs, rule: 'rotated-log' },
+      { path: own, rule: 'argus-log' },
+    ]);
     expect([rotated, ownRotated].map(existsSync)).toEqual([false, false]);
     expect([live, other, ownLive].map(existsSync)).toEqual([true, true, true]);
   });
 
-  it('never walks into Argus\'s state dir, even inside a root', async () => {
+  it("never walks into Argus's state dir, even inside a root", async () => {
     const stateFile = file(join(sb.ctx.paths.stateDir, 'old-state.json'), 10, 30);
     const r = await run([{ path: sb.dir, rule: 'tmp' }]);
     expect(existsSync(stateFile)).toBe(true);

@@ -48,12 +48,28 @@ describe('create_bead action', () => {
 
   it('files one bead for the problem identity and returns its id; comments on recurrence', async () => {
     const { action, ctx } = setup(fx.bd());
-    const input = CreateBeadInputSchema.parse({ title: 'nginx down after 3 restarts', description: 'journal: bind failed', severity: 'critical' });
+    const input = CreateBeadInputSchema.parse({
+      title: 'nginx down after 3 restarts',
+      description: 'journal: bind failed',
+      severity: 'critical',
+    });
     await action.guard(input, ctx);
-    expect(await action.execute(input, ctx)).toMatchObject({ result: 'success', beadId: 'argus-1', details: { status: 'created' } });
-    expect(await action.execute(input, ctx)).toMatchObject({ result: 'success', beadId: 'argus-1', details: { status: 'commented' } });
+    expect(await action.execute(input, ctx)).toMatchObject({
+      result: 'success',
+      beadId: 'argus-1',
+      details: { status: 'created' },
+    });
+    expect(await action.execute(input, ctx)).toMatchObject({
+      result: 'success',
+      beadId: 'argus-1',
+      details: { status: 'commented' },
+    });
     expect(fx.issues()).toHaveLength(1);
-    expect(fx.issues()[0]).toMatchObject({ title: '[argus] service: nginx down after 3 restarts', labels: ['argus', 'service'], priority: 0 });
+    expect(fx.issues()[0]).toMatchObject({
+      title: '[argus] service: nginx down after 3 restarts',
+      labels: ['argus', 'service'],
+      priority: 0,
+    });
   });
 
   it('uses a manual identity derived from the title when there is none', async () => {
@@ -84,7 +100,12 @@ describe('create_bead action', () => {
   it('reports a kept request as a failure with pending:true when bd is missing, then the keeper files it', async () => {
     const { action, ctx } = setup(fx.missingBd());
     const outcome = await action.execute({ title: 'disk full', description: 'd' }, ctx);
-    expect(outcome).toMatchObject({ result: 'failure', reason: 'bd unavailable: request kept, retried next cycle', details: { pending: true }, beadId: null });
+    expect(outcome).toMatchObject({
+      result: 'failure',
+      reason: 'bd unavailable: request kept, retried next cycle',
+      details: { pending: true },
+      beadId: null,
+    });
     const { keeper } = setup(fx.bd());
     expect(await keeper.retryPending()).toEqual({ done: 1, remaining: 0 });
     expect(keeper.beadFor('service:nginx.service')).toBe('argus-1');

@@ -46,7 +46,13 @@ function gateOf(defs: ActionDef[], now = () => new Date('2026-02-19T10:00:00Z'),
   return createGate(defs, { registry: sb.registry, now, host: 'testhost', budgets });
 }
 
-const req = (input: unknown, action = 'kill_pid') => ({ action, input, source: 'rule' as const, identity: 'process:4242', incidentId: 'inc-1' });
+const req = (input: unknown, action = 'kill_pid') => ({
+  action,
+  input,
+  source: 'rule' as const,
+  identity: 'process:4242',
+  incidentId: 'inc-1',
+});
 
 describe('gate', () => {
   it('runs guard → rate → execute → afterExecute and records one full ProblemRecord', async () => {
@@ -105,8 +111,14 @@ describe('gate', () => {
 
   it('a guard denial is refused with its reason; any other guard error is a failure; neither executes', async () => {
     sb = sandbox();
-    const denied = stub('kill_pid', { guard: async () => Promise.reject(new ActionDeniedError('kill_pid', 'PID 1 is never killed')) });
-    const broken = stub('kill_tmux', { guard: async () => Promise.reject(new Error('boom')) }, z.object({ pid: z.number() }));
+    const denied = stub('kill_pid', {
+      guard: async () => Promise.reject(new ActionDeniedError('kill_pid', 'PID 1 is never killed')),
+    });
+    const broken = stub(
+      'kill_tmux',
+      { guard: async () => Promise.reject(new Error('boom')) },
+      z.object({ pid: z.number() }),
+    );
     const gate = gateOf([denied.def, broken.def]);
     const r1 = await gate.run(req({ pid: 1, reason: 'x' }), sb.ctx);
     expect(r1).toMatchObject({ result: 'refused', reason: 'PID 1 is never killed' });
@@ -124,7 +136,9 @@ describe('gate', () => {
     sb = sandbox();
     const s = stub('kill_pid');
     const gate = gateOf([s.def]);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => gate.run(req({ pid: 100 + i, reason: 'x' }), sb.ctx)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => gate.run(req({ pid: 100 + i, reason: 'x' }), sb.ctx)),
+    );
     expect(results.filter((r) => r.result === 'success')).toHaveLength(5);
     const refused = results.filter((r) => r.result === 'refused');
     expect(refused).toHaveLength(3);
@@ -150,14 +164,23 @@ describe('gate', () => {
 
   it('a rate verdict makes it skipped; dry run (ctx or input) records "would" and executes nothing', async () => {
     sb = sandbox();
-    const limited = stub('restart_service', { rate: async () => ({ allowed: false, reason: 'next attempt after 10:05' }) }, z.object({ pid: z.number() }));
+    const limited = stub(
+      'restart_service',
+      { rate: async () => ({ allowed: false, reason: 'next attempt after 10:05' }) },
+      z.object({ pid: z.number() }),
+    );
     const plain = stub('kill_pid');
     const gate = gateOf([limited.def, plain.def]);
     const skipped = await gate.run(req({ pid: 1 }, 'restart_service'), sb.ctx);
     expect(skipped).toMatchObject({ result: 'skipped', reason: 'next attempt after 10:05' });
     const dry1 = await gate.run(req({ pid: 77, reason: 'x', dry_run: true }), sb.ctx);
     const dry2 = await gate.run(req({ pid: 78, reason: 'x' }), { ...sb.ctx, dryRun: true });
-    expect([dry1.result, dry1.reason, dry2.result, dry2.reason]).toEqual(['dry_run', 'would kill_pid 77', 'dry_run', 'would kill_pid 78']);
+    expect([dry1.result, dry1.reason, dry2.result, dry2.reason]).toEqual([
+      'dry_run',
+      'would kill_pid 77',
+      'dry_run',
+      'would kill_pid 78',
+    ]);
     expect(plain.calls).toEqual(['guard', 'rate', 'guard', 'rate']);
     expect(limited.calls).toEqual(['guard', 'rate']);
     expect(sb.records().map((r) => r.action_result)).toEqual(['skipped', 'dry_run', 'dry_run']);

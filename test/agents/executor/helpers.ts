@@ -31,7 +31,9 @@ export interface Sandbox {
   cleanup(): void;
 }
 
-export function sandbox(over: { config?: Partial<Config>; host?: Partial<Host>; snapshot?: Snapshot | null; cycleId?: string | null } = {}): Sandbox {
+export function sandbox(
+  over: { config?: Partial<Config>; host?: Partial<Host>; snapshot?: Snapshot | null; cycleId?: string | null } = {},
+): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), 'argus-'));
   const config = ConfigSchema.parse({ stateDir: join(dir, 'state'), ...over.config });
   const paths = statePaths(config);
@@ -71,7 +73,11 @@ export function sandbox(over: { config?: Partial<Config>; host?: Partial<Host>; 
 }
 
 /** Spawn a fixture (or any program) and wait for its first line of output ("ready", or what it prints). */
-export async function spawnReady(sb: Sandbox, file: string, args: string[] = []): Promise<{ child: ChildProcess; line: string }> {
+export async function spawnReady(
+  sb: Sandbox,
+  file: string,
+  args: string[] = [],
+): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   sb.children.push(child);
   const line = await new Promise<string>((resolve, reject) => {
@@ -95,7 +101,12 @@ export function procInfoOf(pid: number): ProcessInfo {
   const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const close = text.lastIndexOf(')');
   const rest = text.slice(close + 2).split(' ');
-  return proc({ pid, ppid: Number(rest[1]), comm: text.slice(text.indexOf('(') + 1, close), startTicks: Number(rest[19]) });
+  return proc({
+    pid,
+    ppid: Number(rest[1]),
+    comm: text.slice(text.indexOf('(') + 1, close),
+    startTicks: Number(rest[19]),
+  });
 }
 
 export function snapshotWith(infos: ProcessInfo[]): Snapshot {

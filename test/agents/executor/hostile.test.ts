@@ -5,9 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionDef, Gate } from '../../../src/agents/executor/action.js';
-import { createCleanDisk, createKillPid, createKillTmux, createLogAction } from '../../../src/agents/executor/actions/index.js';
+import {
+  createCleanDisk,
+  createKillPid,
+  createKillTmux,
+  createLogAction,
+} from '../../../src/agents/executor/actions/index.js';
 import { createGate } from '../../../src/agents/executor/gate.js';
-import { AlertInputSchema, CreateBeadInputSchema, RestartServiceInputSchema, type ActionName } from '../../../src/model/action.js';
+import {
+  AlertInputSchema,
+  CreateBeadInputSchema,
+  RestartServiceInputSchema,
+  type ActionName,
+} from '../../../src/model/action.js';
 import { processes, snapshot } from '../../support/snapshot.js';
 import { FIXTURES, isAlive, procInfoOf, sandbox, spawnNode, spawnReady, type Sandbox } from './helpers.js';
 
@@ -32,7 +42,13 @@ function spied(def: ActionDef): ActionDef {
 
 /** restart_service / alert / create_bead: their real schemas, a guard that refuses nothing: this tests the gate's schema layer. */
 function schemaOnly(name: ActionName, schema: ActionDef['schema']): ActionDef {
-  return { name, schema, target: () => 'stub', guard: async () => undefined, execute: async () => ({ result: 'success', reason: '', details: {} }) };
+  return {
+    name,
+    schema,
+    target: () => 'stub',
+    guard: async () => undefined,
+    execute: async () => ({ result: 'success', reason: '', details: {} }),
+  };
 }
 
 function tmux(...args: string[]): void {
@@ -59,11 +75,25 @@ beforeAll(async () => {
   sb.ctx.host = { ...sb.ctx.host, pid: process.pid };
   sb.ctx.snapshot = snapshot({
     processes: processes({
-      topByRss: [{ ...sleeper, startTicks: sleeper.startTicks + 7 }, procInfoOf(pids.nodemon), procInfoOf(process.pid), procInfoOf(process.ppid)],
+      topByRss: [
+        { ...sleeper, startTicks: sleeper.startTicks + 7 },
+        procInfoOf(pids.nodemon),
+        procInfoOf(process.pid),
+        procInfoOf(process.ppid),
+      ],
     }),
   });
-  const real = [createKillPid({ graceMs: 100, pollMs: 10 }), createKillTmux(), createCleanDisk({ roots: [{ path: join(sb.dir, 'clean'), rule: 'tmp' }] }), createLogAction()];
-  const stubs = [schemaOnly('restart_service', RestartServiceInputSchema), schemaOnly('alert', AlertInputSchema), schemaOnly('create_bead', CreateBeadInputSchema)];
+  const real = [
+    createKillPid({ graceMs: 100, pollMs: 10 }),
+    createKillTmux(),
+    createCleanDisk({ roots: [{ path: join(sb.dir, 'clean'), rule: 'tmp' }] }),
+    createLogAction(),
+  ];
+  const stubs = [
+    schemaOnly('restart_service', RestartServiceInputSchema),
+    schemaOnly('alert', AlertInputSchema),
+    schemaOnly('create_bead', CreateBeadInputSchema),
+  ];
   gate = createGate([...real, ...stubs].map(spied), { registry: sb.registry, now: () => new Date(), host: 'testhost' });
 });
 
@@ -147,7 +177,11 @@ const rows: Row[] = [
   ['extra key command', 'kill_tmux', () => ({ session: 'agent-1', socket: sock, reason, command: 'kill-server' })],
   // --- clean_disk: nothing in the request may choose what is removed ---
   ['clean_disk path', 'clean_disk', () => ({ reason, path: '/etc' })],
-  ['clean_disk symlink root', 'clean_disk', () => ({ reason, roots: [{ path: join(sb.dir, 'sock-link'), rule: 'tmp' }] })],
+  [
+    'clean_disk symlink root',
+    'clean_disk',
+    () => ({ reason, roots: [{ path: join(sb.dir, 'sock-link'), rule: 'tmp' }] }),
+  ],
   ['clean_disk age 0', 'clean_disk', () => ({ reason, minAgeDays: 0 })],
   ['clean_disk no reason', 'clean_disk', () => ({})],
   ['clean_disk huge reason', 'clean_disk', () => ({ reason: huge })],
@@ -179,7 +213,8 @@ describe('hostile requests', () => {
   it('has at least 60 rows across all seven actions', () => {
     expect(rows.length).toBeGreaterThanOrEqual(60);
     const names = new Set(rows.map((r) => r[1]));
-    for (const a of ['restart_service', 'kill_pid', 'kill_tmux', 'alert', 'log', 'create_bead', 'clean_disk']) expect(names).toContain(a);
+    for (const a of ['restart_service', 'kill_pid', 'kill_tmux', 'alert', 'log', 'create_bead', 'clean_disk'])
+      expect(names).toContain(a);
   });
 
   it.each(rows)('%s (%s) is refused with a reason, recorded once, not executed', async (_label, action, input) => {
@@ -197,12 +232,23 @@ describe('hostile requests', () => {
   });
 
   it('1000 kill_pid requests in one cycle: at most 5 pass the budget stage, none executes', async () => {
-    const ctx = { ...sb.ctx, cycleId: 'flood', dryRun: true, snapshot: snapshot({ processes: processes({ topByRss: [procInfoOf(pids.unseen)] }) }) };
+    const ctx = {
+      ...sb.ctx,
+      cycleId: 'flood',
+      dryRun: true,
+      snapshot: snapshot({ processes: processes({ topByRss: [procInfoOf(pids.unseen)] }) }),
+    };
     const before = sb.records().length;
-    const results = await Promise.all(Array.from({ length: 1000 }, () => gate.run({ action: 'kill_pid', input: { pid: pids.unseen, reason }, source: 'llm' }, ctx)));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        gate.run({ action: 'kill_pid', input: { pid: pids.unseen, reason }, source: 'llm' }, ctx),
+      ),
+    );
     const passed = results.filter((r) => r.result === 'dry_run');
     expect(passed).toHaveLength(5);
-    expect(results.filter((r) => r.result === 'refused' && r.reason === 'budget of 5 kill_pid per cycle used')).toHaveLength(995);
+    expect(
+      results.filter((r) => r.result === 'refused' && r.reason === 'budget of 5 kill_pid per cycle used'),
+    ).toHaveLength(995);
     const records = sb.records().slice(before);
     expect(records).toHaveLength(1000);
     expect(records.filter((r) => r.action_result === 'success')).toHaveLength(0);

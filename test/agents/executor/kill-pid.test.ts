@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKillPid } from '../../../src/agents/executor/actions/kill-pid.js';
 import { createGate } from '../../../src/agents/executor/gate.js';
-import { FIXTURES, isAlive, procInfoOf, sandbox, snapshotWith, spawnNode, spawnReady, type Sandbox } from './helpers.js';
+import {
+  FIXTURES,
+  isAlive,
+  procInfoOf,
+  sandbox,
+  snapshotWith,
+  spawnNode,
+  spawnReady,
+  type Sandbox,
+} from './helpers.js';
 
 let sb: Sandbox;
 const extraDirs: string[] = [];
@@ -15,7 +24,11 @@ afterEach(() => {
 });
 
 function gateFor(s: Sandbox) {
-  return createGate([createKillPid({ graceMs: 1500, pollMs: 50 })], { registry: s.registry, now: () => new Date(), host: 'testhost' });
+  return createGate([createKillPid({ graceMs: 1500, pollMs: 50 })], {
+    registry: s.registry,
+    now: () => new Date(),
+    host: 'testhost',
+  });
 }
 
 describe('kill_pid', () => {
@@ -63,7 +76,10 @@ describe('kill_pid', () => {
     const gate = gateFor(sb);
     const r1 = await gate.run({ action: 'kill_pid', input: { pid, reason: 'test' }, source: 'mcp' }, sb.ctx);
     expect(r1.reason).toMatch(/not seen in the latest snapshot/);
-    const r2 = await gate.run({ action: 'kill_pid', input: { pid, reason: 'test' }, source: 'mcp' }, { ...sb.ctx, snapshot: null });
+    const r2 = await gate.run(
+      { action: 'kill_pid', input: { pid, reason: 'test' }, source: 'mcp' },
+      { ...sb.ctx, snapshot: null },
+    );
     expect(r2.result).toBe('refused');
     expect(r2.reason).toMatch(/no snapshot/);
     expect(isAlive(pid)).toBe(true);

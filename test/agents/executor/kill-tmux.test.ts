@@ -43,14 +43,20 @@ afterEach(() => {
 describe('kill_tmux', () => {
   it('kills exactly the named session, not its prefix look-alike, and verifies it is gone', async () => {
     expect(sessions()).toEqual(['agent-1', 'agent-10']);
-    const r = await gate.run({ action: 'kill_tmux', input: { session: 'agent-1', socket: sock, reason: 't' }, source: 'rule' }, sb.ctx);
+    const r = await gate.run(
+      { action: 'kill_tmux', input: { session: 'agent-1', socket: sock, reason: 't' }, source: 'rule' },
+      sb.ctx,
+    );
     expect(r.result, r.reason).toBe('success');
     expect(sessions()).toEqual(['agent-10']);
     expect(sb.records()[0]!.action_result).toBe('success');
   });
 
   it('refuses a prefix of an existing session (tmux would match `agent` to agent-1)', async () => {
-    const r = await gate.run({ action: 'kill_tmux', input: { session: 'agent', socket: sock, reason: 't' }, source: 'llm' }, sb.ctx);
+    const r = await gate.run(
+      { action: 'kill_tmux', input: { session: 'agent', socket: sock, reason: 't' }, source: 'llm' },
+      sb.ctx,
+    );
     expect(r.result).toBe('refused');
     expect(r.reason).toMatch(/no tmux session named exactly "agent"/);
     expect(sessions()).toEqual(['agent-1', 'agent-10']);
@@ -64,16 +70,25 @@ describe('kill_tmux', () => {
     ['=agent-1', /not allowed/],
     ['a'.repeat(129), /not allowed/],
   ])('refuses the session name %j', async (session, reason) => {
-    const r = await gate.run({ action: 'kill_tmux', input: { session, socket: sock, reason: 't' }, source: 'mcp' }, sb.ctx);
+    const r = await gate.run(
+      { action: 'kill_tmux', input: { session, socket: sock, reason: 't' }, source: 'mcp' },
+      sb.ctx,
+    );
     expect(r.result).toBe('refused');
     expect(r.reason).toMatch(reason);
     expect(sessions()).toEqual(['agent-1', 'agent-10']);
   });
 
   it('refuses a socket that is not configured, and a session that does not exist', async () => {
-    const other = await gate.run({ action: 'kill_tmux', input: { session: 'agent-1', socket: `${sock}x`, reason: 't' }, source: 'mcp' }, sb.ctx);
+    const other = await gate.run(
+      { action: 'kill_tmux', input: { session: 'agent-1', socket: `${sock}x`, reason: 't' }, source: 'mcp' },
+      sb.ctx,
+    );
     expect(other.reason).toMatch(/is not one of the configured tmux sockets/);
-    const missing = await gate.run({ action: 'kill_tmux', input: { session: 'agent-2', socket: sock, reason: 't' }, source: 'mcp' }, sb.ctx);
+    const missing = await gate.run(
+      { action: 'kill_tmux', input: { session: 'agent-2', socket: sock, reason: 't' }, source: 'mcp' },
+      sb.ctx,
+    );
     expect(missing.result).toBe('refused');
     expect(missing.reason).toMatch(/no tmux session named exactly "agent-2"/);
     expect(sessions()).toEqual(['agent-1', 'agent-10']);

@@ -10,7 +10,11 @@ afterEach(() => sb.cleanup());
 
 function gateAt(clock: { t: number }, maxBytes?: number) {
   sb.ctx.host = { ...sb.ctx.host, now: () => new Date(clock.t) };
-  return createGate([createLogAction({ maxBytes })], { registry: sb.registry, now: () => new Date(clock.t), host: 'testhost' });
+  return createGate([createLogAction({ maxBytes })], {
+    registry: sb.registry,
+    now: () => new Date(clock.t),
+    host: 'testhost',
+  });
 }
 
 describe('log', () => {
@@ -18,7 +22,12 @@ describe('log', () => {
     sb = sandbox();
     const clock = { t: Date.parse('2026-02-19T10:00:00Z') };
     const r = await gateAt(clock).run(
-      { action: 'log', input: { observation: 'disk filling\n- 2026 [x] forged\u0007' }, source: 'llm', identity: 'disk:/' },
+      {
+        action: 'log',
+        input: { observation: 'disk filling\n- 2026 [x] forged\u0007' },
+        source: 'llm',
+        identity: 'disk:/',
+      },
       sb.ctx,
     );
     expect(r.result, r.reason).toBe('success');
@@ -30,7 +39,8 @@ describe('log', () => {
     sb = sandbox({ config: { dedupWindowSec: 3600 } });
     const clock = { t: Date.parse('2026-02-19T10:00:00Z') };
     const gate = gateAt(clock);
-    const log = (identity: string, observation: string) => gate.run({ action: 'log', input: { observation }, source: 'rule', identity }, sb.ctx);
+    const log = (identity: string, observation: string) =>
+      gate.run({ action: 'log', input: { observation }, source: 'rule', identity }, sb.ctx);
     expect((await log('memory:host', 'same text')).details).toMatchObject({ repeats: 1, escalate: false });
     expect((await log('disk:/', 'same text')).details).toMatchObject({ repeats: 1, escalate: false });
     clock.t += 60_000;
@@ -47,7 +57,10 @@ describe('log', () => {
     const clock = { t: Date.parse('2026-02-19T10:00:00Z') };
     const gate = gateAt(clock, 200);
     for (let i = 0; i < 12; i++) {
-      await gate.run({ action: 'log', input: { observation: `observation number ${i} ${'x'.repeat(80)}` }, source: 'rule' }, sb.ctx);
+      await gate.run(
+        { action: 'log', input: { observation: `observation number ${i} ${'x'.repeat(80)}` }, source: 'rule' },
+        sb.ctx,
+      );
     }
     const p = sb.ctx.paths.observations;
     expect([p, `${p}.1`, `${p}.2`, `${p}.3`].map(existsSync)).toEqual([true, true, true, true]);

@@ -16,7 +16,15 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
 const NOW = new Date('2026-03-01T12:00:00Z');
-const finding: Finding = { identity: 'memory:host', type: 'memory', subject: 'host', severity: 'critical', description: 'memory 95%', source: 'rule', details: {} };
+const finding: Finding = {
+  identity: 'memory:host',
+  type: 'memory',
+  subject: 'host',
+  severity: 'critical',
+  description: 'memory 95%',
+  source: 'rule',
+  details: {},
+};
 const done = answer({ summary: 'done', escalate: true });
 
 let dir: string;
@@ -39,7 +47,12 @@ const plan = ({ client, ...over }: Partial<RunPlannerOptions> & Pick<Partial<Age
     rca: { verdict: 'cause_found' },
     policy: { restartAllowlist: POLICY.restartAllowlist, killPatterns: POLICY.killPatterns, dryRun: false },
     registry: actionTools(gate),
-    runner: createAgentRunner({ client: client === undefined ? testClient() : client, budget, log: silentLog(), now: () => NOW }),
+    runner: createAgentRunner({
+      client: client === undefined ? testClient() : client,
+      budget,
+      log: silentLog(),
+      now: () => NOW,
+    }),
     ...over,
   });
 
@@ -116,7 +129,10 @@ describe('runPlanner: hostile model behaviours', () => {
     const r = await plan();
     script.verify();
     expect(gate.attempts).toHaveLength(1);
-    expect(r.toolCalls.slice(1, 3).map((c) => c.error)).toEqual([expect.stringMatching(/^already refused in this run/), expect.stringMatching(/^already refused in this run/)]);
+    expect(r.toolCalls.slice(1, 3).map((c) => c.error)).toEqual([
+      expect.stringMatching(/^already refused in this run/),
+      expect.stringMatching(/^already refused in this run/),
+    ]);
     expect(gate.executed).toEqual([]);
     expect(r.source).toBe('none');
     expect(r.fallbackReason).toBe('max_iterations');
@@ -144,7 +160,12 @@ describe('runPlanner: hostile model behaviours', () => {
 
 describe('runPlanner: allowed actions', () => {
   it('an answer with keys the instructions do not name is refused, not recorded (strict schema)', async () => {
-    const invented = answer({ summary: 'killed it', escalate: false, action_taken: 'kill_pid 4242', result: 'success' });
+    const invented = answer({
+      summary: 'killed it',
+      escalate: false,
+      action_taken: 'kill_pid 4242',
+      result: 'success',
+    });
     const script = scriptModel(server, [invented, invented]);
     const r = await plan();
     script.verify();
@@ -153,7 +174,10 @@ describe('runPlanner: allowed actions', () => {
 
   it('runs what the gate allows and reports the results', async () => {
     const script = scriptModel(server, [
-      calls(u('kill_pid', { pid: 4242, reason: 'memory hog' }), u('restart_service', { service: 'nginx', reason: 'down' })),
+      calls(
+        u('kill_pid', { pid: 4242, reason: 'memory hog' }),
+        u('restart_service', { service: 'nginx', reason: 'down' }),
+      ),
       answer({ summary: 'killed the hog, restarted nginx', escalate: false }),
     ]);
     const r = await plan();

@@ -40,7 +40,9 @@ describe('restart backoff (ARG-006)', () => {
 
     const held = s.verdict('demo.service', at(61 + 30 * MIN));
     expect(held.allowed).toBe(false);
-    expect(held.reason).toBe(`backoff: 3 restart attempts without staying up; next attempt allowed at ${at(61 + 5 * MIN + HOUR).toISOString()}`);
+    expect(held.reason).toBe(
+      `backoff: 3 restart attempts without staying up; next attempt allowed at ${at(61 + 5 * MIN + HOUR).toISOString()}`,
+    );
   });
 
   it('the counter starts over when the 1 h hold ends (never locked out for good)', () => {
@@ -92,10 +94,16 @@ describe('restart backoff (ARG-006)', () => {
     s.record('demo.service', false, at(0));
     const again = new RestartStore(s.path);
     expect(again.verdict('demo.service', at(30))).toMatchObject({ allowed: false, attempt: 2 });
-    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toMatchObject({ version: 1, units: { 'demo.service': { attempts: 1, lastResult: 'failure' } } });
+    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toMatchObject({
+      version: 1,
+      units: { 'demo.service': { attempts: 1, lastResult: 'failure' } },
+    });
     writeFileSync(s.path, '{"version":1,"units":{"demo.service":');
     const reasons: string[] = [];
-    expect(new RestartStore(s.path, undefined, (r) => reasons.push(r)).verdict('demo.service', at(30))).toMatchObject({ allowed: true, attempt: 1 });
+    expect(new RestartStore(s.path, undefined, (r) => reasons.push(r)).verdict('demo.service', at(30))).toMatchObject({
+      allowed: true,
+      attempt: 1,
+    });
     expect(reasons).toHaveLength(1);
   });
 });

@@ -13,18 +13,43 @@ type Props = Record<string, string>;
 /** A scripted `systemctl`: `show` answers from `units`, everything else is recorded and succeeds. */
 function fakeSystemctl(units: Record<string, Props>) {
   const calls: string[][] = [];
-  const ok = (stdout: string): ExecResult => ({ exitCode: 0, signal: null, stdout, stderr: '', timedOut: false, durationMs: 1, failed: false, spawnError: null });
+  const ok = (stdout: string): ExecResult => ({
+    exitCode: 0,
+    signal: null,
+    stdout,
+    stderr: '',
+    timedOut: false,
+    durationMs: 1,
+    failed: false,
+    spawnError: null,
+  });
   const exec = async (file: string, args: readonly string[], _options?: ExecOptions): Promise<ExecResult> => {
     calls.push([file, ...args]);
     if (file !== 'systemctl') return { ...ok(''), exitCode: 127, failed: true, spawnError: 'ENOENT' };
     const unit = args[args.length - 1] ?? '';
     if (args[0] === 'show') {
-      const props = units[unit] ?? { LoadState: 'not-found', ActiveState: 'inactive', SubState: 'dead', Result: 'success' };
-      return ok(Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      const props = units[unit] ?? {
+        LoadState: 'not-found',
+        ActiveState: 'inactive',
+        SubState: 'dead',
+        Result: 'success',
+      };
+      return ok(
+        Object.entries(props)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+      );
     }
     if (args[0] === 'restart' || args[0] === 'reset-failed') {
       const u = units[unit];
-      if (u && args[0] === 'restart') Object.assign(u, { ActiveState: 'active', SubState: 'running', Result: 'success', InvocationID: 'new', MainPID: '42' });
+      if (u && args[0] === 'restart')
+        Object.assign(u, {
+          ActiveState: 'active',
+          SubState: 'running',
+          Result: 'success',
+          InvocationID: 'new',
+          MainPID: '42',
+        });
       return ok('');
     }
     return ok('');
@@ -32,7 +57,16 @@ function fakeSystemctl(units: Record<string, Props>) {
   return { exec, calls };
 }
 
-const failed = (): Props => ({ LoadState: 'loaded', ActiveState: 'failed', SubState: 'failed', Result: 'signal', Type: 'simple', UnitFileState: 'static', MainPID: '0', InvocationID: 'old' });
+const failed = (): Props => ({
+  LoadState: 'loaded',
+  ActiveState: 'failed',
+  SubState: 'failed',
+  Result: 'signal',
+  Type: 'simple',
+  UnitFileState: 'static',
+  MainPID: '0',
+  InvocationID: 'old',
+});
 
 let sb: Sandbox | null = null;
 afterEach(() => {
@@ -45,7 +79,8 @@ function setup(units: Record<string, Props>, allowlist = ['nginx', 'demo.service
   sb = sandbox({ config: { restartAllowlist: allowlist }, host: { exec: fake.exec } });
   const action = createRestartService({ pollMs: 1, settleMs: 0, verifyTimeoutMs: 2000 });
   const gate = createGate([action], { registry: sb.registry, now: () => sb!.ctx.host.now(), host: 'test' });
-  const run = (service: unknown) => gate.run({ action: 'restart_service', input: { service, reason: 'test' }, source: 'rule' }, sb!.ctx);
+  const run = (service: unknown) =>
+    gate.run({ action: 'restart_service', input: { service, reason: 'test' }, source: 'rule' }, sb!.ctx);
   return { ...fake, action, run, sb };
 }
 
@@ -57,10 +92,22 @@ describe('normalizeUnit', () => {
     ['user-1000:x_y.z', 'user-1000:x_y.z.service'],
   ])('%s → %s', (name, unit) => expect(normalizeUnit(name)).toBe(unit));
 
-  it.each(['', '.service', '../nginx', 'a/b', 'nginx\0', 'ngi nx', 'nginx;reboot', '$(reboot)', '-H.service', '--host=x', 'nginx.socket', 'sshd.timer', 'a..b', 'x'.repeat(300)])(
-    'refuses %j',
-    (name) => expect(normalizeUnit(name)).toBeNull(),
-  );
+  it.each([
+    '',
+    '.service',
+    '../nginx',
+    'a/b',
+    'nginx\0',
+    'ngi nx',
+    'nginx;reboot',
+    '$(reboot)',
+    '-H.service',
+    '--host=x',
+    'nginx.socket',
+    'sshd.timer',
+    'a..b',
+    'x'.repeat(300),
+  ])('refuses %j', (name) => expect(normalizeUnit(name)).toBeNull());
 });
 
 describe('restart_service guard (scripted systemctl)', () => {
@@ -94,8 +141,20 @@ describe('restart_service guard (scripted systemctl)', () => {
 
   it('refuses an admin-stopped unit and a masked one, and never restarts them', async () => {
     const t = setup({
-      'nginx.service': { LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', Result: 'success', Type: 'simple' },
-      'demo.service': { LoadState: 'masked', ActiveState: 'inactive', SubState: 'dead', Result: 'success', UnitFileState: 'masked' },
+      'nginx.service': {
+        LoadState: 'loaded',
+        ActiveState: 'inactive',
+        SubState: 'dead',
+        Result: 'success',
+        Type: 'simple',
+      },
+      'demo.service': {
+        LoadState: 'masked',
+        ActiveState: 'inactive',
+        SubState: 'dead',
+        Result: 'success',
+        UnitFileState: 'masked',
+      },
     });
     const a = await t.run('nginx');
     expect(a.result).toBe('refused');
@@ -110,7 +169,12 @@ describe('restart_service guard (scripted systemctl)', () => {
     const t = setup({ 'nginx.service': { ...failed(), Result: 'start-limit-hit' } });
     const r = await t.run('nginx');
     expect(r.result).toBe('success');
-    expect(r.details).toMatchObject({ resetFailed: true, attempt: 1, escalate: false, after: { ActiveState: 'active' } });
+    expect(r.details).toMatchObject({
+      resetFailed: true,
+      attempt: 1,
+      escalate: false,
+      after: { ActiveState: 'active' },
+    });
     const verbs = t.calls.map((c) => c.slice(1).filter((a) => !a.startsWith('--property')));
     expect(verbs).toContainEqual(['reset-failed', '--', 'nginx.service']);
     expect(verbs).toContainEqual(['restart', '--', 'nginx.service']);
@@ -118,7 +182,9 @@ describe('restart_service guard (scripted systemctl)', () => {
   });
 
   it('skips a unit that is already active at execute time (not an attempt)', async () => {
-    const t = setup({ 'nginx.service': { ...failed(), ActiveState: 'active', SubState: 'running', Result: 'success' } });
+    const t = setup({
+      'nginx.service': { ...failed(), ActiveState: 'active', SubState: 'running', Result: 'success' },
+    });
     const r = await t.run('nginx');
     expect(r.result).toBe('skipped');
     expect(r.reason).toContain('already active');
@@ -126,14 +192,46 @@ describe('restart_service guard (scripted systemctl)', () => {
   });
 
   describe('a running unit whose own health probe fails (failing_probe)', () => {
-    const running = (): Props => ({ ...failed(), ActiveState: 'active', SubState: 'running', Result: 'success', MainPID: '7', InvocationID: 'old' });
+    const running = (): Props => ({
+      ...failed(),
+      ActiveState: 'active',
+      SubState: 'running',
+      Result: 'success',
+      MainPID: '7',
+      InvocationID: 'old',
+    });
     const probes = [{ name: 'api-health', url: 'http://127.0.0.1:9/health', service: 'nginx' }];
-    const probeSnap = (ok: boolean) => snapshot({ probes: [{ name: 'api-health', url: 'http://127.0.0.1:9/health', ok, status: ok ? 200 : 503, expectStatus: 200, error: null, latencyMs: 3 }] });
+    const probeSnap = (ok: boolean) =>
+      snapshot({
+        probes: [
+          {
+            name: 'api-health',
+            url: 'http://127.0.0.1:9/health',
+            ok,
+            status: ok ? 200 : 503,
+            expectStatus: 200,
+            error: null,
+            latencyMs: 3,
+          },
+        ],
+      });
     function probeSetup(ok: boolean, probeList: unknown[] = probes) {
       const fake = fakeSystemctl({ 'nginx.service': running() });
-      sb = sandbox({ config: { restartAllowlist: ['nginx'], probes: probeList as never }, host: { exec: fake.exec }, snapshot: probeSnap(ok) });
-      const gate = createGate([createRestartService({ pollMs: 1, settleMs: 0, verifyTimeoutMs: 2000 })], { registry: sb.registry, now: () => new Date(), host: 'test' });
-      const run = (failing_probe: string) => gate.run({ action: 'restart_service', input: { service: 'nginx', reason: 'probe', failing_probe }, source: 'rule' }, sb!.ctx);
+      sb = sandbox({
+        config: { restartAllowlist: ['nginx'], probes: probeList as never },
+        host: { exec: fake.exec },
+        snapshot: probeSnap(ok),
+      });
+      const gate = createGate([createRestartService({ pollMs: 1, settleMs: 0, verifyTimeoutMs: 2000 })], {
+        registry: sb.registry,
+        now: () => new Date(),
+        host: 'test',
+      });
+      const run = (failing_probe: string) =>
+        gate.run(
+          { action: 'restart_service', input: { service: 'nginx', reason: 'probe', failing_probe }, source: 'rule' },
+          sb!.ctx,
+        );
       return { ...fake, run };
     }
     const restarted = (calls: string[][]) => calls.some((c) => c[1] === 'restart');
@@ -158,9 +256,26 @@ describe('restart_service guard (scripted systemctl)', () => {
   });
 
   it('reports failure when systemctl cannot answer', async () => {
-    sb = sandbox({ config: { restartAllowlist: ['nginx'] }, host: { exec: async () => ({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 0, failed: true, spawnError: 'ENOENT' }) } });
+    sb = sandbox({
+      config: { restartAllowlist: ['nginx'] },
+      host: {
+        exec: async () => ({
+          exitCode: null,
+          signal: null,
+          stdout: '',
+          stderr: '',
+          timedOut: false,
+          durationMs: 0,
+          failed: true,
+          spawnError: 'ENOENT',
+        }),
+      },
+    });
     const gate = createGate([createRestartService()], { registry: sb.registry, now: () => new Date(), host: 'test' });
-    const r = await gate.run({ action: 'restart_service', input: { service: 'nginx', reason: 'x' }, source: 'mcp' }, sb.ctx);
+    const r = await gate.run(
+      { action: 'restart_service', input: { service: 'nginx', reason: 'x' }, source: 'mcp' },
+      sb.ctx,
+    );
     expect(r.result).toBe('refused');
     expect(r.reason).toContain('cannot read the state');
   });

@@ -7,8 +7,10 @@ import { bootContainer, systemdAvailable, type Container } from '../../support/s
 import { sandbox, type Sandbox } from './helpers.js';
 
 const UNITS: Record<string, string> = {
-  'demo.service': '[Unit]\nDescription=Argus test: a long-running service\n[Service]\nExecStart=/bin/sleep infinity\nRestart=no\n',
-  'flaky.service': '[Unit]\nDescription=Argus test: a service that always fails\n[Service]\nExecStart=/bin/false\nRestart=no\n',
+  'demo.service':
+    '[Unit]\nDescription=Argus test: a long-running service\n[Service]\nExecStart=/bin/sleep infinity\nRestart=no\n',
+  'flaky.service':
+    '[Unit]\nDescription=Argus test: a service that always fails\n[Service]\nExecStart=/bin/false\nRestart=no\n',
   // Loops (exit 0, Restart=always) until /run/argus-ok exists: systemd stops it with Result=start-limit-hit.
   'clean-loop.service': loopUnit('exit 0', 'always'),
   // Crash-loops until /run/argus-ok exists: the start limit is hit, but systemd 252 keeps Result=exit-code (the misleading case).
@@ -39,15 +41,23 @@ describe.skipIf(!systemdAvailable())('restart_service on a real systemd', () => 
     if (r.failed) throw new Error(`${file} ${args.join(' ')}: ${r.stderr || r.exitCode}`);
     return r.stdout;
   };
-  const prop = async (unit: string, name: string) => (await sh('systemctl', 'show', `--property=${name}`, '--value', unit)).trim();
+  const prop = async (unit: string, name: string) =>
+    (await sh('systemctl', 'show', `--property=${name}`, '--value', unit)).trim();
   /** Wait (bounded by the test timeout, not by a timed assertion) until the unit reaches a state. */
   const until = async (unit: string, state: string) => {
     while ((await prop(unit, 'ActiveState')) !== state) await new Promise((r) => setTimeout(r, 50));
   };
 
   function setup() {
-    sb = sandbox({ config: { restartAllowlist: ['demo', 'flaky', 'clean-loop.service', 'crash-loop'] }, host: { exec: c.exec, now: () => clock } });
-    const gate = createGate([createRestartService({ verifyTimeoutMs: 15_000 })], { registry: sb.registry, now: () => clock, host: 'argus-test' });
+    sb = sandbox({
+      config: { restartAllowlist: ['demo', 'flaky', 'clean-loop.service', 'crash-loop'] },
+      host: { exec: c.exec, now: () => clock },
+    });
+    const gate = createGate([createRestartService({ verifyTimeoutMs: 15_000 })], {
+      registry: sb.registry,
+      now: () => clock,
+      host: 'argus-test',
+    });
     const s = sb;
     return (service: string): Promise<ActionResult> => {
       s.ctx.cycleId = `cycle-${++cycle}`;
@@ -79,11 +89,18 @@ describe.skipIf(!systemdAvailable())('restart_service on a real systemd', () => 
     const r = await run('demo');
     expect(r.reason).toContain('verified active');
     expect(r.result).toBe('success');
-    expect(r.details).toMatchObject({ attempt: 1, escalate: false, resetFailed: true, before: { ActiveState: 'failed' } });
+    expect(r.details).toMatchObject({
+      attempt: 1,
+      escalate: false,
+      resetFailed: true,
+      before: { ActiveState: 'failed' },
+    });
     expect(await prop('demo', 'ActiveState')).toBe('active');
     expect(await prop('demo', 'SubState')).toBe('running');
     expect(await prop('demo', 'MainPID')).not.toBe(pidBefore);
-    expect(sb!.records().map((x) => [x.action_taken, x.action_result])).toEqual([['restart_service:demo.service', 'success']]);
+    expect(sb!.records().map((x) => [x.action_taken, x.action_result])).toEqual([
+      ['restart_service:demo.service', 'success'],
+    ]);
   });
 
   it('leaves an admin-stopped unit alone', async () => {
@@ -114,7 +131,11 @@ describe.skipIf(!systemdAvailable())('restart_service on a real systemd', () => 
     const r = await run('flaky');
     expect(r.result).toBe('failure');
     expect(r.reason).toContain('flaky.service');
-    expect(r.details).toMatchObject({ attempt: 1, escalate: false, after: { ActiveState: 'failed', Result: 'exit-code' } });
+    expect(r.details).toMatchObject({
+      attempt: 1,
+      escalate: false,
+      after: { ActiveState: 'failed', Result: 'exit-code' },
+    });
   });
 
   it('backs off on a real failing unit: 1 min, 5 min, then a 1 h hold with escalation, then tries again', async () => {
@@ -149,7 +170,15 @@ describe.skipIf(!systemdAvailable())('restart_service on a real systemd', () => 
 
     at(61 + 5 * 60 + 3600);
     expect(await run('flaky')).toMatchObject({ result: 'failure', details: { attempt: 1, escalate: false } });
-    expect(sb!.records().map((x) => x.action_result)).toEqual(['failure', 'skipped', 'failure', 'skipped', 'failure', 'skipped', 'failure']);
+    expect(sb!.records().map((x) => x.action_result)).toEqual([
+      'failure',
+      'skipped',
+      'failure',
+      'skipped',
+      'failure',
+      'skipped',
+      'failure',
+    ]);
   });
 
   it.each([

@@ -47,8 +47,18 @@ describe('actionTools', () => {
         return { result: 'success', reason: 'done', details: { n: 1 }, record: { ts: 'x' } };
       },
     };
-    const out = await tools(gate).get('log')!.run({ observation: 'disk fills at 03:00' }, { source: 'llm', identity: 'disk:/', incidentId: 'disk:/#1' });
-    expect(seen).toEqual([{ action: 'log', input: { observation: 'disk fills at 03:00' }, source: 'llm', identity: 'disk:/', incidentId: 'disk:/#1' }]);
+    const out = await tools(gate)
+      .get('log')!
+      .run({ observation: 'disk fills at 03:00' }, { source: 'llm', identity: 'disk:/', incidentId: 'disk:/#1' });
+    expect(seen).toEqual([
+      {
+        action: 'log',
+        input: { observation: 'disk fills at 03:00' },
+        source: 'llm',
+        identity: 'disk:/',
+        incidentId: 'disk:/#1',
+      },
+    ]);
     expect(out).toEqual({ result: 'success', reason: 'done', details: { n: 1 }, record: { ts: 'x' } });
   });
 
@@ -63,7 +73,12 @@ describe('actionTools', () => {
     expect((error as ToolError).structured).toMatchObject({ result: 'refused' });
     const records = box.records();
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ kind: 'action', source: 'llm', action_result: 'refused', action_taken: 'kill_pid:1' });
+    expect(records[0]).toMatchObject({
+      kind: 'action',
+      source: 'llm',
+      action_result: 'refused',
+      action_taken: 'kill_pid:1',
+    });
   });
 
   it('a successful action returns its result and the record', async () => {
@@ -77,14 +92,18 @@ describe('actionTools', () => {
   it('dry_run is a normal result, not an error', async () => {
     box = toolSandbox();
     const gate: Gate = { run: async () => ({ result: 'dry_run', reason: 'would kill 42', details: {}, record: null }) };
-    await expect(tools(gate).get('kill_pid')!.run({ pid: 42, reason: 'x', dry_run: true }, { source: 'mcp' })).resolves.toMatchObject({ result: 'dry_run' });
+    await expect(
+      tools(gate).get('kill_pid')!.run({ pid: 42, reason: 'x', dry_run: true }, { source: 'mcp' }),
+    ).resolves.toMatchObject({ result: 'dry_run' });
   });
 
   it('a failure is an error result too', async () => {
     box = toolSandbox();
-    const gate: Gate = { run: async () => ({ result: 'failure', reason: 'systemctl exited 1', details: {}, record: null }) };
-    await expect(tools(gate).get('restart_service')!.run({ service: 'nginx', reason: 'down' }, { source: 'mcp' })).rejects.toThrow(
-      'restart_service failure: systemctl exited 1',
-    );
+    const gate: Gate = {
+      run: async () => ({ result: 'failure', reason: 'systemctl exited 1', details: {}, record: null }),
+    };
+    await expect(
+      tools(gate).get('restart_service')!.run({ service: 'nginx', reason: 'down' }, { source: 'mcp' }),
+    ).rejects.toThrow('restart_service failure: systemctl exited 1');
   });
 });

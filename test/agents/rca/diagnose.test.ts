@@ -16,22 +16,36 @@ const finding = (type: Finding['type'], subject: string, details: Record<string,
 
 describe('diagnose', () => {
   it('names the top memory consumer when it holds most of the used memory', async () => {
-    const s = snapshot({ memory: memory({ usedPct: 90 }), processes: processes({ topByRss: [proc({ pid: 31, comm: 'java', rssBytes: 5 * GB, memPct: 62 }), proc({ pid: 32 })] }) });
+    const s = snapshot({
+      memory: memory({ usedPct: 90 }),
+      processes: processes({
+        topByRss: [proc({ pid: 31, comm: 'java', rssBytes: 5 * GB, memPct: 62 }), proc({ pid: 32 })],
+      }),
+    });
     const d = await diagnose(finding('memory', 'host'), s);
     expect(d.topMemory).toMatchObject({ pid: 31, comm: 'java' });
     expect(d.culprit).toMatchObject({ kind: 'process', pid: 31, evidence: 'diagnosis:topMemory' });
-    expect(deterministicVerdict(d)).toMatchObject({ verdict: 'cause_found', causes: [{ evidence: ['diagnosis:topMemory'] }] });
+    expect(deterministicVerdict(d)).toMatchObject({
+      verdict: 'cause_found',
+      causes: [{ evidence: ['diagnosis:topMemory'] }],
+    });
   });
 
   it('names no culprit when memory is spread thin: the verdict is unknown', async () => {
-    const s = snapshot({ memory: memory({ usedPct: 90 }), processes: processes({ topByRss: [proc({ rssBytes: 0.5 * GB })] }) });
+    const s = snapshot({
+      memory: memory({ usedPct: 90 }),
+      processes: processes({ topByRss: [proc({ rssBytes: 0.5 * GB })] }),
+    });
     const d = await diagnose(finding('memory', 'host'), s);
     expect(d.culprit).toBeNull();
     expect(deterministicVerdict(d)).toMatchObject({ verdict: 'unknown', causes: [] });
   });
 
   it('names the top swap user', async () => {
-    const s = snapshot({ swap: swap({ usedBytes: 1.5 * GB, usedPct: 75 }), processes: processes({ topBySwap: [proc({ pid: 50, comm: 'redis', swapBytes: 1 * GB })] }) });
+    const s = snapshot({
+      swap: swap({ usedBytes: 1.5 * GB, usedPct: 75 }),
+      processes: processes({ topBySwap: [proc({ pid: 50, comm: 'redis', swapBytes: 1 * GB })] }),
+    });
     const d = await diagnose(finding('swap', 'host'), s);
     expect(d.culprit).toMatchObject({ pid: 50, evidence: 'diagnosis:topSwap' });
   });
@@ -42,7 +56,10 @@ describe('diagnose', () => {
     const d = await diagnose(finding('disk', '/'), s, {
       largestDirs: (mount) => {
         asked.push(mount);
-        return [{ path: '/var/log', bytes: 5 * GB }, { path: '/tmp', bytes: 60 * GB }];
+        return [
+          { path: '/var/log', bytes: 5 * GB },
+          { path: '/tmp', bytes: 60 * GB },
+        ];
       },
     });
     expect(asked).toEqual(['/']);
@@ -61,8 +78,12 @@ describe('diagnose', () => {
   });
 
   it('reads a dead unit: result and the last error line of its journal', async () => {
-    const s = snapshot({ services: [service('nginx.service', { activeState: 'failed', subState: 'failed', result: 'oom-kill' })] });
-    const d = await diagnose(finding('service', 'nginx.service'), s, { journal: ['started', 'worker: out of memory', 'stopped'] });
+    const s = snapshot({
+      services: [service('nginx.service', { activeState: 'failed', subState: 'failed', result: 'oom-kill' })],
+    });
+    const d = await diagnose(finding('service', 'nginx.service'), s, {
+      journal: ['started', 'worker: out of memory', 'stopped'],
+    });
     expect(d.service).toMatchObject({ unit: 'nginx.service', result: 'oom-kill' });
     expect(d.culprit?.description).toContain('oom-kill');
     expect(d.culprit?.description).toContain('out of memory');

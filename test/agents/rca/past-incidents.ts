@@ -30,13 +30,60 @@ export function incidentRecords(s: PastSpec): ProblemRecord[] {
     rec(s.at, { ...base, kind: 'detection', description: `${s.identity} is down` }),
     rec(s.at, { ...base, kind: 'transition', description: `opened ${s.identity}`, details: { transition: 'opened' } }),
   ];
-  if (s.fix) out.push(rec(s.at + 1000, { ...base, kind: 'action', action_taken: s.fix.action, action_result: s.fix.result, description: `${s.fix.action}: ${s.fix.result}` }));
-  if (s.gaveUp) out.push(rec(s.at + 2000, { ...base, kind: 'action', action_taken: s.fix?.action ?? 'restart_service:x', action_result: 'skipped', description: 'skipped — backoff', details: { exhausted: true } }));
-  if (s.bead) out.push(rec(s.at + 3000, { ...base, kind: 'action', action_taken: 'create_bead:create_bead:service', action_result: 'success', description: `created ${s.bead}`, bead_id: s.bead }));
+  if (s.fix)
+    out.push(
+      rec(s.at + 1000, {
+        ...base,
+        kind: 'action',
+        action_taken: s.fix.action,
+        action_result: s.fix.result,
+        description: `${s.fix.action}: ${s.fix.result}`,
+      }),
+    );
+  if (s.gaveUp)
+    out.push(
+      rec(s.at + 2000, {
+        ...base,
+        kind: 'action',
+        action_taken: s.fix?.action ?? 'restart_service:x',
+        action_result: 'skipped',
+        description: 'skipped — backoff',
+        details: { exhausted: true },
+      }),
+    );
+  if (s.bead)
+    out.push(
+      rec(s.at + 3000, {
+        ...base,
+        kind: 'action',
+        action_taken: 'create_bead:create_bead:service',
+        action_result: 'success',
+        description: `created ${s.bead}`,
+        bead_id: s.bead,
+      }),
+    );
   if (s.cause) {
-    out.push(rec(s.at + 4000, { ...base, incident_id: null, severity: 'info', kind: 'rca', description: `diagnosis: ${s.cause}`, details: { source: 'deterministic', verdict: 'cause_found', summary: s.cause, causes: [] } }));
+    out.push(
+      rec(s.at + 4000, {
+        ...base,
+        incident_id: null,
+        severity: 'info',
+        kind: 'rca',
+        description: `diagnosis: ${s.cause}`,
+        details: { source: 'deterministic', verdict: 'cause_found', summary: s.cause, causes: [] },
+      }),
+    );
   }
-  if (s.minutes !== null) out.push(rec(s.at + s.minutes * MIN, { ...base, severity: 'info', kind: 'transition', description: `resolved ${s.identity}`, details: { transition: 'resolved' } }));
+  if (s.minutes !== null)
+    out.push(
+      rec(s.at + s.minutes * MIN, {
+        ...base,
+        severity: 'info',
+        kind: 'transition',
+        description: `resolved ${s.identity}`,
+        details: { transition: 'resolved' },
+      }),
+    );
   return out;
 }
 

@@ -14,7 +14,11 @@ function run(r: FakeRouter, pattern: boolean[]) {
     decisions.push(...out.decisions);
     resolved.push(...out.resolved);
   }
-  return { decisions, resolved, notices: decisions.filter((d) => d.notify).length + resolved.filter((x) => x.notify).length };
+  return {
+    decisions,
+    resolved,
+    notices: decisions.filter((d) => d.notify).length + resolved.filter((x) => x.notify).length,
+  };
 }
 
 const alternating = (n: number) => Array.from({ length: n }, (_, i) => i % 2 === 0);
@@ -96,7 +100,10 @@ describe('route: flapping', () => {
 
   it('flapping that starts on a healthy observation is noticed once, with the last finding', () => {
     const r = new FakeRouter({ resolveAfterCycles: 1 });
-    const { decisions } = run(r, alternating(30).map((x) => !x));
+    const { decisions } = run(
+      r,
+      alternating(30).map((x) => !x),
+    );
     const flapping = decisions.filter((d) => d.transition === 'flapping');
     expect(flapping).toHaveLength(1);
     expect(flapping[0]?.finding.identity).toBe('probe:gateway');

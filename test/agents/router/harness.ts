@@ -8,7 +8,15 @@ export const T0 = Date.parse('2026-02-19T10:00:00.000Z');
 export const MIN = 60_000;
 
 export function finding(type: FindingType, subject: string, severity: Severity = 'warning'): Finding {
-  return { identity: identityOf(type, subject), type, subject, severity, description: `${type} ${subject} (${severity})`, source: 'rule', details: {} };
+  return {
+    identity: identityOf(type, subject),
+    type,
+    subject,
+    severity,
+    description: `${type} ${subject} (${severity})`,
+    source: 'rule',
+    details: {},
+  };
 }
 
 export class FakeRouter {
@@ -21,7 +29,12 @@ export class FakeRouter {
   }
   /** Route at the current time, then advance the clock by `stepMin` minutes (default one 5-minute cycle). */
   cycle(findings: Finding[], opts: { seen?: Set<string> | null; stepMin?: number } = {}) {
-    const r = route(findings, this.state, { now: new Date(this.now), config: this.config, silences: this.silences, seen: opts.seen ?? null });
+    const r = route(findings, this.state, {
+      now: new Date(this.now),
+      config: this.config,
+      silences: this.silences,
+      seen: opts.seen ?? null,
+    });
     this.state = r.state;
     this.now += (opts.stepMin ?? 5) * MIN;
     return r;

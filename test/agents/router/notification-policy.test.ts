@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { reminderDelaySec } from '../../../src/agents/router/reminders.js';
 import { FakeRouter, finding } from './harness.js';
 
-const steady = (severity: 'warning' | 'critical' = 'warning') => ({ ...finding('memory', 'host', severity), description: `memory (${severity})` });
+const steady = (severity: 'warning' | 'critical' = 'warning') => ({
+  ...finding('memory', 'host', severity),
+  description: `memory (${severity})`,
+});
 
 /** Minutes after opening at which a steady incident was announced, over `hours`, one look every 5 minutes. */
-function announcements(r: FakeRouter, hours: number, at: (min: number) => ReturnType<typeof steady> = () => steady()): number[] {
+function announcements(
+  r: FakeRouter,
+  hours: number,
+  at: (min: number) => ReturnType<typeof steady> = () => steady(),
+): number[] {
   const out: number[] = [];
   for (let m = 0; m < hours * 60; m += 5) {
     const d = r.at(m).cycle([at(m)]).decisions[0];
@@ -24,7 +31,9 @@ describe('notification policy: reminders back off', () => {
   });
 
   it('the schedule follows dedupWindowSec: 1 h → 1 h, 3 h, 6 h, 6 h', () => {
-    expect([0, 1, 2, 3].map((n) => reminderDelaySec({ dedupWindowSec: 3600 }, n))).toEqual([3600, 10_800, 21_600, 21_600]);
+    expect([0, 1, 2, 3].map((n) => reminderDelaySec({ dedupWindowSec: 3600 }, n))).toEqual([
+      3600, 10_800, 21_600, 21_600,
+    ]);
     expect(announcements(new FakeRouter({ dedupWindowSec: 3600 }), 12)).toEqual([0, 60, 240, 600]);
   });
 
@@ -39,14 +48,23 @@ describe('notification policy: reminders back off', () => {
     const r = new FakeRouter();
     r.at(0).cycle([{ ...steady(), description: 'Memory at 93%' }]);
     const d = r.at(240).cycle([{ ...steady(), description: 'Memory at 82%' }]).decisions[0];
-    expect(d).toMatchObject({ transition: 'renotify', notify: true, openedAt: '2026-02-19T10:00:00.000Z', previous: { at: '2026-02-19T10:00:00.000Z', description: 'Memory at 93%' } });
+    expect(d).toMatchObject({
+      transition: 'renotify',
+      notify: true,
+      openedAt: '2026-02-19T10:00:00.000Z',
+      previous: { at: '2026-02-19T10:00:00.000Z', description: 'Memory at 93%' },
+    });
     expect(d?.reason).toMatch(/reminder 1: 4 h since the last message/);
   });
 });
 
 describe('one incident per cause', () => {
   const svc = { ...finding('service', 'billing.service', 'critical'), description: 'Service billing.service failed' };
-  const probe = (name: string) => ({ ...finding('probe', name), description: `Probe ${name} failing`, details: { service: 'billing' } });
+  const probe = (name: string) => ({
+    ...finding('probe', name),
+    description: `Probe ${name} failing`,
+    details: { service: 'billing' },
+  });
 
   it('a service down and its probes are one incident under the service, the probes recorded as grouped', () => {
     const r = new FakeRouter();

@@ -11,7 +11,14 @@ describe('route: incidents', () => {
     const r = new FakeRouter();
     const { decisions } = r.cycle([probe]);
     expect(decisions).toEqual([
-      expect.objectContaining({ identity: 'probe:gateway', incidentId: 'probe:gateway#20260219T100000Z', transition: 'opened', notify: true, kind: 'escalate', silencedBy: null }),
+      expect.objectContaining({
+        identity: 'probe:gateway',
+        incidentId: 'probe:gateway#20260219T100000Z',
+        transition: 'opened',
+        notify: true,
+        kind: 'escalate',
+        silencedBy: null,
+      }),
     ]);
     const again = r.cycle([probe]).decisions[0];
     expect(again?.incidentId).toBe('probe:gateway#20260219T100000Z');
@@ -23,7 +30,14 @@ describe('route: incidents', () => {
     r.cycle([probe]);
     const out = [r.cycle([]), r.cycle([]), r.cycle([])];
     expect(out.map((o) => o.resolved.length)).toEqual([0, 0, 1]);
-    expect(out[2]?.resolved[0]).toMatchObject({ identity: 'probe:gateway', incidentId: 'probe:gateway#20260219T100000Z', notify: true, durationSec: 15 * 60, openedAt: '2026-02-19T10:00:00.000Z', resolvedAt: '2026-02-19T10:15:00.000Z' });
+    expect(out[2]?.resolved[0]).toMatchObject({
+      identity: 'probe:gateway',
+      incidentId: 'probe:gateway#20260219T100000Z',
+      notify: true,
+      durationSec: 15 * 60,
+      openedAt: '2026-02-19T10:00:00.000Z',
+      resolvedAt: '2026-02-19T10:15:00.000Z',
+    });
     expect(r.state.incidents).toEqual({});
   });
 
@@ -44,8 +58,13 @@ describe('route: incidents', () => {
 
   it('reopening within the same second still gives a unique id', () => {
     const r = new FakeRouter({ resolveAfterCycles: 1 });
-    const ids = [r.cycle([probe], { stepMin: 0 }), r.cycle([], { stepMin: 0 }), r.cycle([probe], { stepMin: 0 }), r.cycle([], { stepMin: 0 }), r.cycle([probe], { stepMin: 0 })]
-      .flatMap((o) => o.decisions.map((d) => d.incidentId));
+    const ids = [
+      r.cycle([probe], { stepMin: 0 }),
+      r.cycle([], { stepMin: 0 }),
+      r.cycle([probe], { stepMin: 0 }),
+      r.cycle([], { stepMin: 0 }),
+      r.cycle([probe], { stepMin: 0 }),
+    ].flatMap((o) => o.decisions.map((d) => d.incidentId));
     expect(new Set(ids).size).toBe(3);
   });
 
@@ -76,7 +95,12 @@ describe('route: dedup window', () => {
 
   it('worse severity renotifies inside the window; going back down and up again does not', () => {
     const r = new FakeRouter();
-    const seq = [finding('probe', 'x', 'warning'), finding('probe', 'x', 'critical'), finding('probe', 'x', 'warning'), finding('probe', 'x', 'critical')];
+    const seq = [
+      finding('probe', 'x', 'warning'),
+      finding('probe', 'x', 'critical'),
+      finding('probe', 'x', 'warning'),
+      finding('probe', 'x', 'critical'),
+    ];
     const got = seq.map((f) => r.cycle([f]).decisions[0]).map((d) => [d?.transition, d?.notify]);
     expect(got).toEqual([
       ['opened', true],
@@ -99,20 +123,24 @@ describe('route: dedup window', () => {
 });
 
 describe('route: kinds (the self-healing matrix)', () => {
-  it.each(([
-    [finding('service', 'nginx.service', 'critical'), 'act'],
-    [finding('process', 'orphans'), 'act'],
-    [finding('disk', '/'), 'act'],
-    [finding('disk', 'inodes:/'), 'escalate'],
-    [finding('memory', 'host'), 'act'],
-    [finding('swap', 'thrashing'), 'act'],
-    [finding('swap', 'usage'), 'escalate'],
-    [finding('cpu', 'load'), 'escalate'],
-    [finding('probe', 'gateway'), 'escalate'],
-    [finding('self', 'state-disk', 'critical'), 'escalate'],
-    [finding('service', 'nope.service', 'info'), 'ignore'],
-    [finding('self', 'collector:memory', 'info'), 'ignore'],
-  ] as Array<[Finding, string]>).map(([f, k]) => [`${f.identity} (${f.severity})`, f, k] as const))('%s → act/escalate/ignore: %#', (_label, f, kind) => {
+  it.each(
+    (
+      [
+        [finding('service', 'nginx.service', 'critical'), 'act'],
+        [finding('process', 'orphans'), 'act'],
+        [finding('disk', '/'), 'act'],
+        [finding('disk', 'inodes:/'), 'escalate'],
+        [finding('memory', 'host'), 'act'],
+        [finding('swap', 'thrashing'), 'act'],
+        [finding('swap', 'usage'), 'escalate'],
+        [finding('cpu', 'load'), 'escalate'],
+        [finding('probe', 'gateway'), 'escalate'],
+        [finding('self', 'state-disk', 'critical'), 'escalate'],
+        [finding('service', 'nope.service', 'info'), 'ignore'],
+        [finding('self', 'collector:memory', 'info'), 'ignore'],
+      ] as Array<[Finding, string]>
+    ).map(([f, k]) => [`${f.identity} (${f.severity})`, f, k] as const),
+  )('%s → act/escalate/ignore: %#', (_label, f, kind) => {
     const d = new FakeRouter().cycle([f]).decisions[0];
     expect(d?.kind).toBe(kind);
     expect(d?.notify).toBe(f.severity !== 'info');
@@ -121,7 +149,11 @@ describe('route: kinds (the self-healing matrix)', () => {
   it('info that turns into a real problem is "worse" and notifies', () => {
     const r = new FakeRouter();
     r.cycle([finding('service', 'a.service', 'info')]);
-    expect(r.cycle([finding('service', 'a.service', 'critical')]).decisions[0]).toMatchObject({ transition: 'worse', notify: true, kind: 'act' });
+    expect(r.cycle([finding('service', 'a.service', 'critical')]).decisions[0]).toMatchObject({
+      transition: 'worse',
+      notify: true,
+      kind: 'act',
+    });
   });
 
   it('recovery of a never-notified (info) incident is not notified', () => {

@@ -52,7 +52,11 @@ describe('route: silences', () => {
   it('a playbook type is still acted on under a silence', () => {
     const r = new FakeRouter();
     r.silences = [silence('disk:/')];
-    expect(r.cycle([finding('disk', '/')]).decisions[0]).toMatchObject({ kind: 'act', notify: false, silencedBy: 's-1' });
+    expect(r.cycle([finding('disk', '/')]).decisions[0]).toMatchObject({
+      kind: 'act',
+      notify: false,
+      silencedBy: 's-1',
+    });
   });
 
   it('recovery of an incident that was only ever silenced is not notified', () => {

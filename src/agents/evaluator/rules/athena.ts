@@ -8,10 +8,20 @@ export function athenaRule(s: Snapshot, ctx: RuleContext): Finding[] {
   const a = s.athena;
   const idleHours = ctx.config.thresholds.athenaIdleHours;
   if (a === null || idleHours <= 0) return [];
-  const details = { dir: a.dir, exists: a.exists, latestFile: a.latestFile, latestMtime: a.latestMtime, ageSec: a.ageSec, idleHours };
-  if (!a.exists) return [makeFinding('athena', 'memory', 'info', `Athena memory directory ${a.dir} does not exist`, details)];
+  const details = {
+    dir: a.dir,
+    exists: a.exists,
+    latestFile: a.latestFile,
+    latestMtime: a.latestMtime,
+    ageSec: a.ageSec,
+    idleHours,
+  };
+  if (!a.exists)
+    return [makeFinding('athena', 'memory', 'info', `Athena memory directory ${a.dir} does not exist`, details)];
   if (a.ageSec !== null && a.ageSec > idleHours * 3600) {
-    return [makeFinding('athena', 'memory', 'info', `Athena memory idle for ${fmtDuration(a.ageSec)} (${a.dir})`, details)];
+    return [
+      makeFinding('athena', 'memory', 'info', `Athena memory idle for ${fmtDuration(a.ageSec)} (${a.dir})`, details),
+    ];
   }
   return [];
 }

@@ -18,13 +18,19 @@ export function cpuRule(s: Snapshot, ctx: RuleContext): Finding[] {
     const obs = { fires: c.utilPct >= band.fire, clears: c.utilPct < band.clear };
     if (track(ctx, 'cpu:util', obs, confirm)) {
       out.push(
-        makeFinding('cpu', 'util', pctSeverity(c.utilPct, band.fire), `CPU at ${fmtPct(c.utilPct)} on ${c.cores} cores`, {
-          utilPct: c.utilPct,
-          cores: c.cores,
-          topByCpu: top,
-          fire: band.fire,
-          clear: band.clear,
-        }),
+        makeFinding(
+          'cpu',
+          'util',
+          pctSeverity(c.utilPct, band.fire),
+          `CPU at ${fmtPct(c.utilPct)} on ${c.cores} cores`,
+          {
+            utilPct: c.utilPct,
+            cores: c.cores,
+            topByCpu: top,
+            fire: band.fire,
+            clear: band.clear,
+          },
+        ),
       );
     }
   }
@@ -36,7 +42,16 @@ export function cpuRule(s: Snapshot, ctx: RuleContext): Finding[] {
         'load',
         ratioSeverity(load, loadPerCore.fire, LOAD_CRITICAL_FACTOR),
         `Load ${c.load1.toFixed(2)} on ${c.cores} cores (${load.toFixed(2)} per core)`,
-        { load1: c.load1, load5: c.load5, load15: c.load15, perCore: load, cores: c.cores, topByCpu: top, fire: loadPerCore.fire, clear: loadPerCore.clear },
+        {
+          load1: c.load1,
+          load5: c.load5,
+          load15: c.load15,
+          perCore: load,
+          cores: c.cores,
+          topByCpu: top,
+          fire: loadPerCore.fire,
+          clear: loadPerCore.clear,
+        },
       ),
     );
   }

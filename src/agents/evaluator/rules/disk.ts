@@ -20,14 +20,26 @@ export function diskRule(s: Snapshot, ctx: RuleContext): Finding[] {
     // Filling, not a jump: it grew over the interval before too (a one-look blip is a jump and waits for confirmation).
     const fast = fullInSec !== null && fullInSec <= FAST_FILL_SEC && previousRate !== null && previousRate > 0;
     if (track(ctx, `disk:${d.mount}`, spaceObs, fast ? 1 : confirm)) {
-      const filling = fullInSec !== null && fullInSec <= 86_400 ? `, filling at ${fmtBytes(rate! * 60)}/min: full in about ${fmtDuration(fullInSec)}` : '';
+      const filling =
+        fullInSec !== null && fullInSec <= 86_400
+          ? `, filling at ${fmtBytes(rate! * 60)}/min: full in about ${fmtDuration(fullInSec)}`
+          : '';
       out.push(
         makeFinding(
           'disk',
           d.mount,
           pctSeverity(d.usedPct, space.fire),
           `Disk ${d.mount} at ${fmtPct(d.usedPct)} (${fmtBytes(d.availBytes)} free${filling})`,
-          { ...base, usedPct: d.usedPct, usedBytes: d.usedBytes, availBytes: d.availBytes, fire: space.fire, clear: space.clear, bytesPerSec: rate, fullInSec },
+          {
+            ...base,
+            usedPct: d.usedPct,
+            usedBytes: d.usedBytes,
+            availBytes: d.availBytes,
+            fire: space.fire,
+            clear: space.clear,
+            bytesPerSec: rate,
+            fullInSec,
+          },
         ),
       );
     }
@@ -40,7 +52,14 @@ export function diskRule(s: Snapshot, ctx: RuleContext): Finding[] {
           `inodes:${d.mount}`,
           pctSeverity(d.inodesPct, inodes.fire),
           `Inodes on ${d.mount} at ${fmtPct(d.inodesPct)} (${d.inodesTotal - d.inodesUsed} free)`,
-          { ...base, inodesPct: d.inodesPct, inodesUsed: d.inodesUsed, inodesTotal: d.inodesTotal, fire: inodes.fire, clear: inodes.clear },
+          {
+            ...base,
+            inodesPct: d.inodesPct,
+            inodesUsed: d.inodesUsed,
+            inodesTotal: d.inodesTotal,
+            fire: inodes.fire,
+            clear: inodes.clear,
+          },
         ),
       );
     }

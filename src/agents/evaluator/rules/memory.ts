@@ -10,7 +10,12 @@ export function memoryRule(s: Snapshot, ctx: RuleContext): Finding[] {
   if (m === null) return [];
   const band = ctx.config.thresholds.memory;
   const value = m.effectivePct;
-  const active = track(ctx, 'memory:host', { fires: value >= band.fire, clears: value < band.clear }, ctx.config.confirmCycles.memory);
+  const active = track(
+    ctx,
+    'memory:host',
+    { fires: value >= band.fire, clears: value < band.clear },
+    ctx.config.confirmCycles.memory,
+  );
   if (!active) return [];
   const binding = m.cgroup !== null && m.cgroup.usedPct >= m.usedPct ? 'cgroup' : 'host';
   const top = s.processes?.topByRss[0];
@@ -19,7 +24,8 @@ export function memoryRule(s: Snapshot, ctx: RuleContext): Finding[] {
     binding === 'cgroup' && m.cgroup !== null
       ? `of the cgroup limit (${fmtBytes(m.cgroup.limitBytes - m.cgroup.usageBytes)} left of ${fmtBytes(m.cgroup.limitBytes)})`
       : `(${fmtBytes(m.availableBytes)} available of ${fmtBytes(m.totalBytes)})`;
-  const hogText = top === undefined ? '' : `; top: ${top.comm} (pid ${top.pid}, ${fmtBytes(top.rssBytes)}, ${memoryShare(top)})`;
+  const hogText =
+    top === undefined ? '' : `; top: ${top.comm} (pid ${top.pid}, ${fmtBytes(top.rssBytes)}, ${memoryShare(top)})`;
   return [
     makeFinding('memory', 'host', pctSeverity(value, band.fire), `Memory at ${fmtPct(value)} ${where}${hogText}`, {
       usedPct: value,

@@ -59,15 +59,21 @@ function intermittentFinding(p: ProbeResult, failures: number, ctx: RuleContext)
   const checksPerHour = Math.max(1, Math.round(HOUR_MS / 1000 / ctx.config.intervalSec));
   if (failures < Math.max(MIN_FAILURES, Math.ceil(checksPerHour * INTERMITTENT_SHARE))) return null;
   const last = p.ok ? 'the last check passed' : `the last check: ${why(p)}`;
-  return makeFinding('probe', p.name, 'warning', `Probe ${p.name} failing intermittently: ${failures} of about ${checksPerHour} checks in the last hour failed (${last}) at ${p.url}`, {
-    name: p.name,
-    url: p.url,
-    intermittent: true,
-    failuresLastHour: failures,
-    checksPerHour,
-    status: p.status,
-    expectStatus: p.expectStatus,
-    error: p.error,
-    latencyMs: p.latencyMs,
-  });
+  return makeFinding(
+    'probe',
+    p.name,
+    'warning',
+    `Probe ${p.name} failing intermittently: ${failures} of about ${checksPerHour} checks in the last hour failed (${last}) at ${p.url}`,
+    {
+      name: p.name,
+      url: p.url,
+      intermittent: true,
+      failuresLastHour: failures,
+      checksPerHour,
+      status: p.status,
+      expectStatus: p.expectStatus,
+      error: p.error,
+      latencyMs: p.latencyMs,
+    },
+  );
 }

@@ -29,7 +29,8 @@ const TEXT: Record<Exclude<ServiceCondition, 'ok'>, (s: Service) => string> = {
     `Service ${normalizeUnit(s.unit)}: unit not found on this host, so it is not being watched (check the name in ARGUS_SERVICES or services in argus.json)`,
   failed: (s) => `Service ${normalizeUnit(s.unit)} failed (result: ${s.result})`,
   died: (s) => `Service ${normalizeUnit(s.unit)} is down (inactive, result: ${s.result})`,
-  'crash-loop': (s) => `Service ${normalizeUnit(s.unit)} is crash-looping (${s.nRestarts} restarts, result: ${s.result})`,
+  'crash-loop': (s) =>
+    `Service ${normalizeUnit(s.unit)} is crash-looping (${s.nRestarts} restarts, result: ${s.result})`,
 };
 
 export function serviceRule(s: Snapshot, ctx: RuleContext): Finding[] {
@@ -69,7 +70,12 @@ export function serviceRule(s: Snapshot, ctx: RuleContext): Finding[] {
  * incident (warning). Argus's own restarts are not counted: the cycle forgets a unit's levels when it restarts it
  * (forgetUnitLevels).
  */
-function restartedBetweenLooks(ctx: RuleContext, unit: string, svc: Service, condition: ServiceCondition): Finding | null {
+function restartedBetweenLooks(
+  ctx: RuleContext,
+  unit: string,
+  svc: Service,
+  condition: ServiceCondition,
+): Finding | null {
   const up = condition === 'ok' && svc.activeState === 'active';
   const prevRestarts = swapLevel(ctx, `nrestarts:${unit}`, svc.nRestarts);
   const prevPid = swapLevel(ctx, `mainpid:${unit}`, up ? svc.mainPid : 0);
@@ -87,15 +93,21 @@ function restartedBetweenLooks(ctx: RuleContext, unit: string, svc: Service, con
       ? `systemd restarted it ${systemdRestarts === 1 ? 'once' : `${systemdRestarts} times`} (NRestarts ${prevRestarts} → ${svc.nRestarts})`
       : `its main PID changed (${prevPid} → ${svc.mainPid})`;
   const severity = count >= RESTARTS_PER_HOUR_INCIDENT ? 'warning' : 'info';
-  return makeFinding('restart', unit, severity, `Service ${unit} restarted between checks: ${count} time${count === 1 ? '' : 's'} in the last hour (${how})`, {
+  return makeFinding(
+    'restart',
     unit,
-    restartsInHour: count,
-    nRestarts: svc.nRestarts,
-    previousNRestarts: prevRestarts,
-    mainPid: svc.mainPid,
-    previousMainPid: prevPid,
-    activeEnterTimestamp: svc.activeEnterTimestamp,
-  });
+    severity,
+    `Service ${unit} restarted between checks: ${count} time${count === 1 ? '' : 's'} in the last hour (${how})`,
+    {
+      unit,
+      restartsInHour: count,
+      nRestarts: svc.nRestarts,
+      previousNRestarts: prevRestarts,
+      mainPid: svc.mainPid,
+      previousMainPid: prevPid,
+      activeEnterTimestamp: svc.activeEnterTimestamp,
+    },
+  );
 }
 
 /** After Argus restarted a unit itself: its next look starts a new baseline instead of counting that restart. */

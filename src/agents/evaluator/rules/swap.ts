@@ -15,16 +15,25 @@ export function swapRule(s: Snapshot, ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const band = ctx.config.thresholds.swap;
   const confirm = ctx.config.confirmCycles.swap;
-  const usage = { fires: sw.totalBytes > 0 && sw.usedPct >= band.fire, clears: sw.totalBytes <= 0 || sw.usedPct < band.clear };
+  const usage = {
+    fires: sw.totalBytes > 0 && sw.usedPct >= band.fire,
+    clears: sw.totalBytes <= 0 || sw.usedPct < band.clear,
+  };
   if (track(ctx, 'swap:usage', usage, confirm)) {
     out.push(
-      makeFinding('swap', 'usage', pctSeverity(sw.usedPct, band.fire), `Swap at ${fmtPct(sw.usedPct)} (${fmtBytes(sw.usedBytes)} of ${fmtBytes(sw.totalBytes)})`, {
-        usedPct: sw.usedPct,
-        usedBytes: sw.usedBytes,
-        totalBytes: sw.totalBytes,
-        fire: band.fire,
-        clear: band.clear,
-      }),
+      makeFinding(
+        'swap',
+        'usage',
+        pctSeverity(sw.usedPct, band.fire),
+        `Swap at ${fmtPct(sw.usedPct)} (${fmtBytes(sw.usedBytes)} of ${fmtBytes(sw.totalBytes)})`,
+        {
+          usedPct: sw.usedPct,
+          usedBytes: sw.usedBytes,
+          totalBytes: sw.totalBytes,
+          fire: band.fire,
+          clear: band.clear,
+        },
+      ),
     );
   }
   if (sw.inBytesPerSec === null || sw.outBytesPerSec === null) return out; // rate unknown: neither firing nor healthy

@@ -16,7 +16,8 @@ export const alertAction: ActionDef<typeof AlertInputSchema> = {
   schema: AlertInputSchema,
   target: (input) => `alert:${input.severity ?? 'warning'}`,
   async guard(input) {
-    if (!cleanMessage(input.message)) throw new ActionDeniedError('alert', 'the message is empty once control characters and blanks are removed');
+    if (!cleanMessage(input.message))
+      throw new ActionDeniedError('alert', 'the message is empty once control characters and blanks are removed');
   },
   async execute(input, ctx) {
     const alert: AlertMessage = {
@@ -28,7 +29,12 @@ export const alertAction: ActionDef<typeof AlertInputSchema> = {
     };
     const report = await ctx.notifier.deliver([alert]);
     const details = { channel: ctx.notifier.channel, alertId: alert.id, ...report };
-    if (report.status === 'failed') return { result: 'failure', reason: `alert not delivered: ${report.detail}`, details };
-    return { result: 'success', reason: `alert ${report.status} via ${ctx.notifier.channel}: ${report.detail}`, details };
+    if (report.status === 'failed')
+      return { result: 'failure', reason: `alert not delivered: ${report.detail}`, details };
+    return {
+      result: 'success',
+      reason: `alert ${report.status} via ${ctx.notifier.channel}: ${report.detail}`,
+      details,
+    };
   },
 };

@@ -19,7 +19,19 @@ export interface Plan {
 }
 
 /** What clean_disk would remove now. Read-only: the same walk as the real run, without its unlink/rmdir. */
-export async function planCleanDisk(roots: readonly SafelistRoot[], procRoot: string, nowMs: number, limits: PlanLimits): Promise<Plan> {
+export async function planCleanDisk(
+  roots: readonly SafelistRoot[],
+  procRoot: string,
+  nowMs: number,
+  limits: PlanLimits,
+): Promise<Plan> {
   const w = await walkSafelist(roots, procRoot, nowMs, limits, 'plan');
-  return { candidates: w.files, oldDirs: w.dirs, skipped: w.skipped, rootsWalked: w.rootsWalked, truncated: w.truncated, inUseComplete: w.inUseComplete };
+  return {
+    candidates: w.files,
+    oldDirs: w.dirs,
+    skipped: w.skipped,
+    rootsWalked: w.rootsWalked,
+    truncated: w.truncated,
+    inUseComplete: w.inUseComplete,
+  };
 }

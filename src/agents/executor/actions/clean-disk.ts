@@ -80,7 +80,8 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
         if (path && !before.has(path)) before.set(path, await usedPct(ctx, path));
       }
       const w = await walkSafelist(roots, ctx.host.root, ctx.host.now().getTime(), limits(ctx), 'delete');
-      if (!w.inUseComplete) return { result: 'failure', reason: NOT_COMPLETE, details: { filesRemoved: 0, bytesReclaimed: 0 } };
+      if (!w.inUseComplete)
+        return { result: 'failure', reason: NOT_COMPLETE, details: { filesRemoved: 0, bytesReclaimed: 0 } };
       const perRoot: Record<string, { files: number; bytes: number }> = {};
       for (const f of w.files) {
         const bucket = (perRoot[f.root] ??= { files: 0, bytes: 0 });
@@ -88,10 +89,15 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
         bucket.bytes += f.size;
       }
       const filesystems = await Promise.all(
-        Object.keys(perRoot).map(async (r) => ({ root: r, beforePct: before.get(r) ?? null, afterPct: await usedPct(ctx, r) })),
+        Object.keys(perRoot).map(async (r) => ({
+          root: r,
+          beforePct: before.get(r) ?? null,
+          afterPct: await usedPct(ctx, r),
+        })),
       );
       // Paths as the host names them (a test or simulated host keeps its filesystem under host.root).
-      const shown = (p: string): string => (ctx.host.root !== '/' && p.startsWith(`${ctx.host.root}/`) ? p.slice(ctx.host.root.length) : p);
+      const shown = (p: string): string =>
+        ctx.host.root !== '/' && p.startsWith(`${ctx.host.root}/`) ? p.slice(ctx.host.root.length) : p;
       const bytesReclaimed = w.files.reduce((sum, f) => sum + f.size, 0);
       const top = [...w.files]
         .sort((a, b) => b.size - a.size)

@@ -19,9 +19,14 @@ export function createCreateBead(options: CreateBeadOptions): ActionDef<typeof C
     schema: CreateBeadInputSchema,
     target: (input) => `create_bead:${input.type ?? 'manual'}`,
     async guard(input, ctx) {
-      if (!oneLine(input.title)) throw new ActionDeniedError('create_bead', 'the title is empty once control characters and blanks are removed');
+      if (!oneLine(input.title))
+        throw new ActionDeniedError('create_bead', 'the title is empty once control characters and blanks are removed');
       const type = typeOf(input.type, ctx.identity);
-      if (!TYPE.test(type)) throw new ActionDeniedError('create_bead', `the type must be a short lowercase word (letters, digits, _ or -), not ${JSON.stringify(type.slice(0, 60))}`);
+      if (!TYPE.test(type))
+        throw new ActionDeniedError(
+          'create_bead',
+          `the type must be a short lowercase word (letters, digits, _ or -), not ${JSON.stringify(type.slice(0, 60))}`,
+        );
     },
     async execute(input, ctx) {
       const title = oneLine(input.title);
@@ -35,7 +40,12 @@ export function createCreateBead(options: CreateBeadOptions): ActionDef<typeof C
       });
       const details = { identity, ...outcome };
       if (outcome.status === 'pending') {
-        return { result: 'failure', reason: 'bd unavailable: request kept, retried next cycle', details: { ...details, pending: true }, beadId: null };
+        return {
+          result: 'failure',
+          reason: 'bd unavailable: request kept, retried next cycle',
+          details: { ...details, pending: true },
+          beadId: null,
+        };
       }
       return { result: 'success', reason: outcome.detail, details, beadId: outcome.beadId };
     },

@@ -47,7 +47,12 @@ export function createKillPid(options: KillPidOptions = {}): ActionDef<typeof Ki
     }
   }
 
-  async function waitGone(ctx: ActionContext, pid: number, startTicks: number, budgetMs: number): Promise<{ gone: boolean; waitedMs: number }> {
+  async function waitGone(
+    ctx: ActionContext,
+    pid: number,
+    startTicks: number,
+    budgetMs: number,
+  ): Promise<{ gone: boolean; waitedMs: number }> {
     let waited = 0;
     while (true) {
       if (await gone(ctx, pid, startTicks)) return { gone: true, waitedMs: waited };
@@ -64,10 +69,12 @@ export function createKillPid(options: KillPidOptions = {}): ActionDef<typeof Ki
 
     async guard(input, ctx) {
       const pid = input.pid;
-      if (!Number.isSafeInteger(pid) || pid <= 0 || pid > MAX_PID) deny(`PID must be a positive integer up to ${MAX_PID}, got ${quote(pid)}`);
+      if (!Number.isSafeInteger(pid) || pid <= 0 || pid > MAX_PID)
+        deny(`PID must be a positive integer up to ${MAX_PID}, got ${quote(pid)}`);
       if (pid === 1) deny('PID 1 (init) is never killed');
       if (pid === ctx.host.pid) deny(`PID ${pid} is Argus itself`);
-      if ((await ancestorsOf(ctx.host.root, ctx.host.pid)).includes(pid)) deny(`PID ${pid} is an ancestor of Argus (PID ${ctx.host.pid})`);
+      if ((await ancestorsOf(ctx.host.root, ctx.host.pid)).includes(pid))
+        deny(`PID ${pid} is an ancestor of Argus (PID ${ctx.host.pid})`);
       const stat = await readProcStat(ctx.host.root, pid);
       if (!stat) deny(`no process with PID ${pid} is running`);
       const s = stat!;
@@ -76,9 +83,12 @@ export function createKillPid(options: KillPidOptions = {}): ActionDef<typeof Ki
       const argv0 = basename(await readArgv0(ctx.host.root, pid));
       const patterns = ctx.config.killPatterns;
       if (!patterns.includes(s.comm) && !patterns.includes(argv0)) {
-        deny(`PID ${pid} runs ${quote(s.comm)}, which is not on the kill list (${patterns.join(', ')}; whole command names only)`);
+        deny(
+          `PID ${pid} runs ${quote(s.comm)}, which is not on the kill list (${patterns.join(', ')}; whole command names only)`,
+        );
       }
-      if (!ctx.snapshot) deny(`no snapshot to check PID ${pid} against (PID-reuse guard); kill_pid needs a cycle's snapshot`);
+      if (!ctx.snapshot)
+        deny(`no snapshot to check PID ${pid} against (PID-reuse guard); kill_pid needs a cycle's snapshot`);
       const seen = seenInSnapshot(ctx.snapshot!, pid);
       if (!seen) deny(`PID ${pid} was not seen in the latest snapshot`);
       if (seen!.startTicks !== s.startTicks) deny(`PID reused: start time changed for PID ${pid} since the snapshot`);
@@ -88,20 +98,44 @@ export function createKillPid(options: KillPidOptions = {}): ActionDef<typeof Ki
       const pid = input.pid;
       const before = await readProcStat(ctx.host.root, pid);
       const seen = ctx.snapshot ? seenInSnapshot(ctx.snapshot, pid) : undefined;
-      if (!before || before.state === 'Z') return { result: 'success', reason: `PID ${pid} had already exited`, details: { signal: null, waitedMs: 0 } };
+      if (!before || before.state === 'Z')
+        return { result: 'success', reason: `PID ${pid} had already exited`, details: { signal: null, waitedMs: 0 } };
       if (seen && seen.startTicks !== before.startTicks) {
-        return { result: 'failure', reason: `PID reused before signalling; nothing sent`, details: { signal: null, waitedMs: 0 } };
+        return {
+          result: 'failure',
+          reason: `PID reused before signalling; nothing sent`,
+          details: { signal: null, waitedMs: 0 },
+        };
       }
       const startTicks = before.startTicks;
-      if (signal(ctx, pid, 'SIGTERM') === 'gone') return { result: 'success', reason: `PID ${pid} exited before SIGTERM`, details: { signal: null, waitedMs: 0 } };
+      if (signal(ctx, pid, 'SIGTERM') === 'gone')
+        return {
+          result: 'success',
+          reason: `PID ${pid} exited before SIGTERM`,
+          details: { signal: null, waitedMs: 0 },
+        };
       const term = await waitGone(ctx, pid, startTicks, graceMs);
-      if (term.gone) return { result: 'success', reason: `PID ${pid} (${before.comm}) exited after SIGTERM`, details: { signal: 'SIGTERM', waitedMs: term.waitedMs, comm: before.comm } };
+      if (term.gone)
+        return {
+          result: 'success',
+          reason: `PID ${pid} (${before.comm}) exited after SIGTERM`,
+          details: { signal: 'SIGTERM', waitedMs: term.waitedMs, comm: before.comm },
+        };
       // Still the same process (waitGone checks start time): escalate.
       signal(ctx, pid, 'SIGKILL');
       const kill = await waitGone(ctx, pid, startTicks, Math.max(graceMs, 2000));
       const waitedMs = term.waitedMs + kill.waitedMs;
-      if (kill.gone) return { result: 'success', reason: `PID ${pid} (${before.comm}) ignored SIGTERM for ${term.waitedMs} ms; killed with SIGKILL`, details: { signal: 'SIGKILL', waitedMs, comm: before.comm } };
-      return { result: 'failure', reason: `PID ${pid} (${before.comm}) is still running after SIGTERM and SIGKILL`, details: { signal: 'SIGKILL', waitedMs, comm: before.comm } };
+      if (kill.gone)
+        return {
+          result: 'success',
+          reason: `PID ${pid} (${before.comm}) ignored SIGTERM for ${term.waitedMs} ms; killed with SIGKILL`,
+          details: { signal: 'SIGKILL', waitedMs, comm: before.comm },
+        };
+      return {
+        result: 'failure',
+        reason: `PID ${pid} (${before.comm}) is still running after SIGTERM and SIGKILL`,
+        details: { signal: 'SIGKILL', waitedMs, comm: before.comm },
+      };
     },
   };
 }

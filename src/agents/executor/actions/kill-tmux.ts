@@ -19,7 +19,9 @@ function where(input: Input): string {
 }
 
 async function hasSession(ctx: ActionContext, input: Input): Promise<{ exists: boolean; error: string | null }> {
-  const r = await ctx.host.exec('tmux', [...socketArgs(input), 'has-session', '-t', `=${input.session}`], { timeoutMs: 5000 });
+  const r = await ctx.host.exec('tmux', [...socketArgs(input), 'has-session', '-t', `=${input.session}`], {
+    timeoutMs: 5000,
+  });
   if (r.spawnError) return { exists: false, error: `tmux could not run (${safeText(r.spawnError, 100)})` };
   if (r.timedOut) return { exists: false, error: 'tmux did not answer within 5 s' };
   return { exists: r.exitCode === 0, error: null };
@@ -35,7 +37,8 @@ export function createKillTmux(): ActionDef<typeof KillTmuxInputSchema> {
     target: (input) => (input.socket === undefined ? input.session : `${input.session}@${input.socket}`),
 
     async guard(input, ctx) {
-      if (!TMUX_SESSION_RULE.test(input.session)) deny(`session name ${quote(input.session)} is not allowed: ${RULE_TEXT}`);
+      if (!TMUX_SESSION_RULE.test(input.session))
+        deny(`session name ${quote(input.session)} is not allowed: ${RULE_TEXT}`);
       if (input.socket !== undefined && !ctx.config.tmuxSockets.includes(input.socket)) {
         deny(`socket ${quote(input.socket, 200)} is not one of the configured tmux sockets`);
       }
@@ -45,10 +48,22 @@ export function createKillTmux(): ActionDef<typeof KillTmuxInputSchema> {
     },
 
     async execute(input, ctx): Promise<ActionOutcomeValue> {
-      const r = await ctx.host.exec('tmux', [...socketArgs(input), 'kill-session', '-t', `=${input.session}`], { timeoutMs: 5000 });
+      const r = await ctx.host.exec('tmux', [...socketArgs(input), 'kill-session', '-t', `=${input.session}`], {
+        timeoutMs: 5000,
+      });
       const after = await hasSession(ctx, input);
-      const details = { session: input.session, socket: input.socket ?? null, exitCode: r.exitCode, stderr: safeText(r.stderr.trim(), 200) };
-      if (!after.error && !after.exists) return { result: 'success', reason: `tmux session ${quote(input.session)} on ${where(input)} is gone`, details };
+      const details = {
+        session: input.session,
+        socket: input.socket ?? null,
+        exitCode: r.exitCode,
+        stderr: safeText(r.stderr.trim(), 200),
+      };
+      if (!after.error && !after.exists)
+        return {
+          result: 'success',
+          reason: `tmux session ${quote(input.session)} on ${where(input)} is gone`,
+          details,
+        };
       return {
         result: 'failure',
         reason: after.error ?? `tmux session ${quote(input.session)} still exists after kill-session`,

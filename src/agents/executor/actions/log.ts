@@ -1,5 +1,16 @@
 // log: append one observation line to the observations file (rotated), and flag escalation when an identity repeats.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { LogInputSchema } from '../../../model/action.js';
 import { ProblemRecordSchema, type ProblemRecord } from '../../../model/record.js';
@@ -97,14 +108,20 @@ export function createLogAction(options: LogOptions = {}): ActionDef<typeof LogI
       if (identity !== null) {
         const sinceMs = now.getTime() - ctx.config.dedupWindowSec * 1000;
         const prior = recentRecords(ctx.paths.registry, sinceMs).filter(
-          (r) => r.kind === 'action' && r.identity === identity && r.action_taken?.startsWith('log:') && r.action_result === 'success',
+          (r) =>
+            r.kind === 'action' &&
+            r.identity === identity &&
+            r.action_taken?.startsWith('log:') &&
+            r.action_result === 'success',
         );
         repeats = prior.length + 1;
       }
       const escalate = repeats >= ESCALATE_AFTER;
       return {
         result: 'success',
-        reason: escalate ? `observation logged; ${identity} seen ${repeats} times within the window: escalate` : 'observation logged',
+        reason: escalate
+          ? `observation logged; ${identity} seen ${repeats} times within the window: escalate`
+          : 'observation logged',
         details: { file, rotated, repeats, escalate },
       };
     },

@@ -7,7 +7,16 @@ import type { ActionContext, ActionDef, ActionOutcomeValue } from '../action.js'
 
 const UNIT_RE = /^[A-Za-z0-9:_.@-]+\.service$/;
 const OTHER_UNIT_TYPES = /\.(socket|timer|target|mount|automount|path|slice|scope|device|swap)$/;
-const SHOW_PROPS = ['LoadState', 'ActiveState', 'SubState', 'Result', 'UnitFileState', 'Type', 'MainPID', 'InvocationID'] as const;
+const SHOW_PROPS = [
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'UnitFileState',
+  'Type',
+  'MainPID',
+  'InvocationID',
+] as const;
 
 export type UnitState = Record<(typeof SHOW_PROPS)[number], string>;
 
@@ -25,13 +34,16 @@ export function normalizeUnit(name: string): string | null {
 
 /** Read a unit's state; null when systemctl could not answer. */
 export async function showUnit(host: Host, unit: string): Promise<UnitState | null> {
-  const r = await host.exec('systemctl', ['show', `--property=${SHOW_PROPS.join(',')}`, '--', unit], { timeoutMs: 10_000 });
+  const r = await host.exec('systemctl', ['show', `--property=${SHOW_PROPS.join(',')}`, '--', unit], {
+    timeoutMs: 10_000,
+  });
   if (r.failed) return null;
   const state = Object.fromEntries(SHOW_PROPS.map((p) => [p, ''])) as UnitState;
   for (const line of r.stdout.split('\n')) {
     const eq = line.indexOf('=');
     const key = line.slice(0, eq);
-    if (eq > 0 && (SHOW_PROPS as readonly string[]).includes(key)) state[key as keyof UnitState] = line.slice(eq + 1).trim();
+    if (eq > 0 && (SHOW_PROPS as readonly string[]).includes(key))
+      state[key as keyof UnitState] = line.slice(eq + 1).trim();
   }
   return state.LoadState ? state : null;
 }
@@ -75,25 +87,38 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const monotonic = options.monotonic ?? (() => performance.now());
   const store = (ctx: ActionContext) =>
-    new RestartStore(ctx.paths.restarts, schedule, (reason) => ctx.log.warn({ reason }, 'restarts.json invalid; starting fresh'));
+    new RestartStore(ctx.paths.restarts, schedule, (reason) =>
+      ctx.log.warn({ reason }, 'restarts.json invalid; starting fresh'),
+    );
 
   /** Poll until the unit is active and stays active for settleMs, it fails, or the deadline passes. */
-  async function verify(host: Host, unit: string, deadline: number): Promise<{ ok: boolean; state: UnitState | null; why: string }> {
+  async function verify(
+    host: Host,
+    unit: string,
+    deadline: number,
+  ): Promise<{ ok: boolean; state: UnitState | null; why: string }> {
     let up: { at: number; id: string } | null = null;
     for (;;) {
       const state = await showUnit(host, unit);
       const now = monotonic();
-      const active = state?.ActiveState === 'active' && (state.Type !== 'simple' && state.Type !== 'exec' ? true : state.SubState === 'running');
+      const active =
+        state?.ActiveState === 'active' &&
+        (state.Type !== 'simple' && state.Type !== 'exec' ? true : state.SubState === 'running');
       const id = `${state?.InvocationID ?? ''}:${state?.MainPID ?? ''}`;
       if (active) {
         if (!up || up.id !== id) up = { at: now, id };
         else if (now - up.at >= settleMs) return { ok: true, state, why: 'verified active' };
       } else {
         up = null;
-        if (state?.ActiveState === 'failed') return { ok: false, state, why: `failed after restart (Result=${state.Result})` };
+        if (state?.ActiveState === 'failed')
+          return { ok: false, state, why: `failed after restart (Result=${state.Result})` };
       }
       if (now >= deadline) {
-        return { ok: false, state, why: `not active within ${verifyTimeoutMs} ms (ActiveState=${state?.ActiveState ?? '?'}, SubState=${state?.SubState ?? '?'})` };
+        return {
+          ok: false,
+          state,
+          why: `not active within ${verifyTimeoutMs} ms (ActiveState=${state?.ActiveState ?? '?'}, SubState=${state?.SubState ?? '?'})`,
+        };
       }
       await sleep(pollMs);
     }
@@ -108,7 +133,11 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
       ctx.log.error({ unit, err: (error as Error).message }, 'could not record the restart attempt in restarts.json');
       const verdict = store(ctx).verdict(unit, now);
       const escalate = !ok && verdict.attempt >= schedule.delaysMs.length;
-      return { attempt: verdict.attempt, escalate, nextAllowedAt: new Date(now.getTime() + (escalate ? schedule.holdMs : 0)) };
+      return {
+        attempt: verdict.attempt,
+        escalate,
+        nextAllowedAt: new Date(now.getTime() + (escalate ? schedule.holdMs : 0)),
+      };
     }
   }
 
@@ -124,7 +153,8 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
       const state = await showUnit(ctx.host, unit);
       if (!state) return deny(`cannot read the state of ${unit} from systemctl`);
       if (state.LoadState === 'not-found') deny(`${unit} does not exist (LoadState=not-found)`);
-      if (state.LoadState === 'masked' || state.UnitFileState === 'masked') deny(`${unit} is masked by an administrator`);
+      if (state.LoadState === 'masked' || state.UnitFileState === 'masked')
+        deny(`${unit} is masked by an administrator`);
       if (state.ActiveState === 'inactive' && state.Result === 'success') {
         deny(`${unit} was stopped by an administrator; Argus leaves it alone`);
       }
@@ -135,7 +165,9 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
       const verdict = store(ctx).verdict(unit, ctx.host.now());
       const exhausted = !verdict.allowed && verdict.attempt > schedule.delaysMs.length;
       const lastResult = store(ctx).entry(unit)?.lastResult ?? null;
-      const details = verdict.nextAllowedAt ? { nextAttemptAt: verdict.nextAllowedAt.toISOString(), attempt: verdict.attempt, exhausted, lastResult } : {};
+      const details = verdict.nextAllowedAt
+        ? { nextAttemptAt: verdict.nextAllowedAt.toISOString(), attempt: verdict.attempt, exhausted, lastResult }
+        : {};
       return { allowed: verdict.allowed, reason: verdict.reason, details };
     },
 
@@ -155,9 +187,14 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
         resetFailed = !r.failed;
       }
       const restart = await host.exec('systemctl', ['restart', '--', unit], { timeoutMs: verifyTimeoutMs });
-      const verdict = restart.timedOut || !restart.failed
-        ? await verify(host, unit, started + verifyTimeoutMs)
-        : { ok: false, state: await showUnit(host, unit), why: `systemctl restart failed: ${(restart.stderr || restart.spawnError || `exit ${restart.exitCode}`).trim().slice(0, 500)}` };
+      const verdict =
+        restart.timedOut || !restart.failed
+          ? await verify(host, unit, started + verifyTimeoutMs)
+          : {
+              ok: false,
+              state: await showUnit(host, unit),
+              why: `systemctl restart failed: ${(restart.stderr || restart.spawnError || `exit ${restart.exitCode}`).trim().slice(0, 500)}`,
+            };
       const recorded = recordAttempt(ctx, unit, verdict.ok);
       const details = {
         unit,
@@ -168,7 +205,12 @@ export function createRestartService(options: RestartServiceOptions = {}): Actio
         escalate: recorded.escalate,
         nextAttemptAt: recorded.nextAllowedAt.toISOString(),
       };
-      if (verdict.ok) return { result: 'success', reason: `${unit} restarted and verified active (attempt ${recorded.attempt})`, details };
+      if (verdict.ok)
+        return {
+          result: 'success',
+          reason: `${unit} restarted and verified active (attempt ${recorded.attempt})`,
+          details,
+        };
       const tail = recorded.escalate ? `; no more attempts until ${recorded.nextAllowedAt.toISOString()}` : '';
       return { result: 'failure', reason: `${unit}: ${verdict.why} (attempt ${recorded.attempt})${tail}`, details };
     },

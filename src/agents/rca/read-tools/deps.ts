@@ -44,12 +44,15 @@ export async function readSnapshot(path: string): Promise<{ snapshot: Snapshot |
   const { value, error } = await readJsonLoose(path);
   if (value === null) return { snapshot: null, error: error ?? 'no snapshot yet: no cycle has run (argus once)' };
   const parsed = SnapshotSchema.safeParse(value);
-  if (!parsed.success) return { snapshot: null, error: `${path}: not a valid snapshot (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+  if (!parsed.success)
+    return { snapshot: null, error: `${path}: not a valid snapshot (${parsed.error.issues[0]?.message ?? 'invalid'})` };
   return { snapshot: parsed.data, error: null };
 }
 
 /** The snapshot the tools should see: the cycle's own when one is in progress, else the latest written. */
-export async function currentSnapshot(deps: Pick<ReadToolDeps, 'paths' | 'snapshot'>): Promise<{ snapshot: Snapshot | null; error: string | null }> {
+export async function currentSnapshot(
+  deps: Pick<ReadToolDeps, 'paths' | 'snapshot'>,
+): Promise<{ snapshot: Snapshot | null; error: string | null }> {
   const live = deps.snapshot?.() ?? null;
   return live ? { snapshot: live, error: null } : readSnapshot(deps.paths.snapshot);
 }

@@ -15,7 +15,13 @@ const TOP_CHILDREN = 20;
 /** The ARG-004 safelist roots (the composition root passes the executor's own list when it has one). */
 export function defaultDiskRoots(deps: ReadToolDeps): string[] {
   const cache = join(homedir(), '.cache');
-  return ['/tmp', '/var/tmp', '/var/log', ...['pip', 'npm', 'yarn', 'go-build'].map((d) => join(cache, d)), deps.paths.logDir];
+  return [
+    '/tmp',
+    '/var/tmp',
+    '/var/log',
+    ...['pip', 'npm', 'yarn', 'go-build'].map((d) => join(cache, d)),
+    deps.paths.logDir,
+  ];
 }
 
 const InputSchema = z.strictObject({
@@ -40,7 +46,7 @@ export function getDiskUsageTool(deps: ReadToolDeps, options: ReadToolOptions = 
     description:
       'Bytes used by the directories clean_disk is allowed to clean (temp dirs, caches, rotated logs) and by their largest ' +
       'children, to see what filled a disk and whether clean_disk would help. Without `path`: every root. With `path` (must be ' +
-      'inside a root): that directory\'s children. Symlinks are not followed, other filesystems are not entered, and the walk ' +
+      "inside a root): that directory's children. Symlinks are not followed, other filesystems are not entered, and the walk " +
       'is bounded (`truncated` says when it stopped early). Read-only.',
     input: InputSchema,
     annotations: { title: 'Disk usage in cleanable places', ...READ_ONLY },
@@ -59,10 +65,12 @@ export function getDiskUsageTool(deps: ReadToolDeps, options: ReadToolOptions = 
 
 /** Resolve `path` and refuse anything outside the roots or reached through a symlink. */
 async function checkInside(path: string, roots: readonly string[]): Promise<string> {
-  if (!isAbsolute(path) || path.includes('\0')) throw new ToolError(`path must be an absolute path inside: ${roots.join(', ')}`);
+  if (!isAbsolute(path) || path.includes('\0'))
+    throw new ToolError(`path must be an absolute path inside: ${roots.join(', ')}`);
   const target = resolve(path);
   const root = roots.find((r) => target === r || target.startsWith(r.endsWith(sep) ? r : r + sep));
-  if (!root) throw new ToolError(`${target} is outside the cleanable roots: ${roots.join(', ')}`, { roots: [...roots] });
+  if (!root)
+    throw new ToolError(`${target} is outside the cleanable roots: ${roots.join(', ')}`, { roots: [...roots] });
   let current = root;
   for (const part of ['', ...relative(root, target).split(sep).filter(Boolean)]) {
     current = part ? join(current, part) : current;
@@ -88,7 +96,14 @@ async function describeDir(dir: string, walk: Walk): Promise<Record<string, unkn
     if (walk.truncated) break;
   }
   children.sort((a, b) => b.bytes - a.bytes);
-  return { exists: true, directory: true, bytes, files, children: children.slice(0, TOP_CHILDREN), childCount: children.length };
+  return {
+    exists: true,
+    directory: true,
+    bytes,
+    files,
+    children: children.slice(0, TOP_CHILDREN),
+    childCount: children.length,
+  };
 }
 
 async function sizeOf(path: string, dev: number, depth: number, walk: Walk): Promise<{ bytes: number; files: number }> {

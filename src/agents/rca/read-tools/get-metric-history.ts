@@ -7,11 +7,26 @@ import { ToolError, type ToolDef } from '../../../tools/tool.js';
 import type { ReadToolDeps } from './deps.js';
 import { SinceSchema, sinceMs } from './since.js';
 
-const METRICS = ['mem_pct', 'swap_pct', 'swap_in_bps', 'swap_out_bps', 'cpu_pct', 'load1', 'disk_pct', 'disk_used', 'findings', 'duration_ms'] as const;
+const METRICS = [
+  'mem_pct',
+  'swap_pct',
+  'swap_in_bps',
+  'swap_out_bps',
+  'cpu_pct',
+  'load1',
+  'disk_pct',
+  'disk_used',
+  'findings',
+  'duration_ms',
+] as const;
 type Metric = (typeof METRICS)[number];
 
 const InputSchema = z.strictObject({
-  metric: z.enum(METRICS).describe('mem_pct, swap_pct, swap_in_bps, swap_out_bps, cpu_pct, load1, disk_pct, disk_used (bytes), findings, duration_ms.'),
+  metric: z
+    .enum(METRICS)
+    .describe(
+      'mem_pct, swap_pct, swap_in_bps, swap_out_bps, cpu_pct, load1, disk_pct, disk_used (bytes), findings, duration_ms.',
+    ),
   since: SinceSchema.default('24h'),
   mount: z.string().min(1).max(4096).default('/').describe('For disk_pct / disk_used: the mount point.'),
   max_points: z.number().int().min(2).max(500).default(100).describe('Downsample to at most this many points.'),
@@ -40,7 +55,8 @@ export function getMetricHistoryTool(deps: ReadToolDeps): ToolDef {
     annotations: { title: 'Metric history', ...READ_ONLY },
     async run(input) {
       const from = sinceMs(input.since, deps.host.now());
-      if (from === null) throw new ToolError(`since: expected "24h", "7d" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
+      if (from === null)
+        throw new ToolError(`since: expected "24h", "7d" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
       const points: { ts: string; value: number }[] = [];
       for await (const line of readJsonl(deps.paths.history)) {
         const parsed = HistoryPointSchema.safeParse(line);

@@ -9,7 +9,11 @@ import type { ReadToolDeps } from './deps.js';
 const KNOWN_MAX = 50;
 
 const InputSchema = z.strictObject({
-  identity: z.string().min(1).max(300).describe('Exact problem identity, e.g. "service:nginx.service", "disk:/" or "memory:host".'),
+  identity: z
+    .string()
+    .min(1)
+    .max(300)
+    .describe('Exact problem identity, e.g. "service:nginx.service", "disk:/" or "memory:host".'),
 });
 
 export function getRunbookTool(deps: ReadToolDeps): ToolDef {
@@ -31,7 +35,9 @@ export function getRunbookTool(deps: ReadToolDeps): ToolDef {
         return {
           found: false,
           identity: input.identity,
-          reason: index ? 'no runbook for this identity yet (no incident of it in the chronicled window)' : 'no runbook index yet: `argus chronicle` has not run',
+          reason: index
+            ? 'no runbook for this identity yet (no incident of it in the chronicled window)'
+            : 'no runbook index yet: `argus chronicle` has not run',
           known: known.slice(0, KNOWN_MAX),
           knownCount: known.length,
         };

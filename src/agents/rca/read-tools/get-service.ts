@@ -30,7 +30,6 @@ const InputSchema = z.strictObject({
   lines: z.number().int().min(0).max(200).default(50).describe('Recent journal lines to include, 0–200.'),
 });
 
-
 export function getServiceTool(deps: ReadToolDeps): ToolDef {
   return defineTool({
     name: 'get_service',
@@ -50,9 +49,13 @@ export function getServiceTool(deps: ReadToolDeps): ToolDef {
           { known },
         );
       }
-      const show = await deps.host.exec('systemctl', ['show', `--property=${PROPERTIES.join(',')}`, '--no-pager', '--', unit], {
-        timeoutMs: TIMEOUT_MS,
-      });
+      const show = await deps.host.exec(
+        'systemctl',
+        ['show', `--property=${PROPERTIES.join(',')}`, '--no-pager', '--', unit],
+        {
+          timeoutMs: TIMEOUT_MS,
+        },
+      );
       const state: Record<string, string> = {};
       for (const line of show.stdout.split('\n')) {
         const eq = line.indexOf('=');
@@ -61,11 +64,19 @@ export function getServiceTool(deps: ReadToolDeps): ToolDef {
       let journal: string[] = [];
       let journalError: string | null = null;
       if (input.lines > 0) {
-        const j = await deps.host.exec('journalctl', ['-u', unit, '-n', String(input.lines), '-o', 'cat', '--no-pager'], {
-          timeoutMs: TIMEOUT_MS,
-        });
+        const j = await deps.host.exec(
+          'journalctl',
+          ['-u', unit, '-n', String(input.lines), '-o', 'cat', '--no-pager'],
+          {
+            timeoutMs: TIMEOUT_MS,
+          },
+        );
         if (j.failed) journalError = failure(j.spawnError, j.exitCode, j.stderr, j.timedOut);
-        journal = j.stdout.split('\n').filter((l) => l.length > 0).slice(-input.lines).map((l) => cleanHostLine(l));
+        journal = j.stdout
+          .split('\n')
+          .filter((l) => l.length > 0)
+          .slice(-input.lines)
+          .map((l) => cleanHostLine(l));
       }
       return {
         unit,

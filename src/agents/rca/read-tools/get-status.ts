@@ -52,7 +52,9 @@ function openIncidents(state: unknown): Record<string, unknown>[] {
     const status = item.status ?? item.state;
     if (typeof status === 'string' && CLOSED.has(status)) continue;
     if (key !== null && item.identity === undefined) item.identity = key;
-    const finding = (value as { lastFinding?: unknown; finding?: unknown } | null)?.lastFinding ?? (value as { finding?: unknown } | null)?.finding;
+    const finding =
+      (value as { lastFinding?: unknown; finding?: unknown } | null)?.lastFinding ??
+      (value as { finding?: unknown } | null)?.finding;
     const f = primitives(finding);
     if (typeof f.description === 'string') item.description = f.description;
     if (typeof f.severity === 'string' && item.severity === undefined) item.severity = f.severity;

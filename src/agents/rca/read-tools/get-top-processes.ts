@@ -7,7 +7,10 @@ import { requireSnapshot, type ReadToolDeps } from './deps.js';
 import { cleanHostLine } from './redact.js';
 
 const InputSchema = z.strictObject({
-  by: z.enum(['rss', 'cpu', 'swap']).default('rss').describe('Rank by resident memory (rss), CPU % (cpu) or swap used (swap).'),
+  by: z
+    .enum(['rss', 'cpu', 'swap'])
+    .default('rss')
+    .describe('Rank by resident memory (rss), CPU % (cpu) or swap used (swap).'),
   limit: z.number().int().min(1).max(50).default(10).describe('How many processes, 1–50.'),
 });
 
@@ -23,8 +26,13 @@ export function getTopProcessesTool(deps: ReadToolDeps): ToolDef {
     annotations: { title: 'Top processes', ...READ_ONLY },
     async run(input) {
       const snapshot = await requireSnapshot(deps);
-      if (!snapshot.processes) throw new ToolError('the process collector failed in the latest snapshot (see get_status gaps)');
-      const list = { rss: snapshot.processes.topByRss, cpu: snapshot.processes.topByCpu, swap: snapshot.processes.topBySwap }[input.by];
+      if (!snapshot.processes)
+        throw new ToolError('the process collector failed in the latest snapshot (see get_status gaps)');
+      const list = {
+        rss: snapshot.processes.topByRss,
+        cpu: snapshot.processes.topByCpu,
+        swap: snapshot.processes.topBySwap,
+      }[input.by];
       return {
         snapshotTs: snapshot.ts,
         by: input.by,

@@ -10,8 +10,18 @@ const MAX_DETAILS_CHARS = 2000;
 
 const InputSchema = z.strictObject({
   since: SinceSchema.optional(),
-  type: z.string().min(1).max(40).optional().describe('Problem type: disk, memory, swap, cpu, service, process, probe, tmux, athena, self, action.'),
-  identity: z.string().min(1).max(300).optional().describe('Exact problem identity, e.g. "service:nginx.service" or "disk:/".'),
+  type: z
+    .string()
+    .min(1)
+    .max(40)
+    .optional()
+    .describe('Problem type: disk, memory, swap, cpu, service, process, probe, tmux, athena, self, action.'),
+  identity: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('Exact problem identity, e.g. "service:nginx.service" or "disk:/".'),
   kind: RecordKindSchema.optional().describe('Record kind: detection, decision, transition, action or self.'),
   limit: z.number().int().min(1).max(500).default(50).describe('At most this many records (newest first), 1–500.'),
 });
@@ -30,12 +40,18 @@ export function queryProblemsTool(deps: ReadToolDeps): ToolDef {
       let since: number | undefined;
       if (input.since !== undefined) {
         const t = sinceMs(input.since, deps.host.now());
-        if (t === null) throw new ToolError(`since: expected "24h", "7d" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
+        if (t === null)
+          throw new ToolError(`since: expected "24h", "7d" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
         since = t;
       }
       const ring: ProblemRecord[] = [];
       let matched = 0;
-      for await (const r of deps.registry.query({ sinceMs: since, type: input.type, identity: input.identity, kind: input.kind })) {
+      for await (const r of deps.registry.query({
+        sinceMs: since,
+        type: input.type,
+        identity: input.identity,
+        kind: input.kind,
+      })) {
         matched++;
         ring.push(r);
         if (ring.length > input.limit) ring.shift();
@@ -50,6 +66,9 @@ function compact(r: ProblemRecord): Record<string, unknown> {
   return {
     ...r,
     description: r.description.length > 1000 ? `${r.description.slice(0, 1000)}…` : r.description,
-    details: details.length > MAX_DETAILS_CHARS ? { truncated: true, preview: details.slice(0, MAX_DETAILS_CHARS) } : r.details,
+    details:
+      details.length > MAX_DETAILS_CHARS
+        ? { truncated: true, preview: details.slice(0, MAX_DETAILS_CHARS) }
+        : r.details,
   };
 }

@@ -9,10 +9,25 @@ import { cleanHostLine } from './redact.js';
 import { SinceSchema, sinceMs } from './since.js';
 
 const InputSchema = z.strictObject({
-  identity: z.string().min(3).max(300).describe('Exact problem identity, e.g. "service:nginx.service", "disk:/" or "memory:host".'),
+  identity: z
+    .string()
+    .min(3)
+    .max(300)
+    .describe('Exact problem identity, e.g. "service:nginx.service", "disk:/" or "memory:host".'),
   since: SinceSchema.optional().describe('How far back (default "30d"): a duration such as "7d" or an ISO timestamp.'),
-  limit: z.number().int().min(1).max(PAST_LIMIT_MAX).default(PAST_LIMIT_DEFAULT).describe(`At most this many incidents, newest first (1–${PAST_LIMIT_MAX}).`),
-  exclude_incident_id: z.string().min(1).max(300).optional().describe('An incident to leave out (the one being diagnosed).'),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(PAST_LIMIT_MAX)
+    .default(PAST_LIMIT_DEFAULT)
+    .describe(`At most this many incidents, newest first (1–${PAST_LIMIT_MAX}).`),
+  exclude_incident_id: z
+    .string()
+    .min(1)
+    .max(300)
+    .optional()
+    .describe('An incident to leave out (the one being diagnosed).'),
 });
 
 export function searchIncidentsTool(deps: ReadToolDeps): ToolDef {
@@ -33,10 +48,19 @@ export function searchIncidentsTool(deps: ReadToolDeps): ToolDef {
       let since: number | undefined;
       if (input.since !== undefined) {
         const t = sinceMs(input.since, now);
-        if (t === null) throw new ToolError(`since: expected "7d", "24h" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
+        if (t === null)
+          throw new ToolError(`since: expected "7d", "24h" or an ISO timestamp, got ${JSON.stringify(input.since)}`);
         since = t;
       }
-      const found = await searchPast({ registry: deps.registry, paths: deps.paths, now }, { identity: input.identity, sinceMs: since, limit: input.limit, excludeIncidentId: input.exclude_incident_id ?? null });
+      const found = await searchPast(
+        { registry: deps.registry, paths: deps.paths, now },
+        {
+          identity: input.identity,
+          sinceMs: since,
+          limit: input.limit,
+          excludeIncidentId: input.exclude_incident_id ?? null,
+        },
+      );
       return clean(found);
     },
   });

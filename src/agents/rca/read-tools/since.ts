@@ -16,5 +16,7 @@ export function sinceMs(text: string, now: Date): number | null {
 export const SinceSchema = z
   .string()
   .max(40)
-  .refine((s) => sinceMs(s, new Date(0)) !== null, { message: 'expected a duration like "24h", "30m", "7d" or an ISO timestamp' })
+  .refine((s) => sinceMs(s, new Date(0)) !== null, {
+    message: 'expected a duration like "24h", "30m", "7d" or an ISO timestamp',
+  })
   .describe('How far back: a duration such as "24h", "30m", "7d", or an ISO timestamp such as "2025-01-31T12:00:00Z".');

@@ -3,7 +3,16 @@ import type { Cpu } from '../../../../src/model/snapshot.js';
 import { snapshot } from '../../../support/snapshot.js';
 import { config, runCycles, trace } from '../helpers.js';
 
-const cpu = (over: Partial<Cpu>): Cpu => ({ cores: 4, utilPct: 20, load1: 1, load5: 1, load15: 1, load1PerCore: 0.25, uptimeSec: 100, ...over });
+const cpu = (over: Partial<Cpu>): Cpu => ({
+  cores: 4,
+  utilPct: 20,
+  load1: 1,
+  load5: 1,
+  load15: 1,
+  load1PerCore: 0.25,
+  uptimeSec: 100,
+  ...over,
+});
 
 describe('cpu rules', () => {
   it.each([

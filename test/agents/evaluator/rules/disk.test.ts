@@ -68,7 +68,11 @@ describe('disk rule', () => {
   });
 
   it('forgets a mount that disappeared while the disk section was present', () => {
-    const snaps = [snapshot({ disks: [disk('/', 50), disk('/mnt', 92)] }), snapshot({ disks: [disk('/', 50)] }), snapshot({ disks: [disk('/', 50), disk('/mnt', 85)] })];
+    const snaps = [
+      snapshot({ disks: [disk('/', 50), disk('/mnt', 92)] }),
+      snapshot({ disks: [disk('/', 50)] }),
+      snapshot({ disks: [disk('/', 50), disk('/mnt', 85)] }),
+    ];
     const { perCycle, state } = runCycles(snaps, once);
     expect(trace(perCycle, 'disk:/mnt')).toEqual(['warning', '-', '-']);
     expect(state.conditions['disk:/mnt']).toBeUndefined();

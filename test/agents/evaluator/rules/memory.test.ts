@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { memory, proc, processes, snapshot } from '../../../support/snapshot.js';
 import { config, find, runCycles, trace } from '../helpers.js';
 
-const mem = (...pcts: Array<number | null>) => pcts.map((p) => snapshot({ memory: p === null ? null : memory({ effectivePct: p, usedPct: p }) }));
+const mem = (...pcts: Array<number | null>) =>
+  pcts.map((p) => snapshot({ memory: p === null ? null : memory({ effectivePct: p, usedPct: p }) }));
 
 describe('memory rule', () => {
   it.each([
@@ -16,17 +17,40 @@ describe('memory rule', () => {
   });
 
   it('names the hog (top by RSS) with pid, rss, %mem, age, start ticks', () => {
-    const hog = proc({ comm: 'java', pid: 777, rssBytes: 5e9, memPct: 62, ageSec: 7200, startTicks: 555, cmdline: 'java -jar app.jar' });
-    const s = snapshot({ memory: memory({ effectivePct: 93, usedPct: 93 }), processes: processes({ topByRss: [hog, proc()] }) });
+    const hog = proc({
+      comm: 'java',
+      pid: 777,
+      rssBytes: 5e9,
+      memPct: 62,
+      ageSec: 7200,
+      startTicks: 555,
+      cmdline: 'java -jar app.jar',
+    });
+    const s = snapshot({
+      memory: memory({ effectivePct: 93, usedPct: 93 }),
+      processes: processes({ topByRss: [hog, proc()] }),
+    });
     const { perCycle } = runCycles([s], config({ confirmCycles: { memory: 1 } }));
     const f = find(perCycle[0], 'memory:host');
-    expect(f?.details['hog']).toMatchObject({ name: 'java', pid: 777, rss: 5e9, memPct: 62, ageSec: 7200, startTicks: 555, cmdline: 'java -jar app.jar' });
+    expect(f?.details['hog']).toMatchObject({
+      name: 'java',
+      pid: 777,
+      rss: 5e9,
+      memPct: 62,
+      ageSec: 7200,
+      startTicks: 555,
+      cmdline: 'java -jar app.jar',
+    });
     expect(f?.details['binding']).toBe('host');
     expect(f?.description).toContain('java (pid 777');
   });
 
   it('cgroup-bound: uses effectivePct and says the cgroup is the binding limit', () => {
-    const m = memory({ usedPct: 30, effectivePct: 94, cgroup: { version: 2, limitBytes: 2e9, usageBytes: 1.88e9, usedPct: 94 } });
+    const m = memory({
+      usedPct: 30,
+      effectivePct: 94,
+      cgroup: { version: 2, limitBytes: 2e9, usageBytes: 1.88e9, usedPct: 94 },
+    });
     const { perCycle } = runCycles([snapshot({ memory: m })], config({ confirmCycles: { memory: 1 } }));
     const f = find(perCycle[0], 'memory:host');
     expect(f?.identity).toBe('memory:host');
@@ -35,7 +59,11 @@ describe('memory rule', () => {
   });
 
   it('a cgroup with room left does not fire when the host is fine', () => {
-    const m = memory({ usedPct: 30, effectivePct: 30, cgroup: { version: 1, limitBytes: 8e9, usageBytes: 1e9, usedPct: 12.5 } });
+    const m = memory({
+      usedPct: 30,
+      effectivePct: 30,
+      cgroup: { version: 1, limitBytes: 8e9, usageBytes: 1e9, usedPct: 12.5 },
+    });
     expect(runCycles([snapshot({ memory: m })], config({ confirmCycles: { memory: 1 } })).perCycle[0]).toEqual([]);
   });
 

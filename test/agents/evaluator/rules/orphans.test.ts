@@ -10,7 +10,9 @@ const cycle = (...os: Array<ReturnType<typeof orphan>> | [null]) =>
   snapshot({ processes: os[0] === null ? null : processes({ orphans: os as Array<ReturnType<typeof orphan>> }) });
 
 const confirmedPids = (perCycle: ReturnType<typeof runCycles>['perCycle']) =>
-  perCycle.map((fs) => ((find(fs, 'process:orphans')?.details['orphans'] as Array<{ pid: number }> | undefined) ?? []).map((o) => o.pid));
+  perCycle.map((fs) =>
+    ((find(fs, 'process:orphans')?.details['orphans'] as Array<{ pid: number }> | undefined) ?? []).map((o) => o.pid),
+  );
 
 describe('orphan rule', () => {
   it.each([
@@ -35,7 +37,15 @@ describe('orphan rule', () => {
     const f = find(perCycle[2], 'process:orphans');
     expect(f).toMatchObject({ identity: 'process:orphans', severity: 'warning' });
     expect(f?.details['orphans']).toEqual([
-      expect.objectContaining({ pid: 100, startTicks: 1000, comm: 'node', cmdline: 'node --test', ageSec: 4000, ppid: 1, streak: 3 }),
+      expect.objectContaining({
+        pid: 100,
+        startTicks: 1000,
+        comm: 'node',
+        cmdline: 'node --test',
+        ageSec: 4000,
+        ppid: 1,
+        streak: 3,
+      }),
     ]);
   });
 

@@ -18,19 +18,26 @@ describe('probe rule', () => {
     const { perCycle } = runCycles(oks.map((ok) => snapshot({ probes: [probe('gateway', ok)] })));
     expect(trace(perCycle, 'probe:gateway')).toEqual(['-', '-', '-', '-', 'warning', 'warning', 'warning', 'warning']);
     const f = find(perCycle[5], 'probe:gateway');
-    expect(f?.description).toMatch(/failing intermittently: 3 of about 12 checks in the last hour failed \(the last check passed\)/);
+    expect(f?.description).toMatch(
+      /failing intermittently: 3 of about 12 checks in the last hour failed \(the last check passed\)/,
+    );
     expect(f?.details).toMatchObject({ intermittent: true, failuresLastHour: 3 });
     expect(f?.details).not.toHaveProperty('service'); // never a restart for a service that mostly answers
   });
 
   it('a confirmed outage that ended does not read as intermittent afterwards', () => {
     const oks = [false, false, false, false, true, true, true];
-    expect(trace(runCycles(oks.map((ok) => snapshot({ probes: [probe('gateway', ok)] }))).perCycle, 'probe:gateway')).toEqual(['-', 'warning', 'warning', 'warning', '-', '-', '-']);
+    expect(
+      trace(runCycles(oks.map((ok) => snapshot({ probes: [probe('gateway', ok)] }))).perCycle, 'probe:gateway'),
+    ).toEqual(['-', 'warning', 'warning', 'warning', '-', '-', '-']);
   });
 
   it('says why it failed', () => {
     const p = probe('athena-web', false, { status: null, error: 'ECONNREFUSED' });
-    const f = find(runCycles([snapshot({ probes: [p] })], config({ confirmCycles: { probe: 1 } })).perCycle[0], 'probe:athena-web');
+    const f = find(
+      runCycles([snapshot({ probes: [p] })], config({ confirmCycles: { probe: 1 } })).perCycle[0],
+      'probe:athena-web',
+    );
     expect(f?.description).toContain('ECONNREFUSED');
     expect(f?.details).toMatchObject({ name: 'athena-web', error: 'ECONNREFUSED' });
   });
@@ -55,7 +62,13 @@ describe('self rules', () => {
 });
 
 describe('athena rule', () => {
-  const athena = (ageSec: number | null, exists = true) => ({ dir: '/home/a/memory', exists, latestFile: 'x.md', latestMtime: null, ageSec });
+  const athena = (ageSec: number | null, exists = true) => ({
+    dir: '/home/a/memory',
+    exists,
+    latestFile: 'x.md',
+    latestMtime: null,
+    ageSec,
+  });
   it.each([
     ['disabled by default (athenaIdleHours 0)', 0, athena(99_999), '-'],
     ['idle longer than the threshold is info', 2, athena(3 * 3600), 'info'],

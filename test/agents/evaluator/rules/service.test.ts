@@ -7,13 +7,25 @@ import { runCycles } from '../helpers.js';
 describe('service rule', () => {
   it.each<[string, Partial<Service>, string | null]>([
     ['active running is healthy', {}, null],
-    ['admin-stopped (inactive, Result=success) is not down', { activeState: 'inactive', subState: 'dead', result: 'success' }, null],
+    [
+      'admin-stopped (inactive, Result=success) is not down',
+      { activeState: 'inactive', subState: 'dead', result: 'success' },
+      null,
+    ],
     ['failed is down, critical', { activeState: 'failed', subState: 'failed', result: 'exit-code' }, 'critical'],
     ['inactive after a signal is down', { activeState: 'inactive', subState: 'dead', result: 'signal' }, 'critical'],
-    ['crash loop (activating auto-restart) is down', { activeState: 'activating', subState: 'auto-restart', result: 'exit-code', nRestarts: 7 }, 'critical'],
+    [
+      'crash loop (activating auto-restart) is down',
+      { activeState: 'activating', subState: 'auto-restart', result: 'exit-code', nRestarts: 7 },
+      'critical',
+    ],
     ['start-limit-hit is down', { activeState: 'failed', subState: 'failed', result: 'start-limit-hit' }, 'critical'],
     ['activating start (not auto-restart) is not down', { activeState: 'activating', subState: 'start' }, null],
-    ['not-found is a warning (a configuration problem a person must hear of, once)', { loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' }, 'warning'],
+    [
+      'not-found is a warning (a configuration problem a person must hear of, once)',
+      { loadState: 'not-found', activeState: 'inactive', subState: 'dead', result: 'success' },
+      'warning',
+    ],
     ['reloading is healthy', { activeState: 'reloading', subState: 'reload' }, null],
   ])('%s', (_name, over, severity) => {
     const { perCycle } = runCycles([snapshot({ services: [service('nginx.service', over)] })]);
@@ -29,7 +41,9 @@ describe('service rule', () => {
   });
 
   it('normalises the unit name in the identity and carries the systemd fields', () => {
-    const { perCycle } = runCycles([snapshot({ services: [service('nginx', { activeState: 'failed', result: 'exit-code', nRestarts: 3 })] })]);
+    const { perCycle } = runCycles([
+      snapshot({ services: [service('nginx', { activeState: 'failed', result: 'exit-code', nRestarts: 3 })] }),
+    ]);
     const f = perCycle[0]?.[0];
     expect(f?.identity).toBe('service:nginx.service');
     expect(f?.details).toMatchObject({ unit: 'nginx.service', condition: 'failed', result: 'exit-code', nRestarts: 3 });
@@ -37,7 +51,9 @@ describe('service rule', () => {
   });
 
   it('not-found says "unit not found"', () => {
-    const { perCycle } = runCycles([snapshot({ services: [service('nope.service', { loadState: 'not-found', activeState: 'inactive' })] })]);
+    const { perCycle } = runCycles([
+      snapshot({ services: [service('nope.service', { loadState: 'not-found', activeState: 'inactive' })] }),
+    ]);
     expect(perCycle[0]?.[0]?.description).toContain('unit not found');
   });
 

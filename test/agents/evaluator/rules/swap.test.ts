@@ -3,7 +3,15 @@ import { proc, processes, snapshot, swap } from '../../../support/snapshot.js';
 import { config, find, runCycles, trace } from '../helpers.js';
 
 const one = config({ confirmCycles: { swap: 1 } });
-const io = (...mbps: Array<number | null>) => mbps.map((r) => snapshot({ swap: swap({ inBytesPerSec: r === null ? null : (r * 1e6) / 2, outBytesPerSec: r === null ? null : (r * 1e6) / 2 }) }));
+const io = (...mbps: Array<number | null>) =>
+  mbps.map((r) =>
+    snapshot({
+      swap: swap({
+        inBytesPerSec: r === null ? null : (r * 1e6) / 2,
+        outBytesPerSec: r === null ? null : (r * 1e6) / 2,
+      }),
+    }),
+  );
 
 describe('swap rules', () => {
   it.each([
@@ -22,9 +30,14 @@ describe('swap rules', () => {
 
   it('thrashing names the processes with most swap and recommends', () => {
     const hog = proc({ comm: 'postgres', pid: 321, swapBytes: 900e6 });
-    const s = snapshot({ swap: swap({ inBytesPerSec: 8e6, outBytesPerSec: 7e6 }), processes: processes({ topBySwap: [hog] }) });
+    const s = snapshot({
+      swap: swap({ inBytesPerSec: 8e6, outBytesPerSec: 7e6 }),
+      processes: processes({ topBySwap: [hog] }),
+    });
     const f = find(runCycles([s], one).perCycle[0], 'swap:thrashing');
-    expect(f?.details['topBySwap']).toEqual([expect.objectContaining({ name: 'postgres', pid: 321, swapBytes: 900e6 })]);
+    expect(f?.details['topBySwap']).toEqual([
+      expect.objectContaining({ name: 'postgres', pid: 321, swapBytes: 900e6 }),
+    ]);
     expect(String(f?.details['recommendation'])).toContain('postgres');
     expect(f?.details).toMatchObject({ inBytesPerSec: 8e6, outBytesPerSec: 7e6, thresholdBytesPerSec: 10e6 });
   });

@@ -26,7 +26,11 @@ async function chronicle(): Promise<string> {
 describe('get_runbook', () => {
   it('says plainly that no chronicle has run yet', async () => {
     box = toolSandbox();
-    expect(await call({ identity: 'service:nginx.service' })).toMatchObject({ found: false, reason: expect.stringMatching(/argus chronicle. has not run/), known: [] });
+    expect(await call({ identity: 'service:nginx.service' })).toMatchObject({
+      found: false,
+      reason: expect.stringMatching(/argus chronicle. has not run/),
+      known: [],
+    });
   });
 
   it('gives what worked before, the known causes and the steps; then the notes a person wrote', async () => {
@@ -39,13 +43,30 @@ describe('get_runbook', () => {
       worked: 'Of 28 closed incidents: a restart by Argus fixed 28.',
       notes: null,
     });
-    expect(nginx.steps).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Read why it stopped', run: ['journalctl -u nginx.service -n 100 --no-pager'] })]));
+    expect(nginx.steps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          title: 'Read why it stopped',
+          run: ['journalctl -u nginx.service -n 100 --no-pager'],
+        }),
+      ]),
+    );
     const api = await call({ identity: 'service:api.service' });
-    expect(api.incidents).toEqual([expect.objectContaining({ lasted: '50 min', cause: expect.stringContaining('port 8080 already in use') })]);
+    expect(api.incidents).toEqual([
+      expect.objectContaining({ lasted: '50 min', cause: expect.stringContaining('port 8080 already in use') }),
+    ]);
 
     const file = join(docs, 'runbooks/service-nginx-service.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/_Notes written here[^\n]*/, 'The 03:00 crash is the log shipper rotating under nginx; restart is safe.'));
-    expect((await call({ identity: 'service:nginx.service' })).notes).toBe('The 03:00 crash is the log shipper rotating under nginx; restart is safe.');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /_Notes written here[^\n]*/,
+        'The 03:00 crash is the log shipper rotating under nginx; restart is safe.',
+      ),
+    );
+    expect((await call({ identity: 'service:nginx.service' })).notes).toBe(
+      'The 03:00 crash is the log shipper rotating under nginx; restart is safe.',
+    );
   });
 
   it('lists the identities that have a runbook when asked for another', async () => {

@@ -32,7 +32,9 @@ describe('the cycle in progress', () => {
     const again = await top.run(top.input.parse({}), { source: 'llm' });
     expect(JSON.stringify(again)).toContain('4100');
     const status = tools.find((t) => t.name === 'get_status')!;
-    expect(JSON.stringify(await status.run(status.input.parse({}), { source: 'llm' }))).not.toContain('no snapshot yet');
+    expect(JSON.stringify(await status.run(status.input.parse({}), { source: 'llm' }))).not.toContain(
+      'no snapshot yet',
+    );
   });
 });
 
@@ -42,17 +44,30 @@ describe('get_status', () => {
     box.writeSnapshot(
       snapshot({
         disks: [disk('/', 93)],
-        services: [service('nginx.service'), service('api.service', { activeState: 'failed', subState: 'failed', result: 'exit-code' })],
+        services: [
+          service('nginx.service'),
+          service('api.service', { activeState: 'failed', subState: 'failed', result: 'exit-code' }),
+        ],
         processes: processes({ topByRss: [proc({ pid: 77, comm: 'node', rssBytes: 3e9 })] }),
       }),
     );
     box.writeJson(box.paths.incidents, {
       incidents: {
-        'disk:/': { incidentId: 'disk:/#1', openedAt: '2026-02-19T09:00:00Z', severity: 'critical', lastFinding: { description: 'Disk / at 93%' } },
+        'disk:/': {
+          incidentId: 'disk:/#1',
+          openedAt: '2026-02-19T09:00:00Z',
+          severity: 'critical',
+          lastFinding: { description: 'Disk / at 93%' },
+        },
         'cpu:load': { incidentId: 'cpu:load#1', status: 'resolved' },
       },
     });
-    box.writeJson(box.paths.cycleState, { cyclesTotal: 12, consecutiveFailures: 0, lastOk: true, nested: { ignored: true } });
+    box.writeJson(box.paths.cycleState, {
+      cyclesTotal: 12,
+      consecutiveFailures: 0,
+      lastOk: true,
+      nested: { ignored: true },
+    });
     const out = await call('get_status', {});
     const s = out.snapshot as {
       ageSec: number;
@@ -93,7 +108,12 @@ describe('query_problems', () => {
     appendJsonl(box.paths.registry, [
       record({ ts: '2026-02-18T09:00:00.000Z', description: 'old disk' }),
       record({ ts: '2026-02-19T09:30:00.000Z', description: 'disk 1' }),
-      record({ ts: '2026-02-19T09:40:00.000Z', type: 'service', identity: 'service:nginx.service', description: 'nginx down' }),
+      record({
+        ts: '2026-02-19T09:40:00.000Z',
+        type: 'service',
+        identity: 'service:nginx.service',
+        description: 'nginx down',
+      }),
       record({ ts: '2026-02-19T09:50:00.000Z', description: 'disk 2' }),
       record({ ts: '2026-02-19T10:00:00.000Z', description: 'disk 3' }),
     ]);
@@ -137,7 +157,13 @@ describe('get_top_processes', () => {
     box.writeSnapshot(
       snapshot({
         processes: processes({
-          topByRss: [proc({ pid: 10, cmdline: 'node server.js --token=abcd1234secret ANTHROPIC_API_KEY=sk-ant-api03-XYZxyz123456' }), proc({ pid: 11 })],
+          topByRss: [
+            proc({
+              pid: 10,
+              cmdline: 'node server.js --token=abcd1234secret ANTHROPIC_API_KEY=sk-ant-api03-XYZxyz123456',
+            }),
+            proc({ pid: 11 }),
+          ],
           topBySwap: [proc({ pid: 20, swapBytes: 1e9 })],
         }),
       }),

@@ -13,7 +13,8 @@ export interface SafelistRoot {
 
 const CACHE_DIRS = ['pip', 'npm', 'yarn', 'go-build'];
 /** Top-level entries of /tmp that belong to running services or X sessions: never walked. */
-const TMP_RESERVED = /^(systemd-private-|\.X11-unix$|\.ICE-unix$|\.XIM-unix$|\.font-unix$|\.Test-unix$|tmux-\d+$|snap-private-tmp$)/;
+const TMP_RESERVED =
+  /^(systemd-private-|\.X11-unix$|\.ICE-unix$|\.XIM-unix$|\.font-unix$|\.Test-unix$|tmux-\d+$|snap-private-tmp$)/;
 
 /** The safelist of ARG-004. Hard-coded: never taken from configuration. */
 export function defaultSafelist(paths: Pick<StatePaths, 'logDir'>, home = homedir()): SafelistRoot[] {

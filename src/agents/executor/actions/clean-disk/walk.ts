@@ -4,7 +4,15 @@
 import { lstat, readdir, realpath, rmdir, stat, unlink } from 'node:fs/promises';
 import { openDir, type DirHandle } from '../../../../host/dirfd.js';
 import { isInUse, scanInUse, type InUse } from '../../../../host/open-files.js';
-import { ageClock, changedMs, isReserved, judgeFile, type AgeClock, type SafelistRoot, type SafelistRule } from './rules.js';
+import {
+  ageClock,
+  changedMs,
+  isReserved,
+  judgeFile,
+  type AgeClock,
+  type SafelistRoot,
+  type SafelistRule,
+} from './rules.js';
 
 export interface WalkLimits {
   minAgeDays: number;
@@ -114,7 +122,18 @@ export async function walkSafelist(
   const out: WalkResult = {
     files: [],
     dirs: [],
-    skipped: { symlink: 0, special: 0, otherFs: 0, mount: 0, open: 0, young: 0, notMatching: 0, reserved: 0, raced: 0, error: 0 },
+    skipped: {
+      symlink: 0,
+      special: 0,
+      otherFs: 0,
+      mount: 0,
+      open: 0,
+      young: 0,
+      notMatching: 0,
+      reserved: 0,
+      raced: 0,
+      error: 0,
+    },
     errors: 0,
     rootsWalked: [],
     truncated: false,
@@ -129,7 +148,16 @@ export async function walkSafelist(
     const st = await stat(e, { bigint: true }).catch(() => null);
     if (st) excluded.add(key(st));
   }
-  const w: Walk = { mode, out, seen: 0, maxEntries: limits.maxEntries ?? 200_000, maxDepth: limits.maxDepth ?? 32, clock, inUse, excluded };
+  const w: Walk = {
+    mode,
+    out,
+    seen: 0,
+    maxEntries: limits.maxEntries ?? 200_000,
+    maxDepth: limits.maxDepth ?? 32,
+    clock,
+    inUse,
+    excluded,
+  };
   for (const r of roots) {
     if (w.seen > w.maxEntries) break;
     // The root's own path may go through a symlink (/var/tmp → /tmp); nothing below the root is resolved by path.
@@ -167,14 +195,20 @@ async function walkDir(w: Walk, root: Root, dir: DirHandle, path: string, depth:
       continue;
     }
     // lstat of /proc/self/fd/N/name: looked up in this very directory, the last component not followed.
-    const st = await lstat(dir.child(name), { bigint: true }).catch((error: NodeJS.ErrnoException) => error.code ?? 'EIO');
+    const st = await lstat(dir.child(name), { bigint: true }).catch(
+      (error: NodeJS.ErrnoException) => error.code ?? 'EIO',
+    );
     if (typeof st === 'string') w.out.skipped[st === 'ENOENT' ? 'raced' : 'error']++;
     else if (st.isSymbolicLink()) w.out.skipped.symlink++;
     else if (st.dev !== root.dev) w.out.skipped.otherFs++;
     else if (st.isDirectory()) await descend(w, root, dir, name, childPath, depth);
     else if (!st.isFile()) w.out.skipped.special++;
     else {
-      const file = { mtimeMs: Number(st.mtimeMs), ctimeMs: Number(st.ctimeMs), inUse: isInUse(w.inUse, st.dev, st.ino) };
+      const file = {
+        mtimeMs: Number(st.mtimeMs),
+        ctimeMs: Number(st.ctimeMs),
+        inUse: isInUse(w.inUse, st.dev, st.ino),
+      };
       const verdict = judgeFile(root.rule, text, depth, file, w.clock);
       if (verdict !== 'remove') {
         w.out.skipped[verdict]++;
@@ -192,13 +226,28 @@ async function walkDir(w: Walk, root: Root, dir: DirHandle, path: string, depth:
           continue;
         }
       }
-      w.out.files.push({ path: childPath, root: root.path, size: Number(st.size), mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs, dev: st.dev, ino: st.ino });
+      w.out.files.push({
+        path: childPath,
+        root: root.path,
+        size: Number(st.size),
+        mtimeMs: file.mtimeMs,
+        ctimeMs: file.ctimeMs,
+        dev: st.dev,
+        ino: st.ino,
+      });
     }
   }
 }
 
 /** Open a child directory with O_NOFOLLOW|O_DIRECTORY and walk it if it is on the root's own mount. */
-async function descend(w: Walk, root: Root, parent: DirHandle, name: Buffer, path: string, depth: number): Promise<void> {
+async function descend(
+  w: Walk,
+  root: Root,
+  parent: DirHandle,
+  name: Buffer,
+  path: string,
+  depth: number,
+): Promise<void> {
   if (depth >= w.maxDepth) {
     w.out.truncated = true;
     return;
@@ -215,7 +264,13 @@ async function descend(w: Walk, root: Root, parent: DirHandle, name: Buffer, pat
   try {
     // Judged on the descriptor about to be walked, not on the earlier lstat.
     const skip: keyof Skipped | null =
-      dir.dev !== root.dev ? 'otherFs' : dir.mountId !== root.mountId ? 'mount' : w.excluded.has(key(dir)) ? 'reserved' : null;
+      dir.dev !== root.dev
+        ? 'otherFs'
+        : dir.mountId !== root.mountId
+          ? 'mount'
+          : w.excluded.has(key(dir))
+            ? 'reserved'
+            : null;
     if (skip) {
       w.out.skipped[skip]++;
       return;

@@ -130,7 +130,7 @@ const CHANGES: Record<string, (args: Words) => boolean> = {
   argus: (a) => ['silence', 'install', 'uninstall'].includes(a[0] ?? ''),
 };
 
-/** Words of a simple command, quotes removed (the runbooks print single-quoted words only: playbooks.ts shellWord). */
+/** Words of a simple command, quotes removed (the runbooks print single-quoted words only: runbook-steps.ts shellWord). */
 function words(segment: string): string[] {
   return [...segment.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)]
     .map((m) => m[1] ?? m[2] ?? m[3]!)

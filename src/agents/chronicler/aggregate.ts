@@ -2,7 +2,7 @@
 import { HistoryPointSchema } from '../../model/history.js';
 import { readJsonl } from '../../state/jsonl.js';
 import { forEachRecordInWindow } from '../../state/registry-window.js';
-import { AggregateOptionsSchema, type AggregateOptions, type Analysis, type Pattern } from './analysis.js';
+import { AggregateOptionsSchema, type AggregateOptions, type Analysis, type Pattern } from './schemas.js';
 import { IncidentTracker } from './incidents.js';
 import { OutcomeAccumulator, hotspots } from './outcomes.js';
 import { ProblemAccumulator } from './problems.js';

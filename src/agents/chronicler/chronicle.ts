@@ -2,7 +2,7 @@
 import { dirname } from 'node:path';
 import { aggregate, type AggregateInput } from './aggregate.js';
 import { buildIndex, readIndex, runbookIndexPath, writeIndex } from './knowledge.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './schemas.js';
 import {
   buildDailySummary,
   publishDaily,

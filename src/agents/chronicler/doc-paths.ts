@@ -1,5 +1,5 @@
 // Where each generated document lives under the docs dir (runbooks and post-mortems link to each other).
-import type { IncidentSummary } from './analysis.js';
+import type { IncidentSummary } from './schemas.js';
 import { slug } from './util.js';
 
 export function runbookPath(identity: string): string {

@@ -10,7 +10,7 @@ import {
   type RcaNote,
   type TimelineEntry,
   type Timing,
-} from './analysis.js';
+} from './schemas.js';
 import { BoundedMap, EvidenceBuffer, cmp, detailString, parseAction, round } from './util.js';
 import { FIXES, actionDetail, actionWords, durationWords, rcaNote, rcaSourceWords, resultWords } from './words.js';
 

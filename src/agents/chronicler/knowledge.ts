@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonState, writeJsonAtomic } from '../../state/atomic.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './schemas.js';
 import { extractHuman, HUMAN_END, HUMAN_START } from './markdown.js';
 import { runbookPath, runbookView } from './runbook.js';
 

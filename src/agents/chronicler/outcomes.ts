@@ -1,6 +1,6 @@
 // Outcomes of actions (per action, per playbook = source:action, per source), failure patterns, hotspots.
 import type { ProblemRecord } from '../../model/record.js';
-import type { AggregateOptions, Hotspot, Outcome, Pattern } from './analysis.js';
+import type { AggregateOptions, Hotspot, Outcome, Pattern } from './schemas.js';
 import { BoundedMap, EvidenceBuffer, cmp, increment, parseAction, round, sortedRecord } from './util.js';
 
 interface OutcomeAcc {

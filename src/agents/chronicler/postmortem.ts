@@ -1,6 +1,6 @@
 // The post-mortem draft template: one markdown document per closed incident worth one (a person was needed, a fix
 // failed, or it lasted long): impact, cause from the RCA records, timeline, what was done, what would prevent it.
-import type { IncidentSummary, Pattern, RcaNote } from './analysis.js';
+import type { IncidentSummary, Pattern, RcaNote } from './schemas.js';
 import { runbookPath } from './doc-paths.js';
 import { bullets, cell, code, humanBlock, table } from './markdown.js';
 import { actionWords, durationWords, minuteOf, rcaSourceWords, resultWords } from './words.js';

@@ -8,7 +8,7 @@ import {
   type Pattern,
   type ProblemSummary,
   type RcaNote,
-} from './analysis.js';
+} from './schemas.js';
 import {
   BoundedMap,
   EvidenceBuffer,

@@ -1,14 +1,14 @@
 // The runbook (SOP) template: one markdown document per problem class and subject, written from closed incidents:
 // when it applies, how to confirm, what Argus does and when it gives up, what worked before, steps with verify and undo.
-import type { IncidentBrief, IncidentSummary, Pattern, ProblemSummary } from './analysis.js';
+import type { IncidentBrief, IncidentSummary, Pattern, ProblemSummary } from './schemas.js';
 import { postmortemPath } from './doc-paths.js';
 import { bullets, cell, humanBlock, table } from './markdown.js';
-import { guideFor, type Guide } from './playbooks.js';
+import { guideFor, type Guide } from './runbook-steps.js';
 import { actionWords, durationWords, minuteOf, rcaSourceWords, resultWords } from './words.js';
 
 export { runbookPath } from './doc-paths.js';
 
-/** A fenced shell block; the commands are built from shell-quoted words only (playbooks.ts), never raw host text. */
+/** A fenced shell block; the commands are built from shell-quoted words only (runbook-steps.ts), never raw host text. */
 function shell(commands: readonly string[]): string {
   return commands.length ? ['```sh', ...commands, '```', ''].join('\n') : '';
 }

@@ -1,7 +1,7 @@
 // The daily summary: a markdown digest of the analysis, published at most once a day through an injected port.
 import { z } from 'zod';
 import { readJsonState, writeJsonAtomic } from '../../state/atomic.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './schemas.js';
 import { bullets, code, table } from './markdown.js';
 import type { PlannedDoc } from './write-docs.js';
 

@@ -1,6 +1,6 @@
 // Trends over history.jsonl by streaming least squares: disk time to full, host memory creep, leak suspects, swap growth.
 import type { HistoryPoint } from '../../model/history.js';
-import type { AggregateOptions, Pattern } from './analysis.js';
+import type { AggregateOptions, Pattern } from './schemas.js';
 import { BoundedMap, EvidenceBuffer, cmp, round } from './util.js';
 
 const MIB = 1024 * 1024;

@@ -1,7 +1,7 @@
 // Small shared helpers: bounded maps, evidence buffers, time keys, rounding, slugs.
 import type { ProblemRecord } from '../../model/record.js';
 import { recordsInWindow as readWindow } from '../../state/registry-window.js';
-import { EVIDENCE_MAX, type Evidence, type EvidenceList, type EvidenceRow } from './analysis.js';
+import { EVIDENCE_MAX, type Evidence, type EvidenceList, type EvidenceRow } from './schemas.js';
 
 /** A Map that refuses new keys past `max` and counts the refusals (memory stays bounded on any input). */
 export class BoundedMap<K, V> {

@@ -1,6 +1,6 @@
 // Plain words for what the registry stores in code: actions and results as a person reads them, RCA records as notes.
 import type { ProblemRecord } from '../../model/record.js';
-import type { RcaNote } from './analysis.js';
+import type { RcaNote } from './schemas.js';
 import { parseAction } from './util.js';
 
 /** `restart_service:api.service` → "restart api.service"; `alert:alert:critical` → "critical alert". */

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecOptions, ExecResult } from '../../host/port.js';
-import type { Analysis } from './analysis.js';
+import type { Analysis } from './schemas.js';
 import { generatedPart, mergeHuman } from './markdown.js';
 import { postmortemPath, renderPostmortem } from './postmortem.js';
 import { renderRunbook, runbookPath, runbookView } from './runbook.js';

@@ -5,7 +5,7 @@ import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { aggregate } from '../../../src/agents/chronicler/aggregate.js';
-import type { Analysis } from '../../../src/agents/chronicler/analysis.js';
+import type { Analysis } from '../../../src/agents/chronicler/schemas.js';
 import { checkFacts } from '../../../src/agents/chronicler/facts.js';
 import { extractHuman, HUMAN_END, HUMAN_START } from '../../../src/agents/chronicler/markdown.js';
 import { createProseImprover, HUMAN_PLACEHOLDER } from '../../../src/agents/chronicler/prose.js';

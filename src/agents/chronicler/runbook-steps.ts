@@ -1,6 +1,6 @@
 // What a runbook tells a person, per problem class, written with the facts the registry knows (unit, URL, mount,
 // process): commands runnable as printed, what Argus does by itself and when it gives up, steps with verify and undo.
-import type { KnownFacts, ProblemSummary } from './analysis.js';
+import type { KnownFacts, ProblemSummary } from './schemas.js';
 import { cell, code } from './markdown.js';
 
 /** One manual step: what to do, the commands, how to know it worked, how to undo it. */

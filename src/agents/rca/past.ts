@@ -2,7 +2,7 @@
 // the registry through the chronicler's own incident reconstruction (IncidentTracker) and the router's open incidents;
 // newest first and bounded. Host text in what it returns (causes, action targets) is cleaned by the caller's sink rule.
 import { z } from 'zod';
-import { AggregateOptionsSchema } from '../chronicler/analysis.js';
+import { AggregateOptionsSchema } from '../chronicler/schemas.js';
 import { IncidentTracker, type IncidentStory } from '../chronicler/incidents.js';
 import { readIndex, runbookIndexPath } from '../chronicler/knowledge.js';
 import type { StatePaths } from '../../config/load.js';

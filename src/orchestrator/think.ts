@@ -1,16 +1,17 @@
 // The model's part of a cycle, loaded only when a cycle needs judgement: analysis, RCA, planning. Never on a healthy cycle.
 import { readFileSync } from 'node:fs';
-import { diagnose, pastNotes, type Diagnosis } from '../agents/rca/diagnose.js';
+import { diagnose, pastNotes } from '../agents/rca/diagnose.js';
 import { searchPast } from '../agents/rca/past.js';
-import { runRca, type RcaResult } from '../agents/rca/agent.js';
+import { runRca } from '../agents/rca/agent.js';
 import { runAnalysis } from '../agents/evaluator/analysis.js';
 import { runPlanner } from '../agents/executor/planner.js';
 import type { ActionContext } from '../agents/executor/action.js';
+import type { Judgement } from '../agents/incident/handle.js';
 import { createAgentRunner } from '../llm/agent-runner.js';
 import { createLlmBudget, type LlmBudget } from '../llm/budget.js';
 import { createModelClient, type ModelClient } from '../llm/client.js';
 import { HistoryPointSchema, type HistoryPoint } from '../model/history.js';
-import type { Decision, Finding } from '../model/finding.js';
+import type { Finding } from '../model/finding.js';
 import type { ProblemRecord } from '../model/record.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { ToolError, type ToolCallContext, type ToolRegistry } from '../tools/tool.js';
@@ -18,22 +19,14 @@ import type { Runtime } from './runtime.js';
 import { redactSecrets } from '../model/redact.js';
 import { oneLine } from '../model/escape.js';
 
-export interface Thinker {
+/**
+ * The model's part of a cycle: the incident phase's Judgement (deterministic diagnosis always, the RCA micro-agent on
+ * top when a key is set, recorded as an `rca` line; the planner proposing actions through the gate, source 'llm'),
+ * plus the evaluator's extra findings.
+ */
+export interface Thinker extends Judgement {
   /** Extra findings from the model (source 'llm'); empty without a key. Never removes rule findings. */
   analyse(snapshot: Snapshot, findings: readonly Finding[]): Promise<Finding[]>;
-  /** Deterministic diagnosis always; the RCA micro-agent on top when a key is set. Records an `rca` line. */
-  diagnose(
-    decision: Decision,
-    snapshot: Snapshot,
-  ): Promise<{ diagnosis: Diagnosis; rca: RcaResult | null; notes: string[] }>;
-  /** The planner proposes actions through the action tools (source 'llm'); the gate bounds it. */
-  plan(
-    decision: Decision,
-    snapshot: Snapshot,
-    diagnosis: Diagnosis,
-    rca: RcaResult | null,
-    ctx: ActionContext,
-  ): Promise<string[]>;
 }
 
 function recentHistory(path: string, max = 48): HistoryPoint[] {

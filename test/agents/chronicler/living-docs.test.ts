@@ -394,3 +394,24 @@ describe('post-mortems and patterns that are true', () => {
     expect(again.summary.title).toMatch(/1 document new or updated$/);
   });
 });
+
+// Reviewed documents: a change to what a runbook or post-mortem says must show up here, be read, and be accepted by
+// rewriting the files (UPDATE_GOLDEN=1 npx vitest run test/agents/chronicler/living-docs.test.ts).
+const GOLDEN = 'test/agents/chronicler/golden';
+const GOLDEN_DOCS = [
+  'crash-loop-resolved/runbooks/service-api-service.md',
+  'crash-loop-resolved/postmortems/2026-03-02-service-api-service-20260302t001000z.md',
+  'not-found/runbooks/service-api-gatway-service.md',
+  'disk-full-clean/runbooks/disk-root.md',
+  'crash-loop-gives-up/runbooks/service-api-service.md',
+];
+
+describe('golden documents', () => {
+  it.each(GOLDEN_DOCS)('%s is the reviewed text', (key) => {
+    const file = join(GOLDEN, key.replace(/\//g, '--'));
+    const text = doc(key);
+    expect(text.length, key).toBeGreaterThan(500);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, 'utf8'));
+  });
+});

@@ -3,6 +3,7 @@
 // docs/architecture.md, "clean_disk: why the race is impossible".
 import { realpath } from 'node:fs/promises';
 import { CleanDiskInputSchema } from '../../../model/action.js';
+import { fmtBytes } from '../../../model/bytes.js';
 import type { ActionContext, ActionDef, ActionOutcomeValue } from '../action.js';
 import { walkSafelist, type WalkLimits } from './clean-disk/walk.js';
 import { defaultSafelist, planCleanDisk, type SafelistRoot } from './clean-disk-plan.js';
@@ -105,7 +106,7 @@ export function createCleanDisk(options: CleanDiskOptions = {}) {
         .map((f) => ({ path: shown(f.path), size: f.size }));
       return {
         result: 'success',
-        reason: `removed ${w.files.length} files (${bytesReclaimed} bytes) older than ${minAgeDays} days`,
+        reason: `removed ${w.files.length} file${w.files.length === 1 ? '' : 's'} (${fmtBytes(bytesReclaimed)}) older than ${minAgeDays} day${minAgeDays === 1 ? '' : 's'}`,
         details: {
           bytesReclaimed,
           filesRemoved: w.files.length,

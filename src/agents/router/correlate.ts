@@ -1,6 +1,7 @@
 // One incident per cause: findings that share a cause are grouped under one of them before routing. A service down
 // and its own health probes are one incident (the probe is tied by `probes[].service`); CPU load and CPU utilisation
-// of the same moment are one incident. The others are recorded in the parent's `details.grouped`.
+// of the same moment are one incident; memory pressure and the swapping it causes are one incident (memory is the
+// parent: its playbook names, and may stop, the process that fills it). The others are in the parent's `details.grouped`.
 import { SEVERITY_RANK, type Finding } from '../../model/finding.js';
 import { withUnitType } from '../../model/unit.js';
 
@@ -15,6 +16,7 @@ export function causeOf(f: Finding): string | null {
   if (f.type === 'service') return `unit:${withUnitType(f.subject)}`;
   if (f.type === 'probe' && typeof f.details.service === 'string') return `unit:${withUnitType(f.details.service)}`;
   if (f.identity === 'cpu:load' || f.identity === 'cpu:util') return 'cpu';
+  if (f.identity === 'memory:host' || f.identity === 'swap:thrashing' || f.identity === 'swap:usage') return 'memory';
   return null;
 }
 
@@ -75,6 +77,8 @@ export function openCauses(incidents: Iterable<{ identity: string; lastFinding: 
 
 function pickParent(members: readonly Finding[], openIdentity: string | null): Finding {
   const rank = (f: Finding): number =>
-    (f.identity === openIdentity ? 100 : 0) + (f.type === 'service' ? 10 : 0) + SEVERITY_RANK[f.severity];
+    (f.identity === openIdentity ? 100 : 0) +
+    (f.type === 'service' || f.identity === 'memory:host' ? 10 : 0) +
+    SEVERITY_RANK[f.severity];
   return [...members].sort((a, b) => rank(b) - rank(a) || a.identity.localeCompare(b.identity))[0]!;
 }

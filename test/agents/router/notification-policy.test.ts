@@ -106,4 +106,14 @@ describe('one incident per cause', () => {
     expect(d.map((x) => [x.identity, x.finding.severity])).toEqual([['cpu:util', 'critical']]);
     expect(d[0]?.finding.details.grouped).toEqual([expect.objectContaining({ identity: 'cpu:load' })]);
   });
+
+  it('memory pressure and the swapping it causes are one incident under memory, even when the swapping is worse', () => {
+    const r = new FakeRouter();
+    const d = r.cycle([finding('swap', 'thrashing', 'critical'), finding('memory', 'host')]).decisions;
+    expect(d.map((x) => [x.identity, x.finding.severity])).toEqual([['memory:host', 'critical']]);
+    expect(d[0]?.finding.details.grouped).toEqual([expect.objectContaining({ identity: 'swap:thrashing' })]);
+    // Swapping alone, with no memory incident, stays its own incident.
+    const alone = new FakeRouter().cycle([finding('swap', 'thrashing', 'critical')]).decisions;
+    expect(alone.map((x) => x.identity)).toEqual(['swap:thrashing']);
+  });
 });

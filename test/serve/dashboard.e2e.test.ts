@@ -3,7 +3,7 @@
 // console errors, no request leaving loopback, auto-refresh, a phone-width layout, the static file. Screenshots go
 // to .cache/serve/ (not tracked).
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'puppeteer-core';
@@ -11,10 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientProbe } from '../../src/serve/client.js';
 import { ApprovalStore, approvalsDir } from '../../src/state/approvals.js';
 import { makeTmp } from '../support/tmp.js';
+import { CHROMIUM, launchChromium, watchedPage } from './browser.js';
 import { HOSTILE_UNIT, STEP_MS, writeStateDir, type StateFixture } from './fixture.js';
 import { BUILT, CLI, ROOT, baseEnv, http, startServe, type Served } from './harness.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const SHOTS = join(ROOT, '.cache/serve');
 
 let browser: Browser | undefined;
@@ -22,11 +22,7 @@ let tmp: ReturnType<typeof makeTmp> | undefined;
 let served: Served | undefined;
 beforeAll(async () => {
   if (!CHROMIUM || !BUILT) return;
-  const puppeteer = await import('puppeteer-core');
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu'],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
@@ -38,33 +34,6 @@ afterEach(async () => {
   tmp?.cleanup();
   tmp = undefined;
 });
-
-interface Watched {
-  page: Page;
-  errors: string[];
-  foreign: string[];
-}
-
-/** A page that records console errors, page errors and every request not to `origin`, which it blocks. */
-async function watchedPage(origin: string, viewport = { width: 1280, height: 900 }): Promise<Watched> {
-  const page = await browser!.newPage();
-  await page.setViewport(viewport);
-  const errors: string[] = [];
-  const foreign: string[] = [];
-  page.on('console', (m) => {
-    // Warnings too, except the one this test causes itself by reading canvas pixels back.
-    if (m.type() === 'error' || (m.type() === 'warn' && !m.text().includes('willReadFrequently')))
-      errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
-  await page.setRequestInterception(true);
-  page.on('request', (r) => {
-    if (r.url().startsWith(origin) || r.url().startsWith('data:')) return void r.continue();
-    foreign.push(r.url());
-    void r.abort();
-  });
-  return { page, errors, foreign };
-}
 
 async function ready(page: Page): Promise<ClientProbe> {
   await page.waitForSelector('html[data-ready="1"]', { timeout: 15_000 });
@@ -95,7 +64,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const fx = state({ days: 30 });
     served = await startServe(fx.dir);
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors, foreign } = await watchedPage(origin);
+    const { page, errors, foreign } = await watchedPage(browser!, origin);
     await page.goto(`${origin}/?range=24h`);
     const probe = await ready(page);
     expect(probe.charts.map((c) => c.id)).toEqual(['chart-memory', 'chart-disks', 'chart-cpu', 'chart-swapio']);
@@ -167,7 +136,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const fx = state({ days: 2, lastCycleAgoSec: 3 * 3600 });
     served = await startServe(fx.dir);
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors } = await watchedPage(origin);
+    const { page, errors } = await watchedPage(browser!, origin);
     await page.goto(`${origin}/`);
     await ready(page);
     const badge = await page.$eval('#badge', (e) => ({
@@ -201,7 +170,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     );
     served = await startServe(fx.dir);
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors } = await watchedPage(origin);
+    const { page, errors } = await watchedPage(browser!, origin);
     await page.goto(`${origin}/`);
     await ready(page);
     expect(await page.$eval('#approvals', (e) => (e as HTMLElement).hidden)).toBe(false);
@@ -215,7 +184,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const none = writeStateDir(join(tmp!.dir, 'no-approvals'), { days: 1 });
     await served.stop();
     served = await startServe(none.dir);
-    const quiet = await watchedPage(served.url.replace(/\/$/, ''));
+    const quiet = await watchedPage(browser!, served.url.replace(/\/$/, ''));
     await quiet.page.goto(served.url);
     await ready(quiet.page);
     expect(await quiet.page.$eval('#approvals', (e) => (e as HTMLElement).hidden)).toBe(true);
@@ -226,7 +195,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     const fx = state({ days: 1 });
     served = await startServe(fx.dir);
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors } = await watchedPage(origin, { width: 390, height: 844 });
+    const { page, errors } = await watchedPage(browser!, origin, { width: 390, height: 844 });
     await page.goto(`${origin}/?refresh=2`);
     const before = (await ready(page)).charts[0]!.points;
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
@@ -263,7 +232,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     );
     expect(gz.raw.length).toBeLessThanOrEqual(250 * 1024);
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors } = await watchedPage(origin);
+    const { page, errors } = await watchedPage(browser!, origin);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     const t0 = Date.now();
@@ -291,7 +260,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the dashboard in headless chromium', () =>
     expect(r.stdout).toContain(`wrote ${out}`);
     console.log(`static dashboard: ${(statSync(out).size / 1024).toFixed(0)} KB`);
     expect(readFileSync(out, 'utf8')).toContain('data-mode="static"');
-    const { page, errors, foreign } = await watchedPage('file://');
+    const { page, errors, foreign } = await watchedPage(browser!, 'file://');
     await page.goto(`file://${out}`);
     const probe = await ready(page);
     expect(probe.charts[0]!.points).toBe(fx.points['7d']);

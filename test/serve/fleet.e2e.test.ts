@@ -2,7 +2,7 @@
 // `argus serve`, on a fleet_groups.json the real receiver wrote (webhooks to a started receiver): hosts and fleet
 // incidents, links from the hosts file, alert text as text, phone width, auto-refresh from /api/dashboard; absent
 // without fleet data; a bad hosts file is said in the section and the rest of the page still works.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,10 @@ import type { DashboardData } from '../../src/serve/dashboard-data.js';
 import { driveFleet, XSS_HOST, XSS_SUMMARY } from '../fleet/fleet-fixture.js';
 import { startReceiver, webhook, type ReceiverRig } from '../fleet/receiver-harness.js';
 import { makeTmp } from '../support/tmp.js';
+import { CHROMIUM, launchChromium, watchedPage } from './browser.js';
 import { writeStateDir } from './fixture.js';
 import { BUILT, ROOT, http, startServe, type Served } from './harness.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const SHOTS = join(ROOT, '.cache/serve');
 
 let browser: Browser | undefined;
@@ -22,11 +22,7 @@ let rig: ReceiverRig | undefined;
 let tmp: ReturnType<typeof makeTmp> | undefined;
 beforeAll(async () => {
   if (!CHROMIUM || !BUILT) return;
-  const puppeteer = await import('puppeteer-core');
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu'],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 afterAll(async () => {
@@ -40,28 +36,6 @@ afterEach(async () => {
   tmp?.cleanup();
   tmp = undefined;
 });
-
-/** A page that records console and page errors and blocks (and records) every request off `origin`. */
-async function watchedPage(
-  origin: string,
-  viewport = { width: 1280, height: 900 },
-): Promise<{ page: Page; errors: string[]; foreign: string[] }> {
-  const page = await browser!.newPage();
-  await page.setViewport(viewport);
-  const errors: string[] = [];
-  const foreign: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warn') errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
-  await page.setRequestInterception(true);
-  page.on('request', (r) => {
-    if (r.url().startsWith(origin) || r.url().startsWith('data:')) return void r.continue();
-    foreign.push(r.url());
-    void r.abort();
-  });
-  return { page, errors, foreign };
-}
 
 const ready = (page: Page) => page.waitForSelector('html[data-ready="1"]', { timeout: 15_000 });
 const hostCards = (page: Page) =>
@@ -92,7 +66,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     );
     served = await startServe(rig.stateDir, ['--read-only'], { ARGUS_FLEET_HOSTS: hostsFile });
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors, foreign } = await watchedPage(origin);
+    const { page, errors, foreign } = await watchedPage(browser!, origin);
     await page.goto(`${origin}/?refresh=2`);
     await ready(page);
     expect(await page.$eval('#fleet', (e) => (e as HTMLElement).hidden)).toBe(false);
@@ -163,7 +137,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     const dir = writeStateDir(join(tmp.dir, 'state'), { days: 2 }).dir;
     served = await startServe(dir, ['--read-only']);
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors } = await watchedPage(origin);
+    const { page, errors } = await watchedPage(browser!, origin);
     await page.goto(`${origin}/`);
     await ready(page);
     expect(
@@ -187,7 +161,7 @@ describe.skipIf(!BUILT || !CHROMIUM)('the fleet view in headless chromium', () =
     writeFileSync(hostsFile, '{"hosts":[{"name":"web-1","url":"javascript:alert(1)"}]}');
     served = await startServe(rig.stateDir, ['--read-only'], { ARGUS_FLEET_HOSTS: hostsFile });
     const origin = served.url.replace(/\/$/, '');
-    const { page, errors } = await watchedPage(origin);
+    const { page, errors } = await watchedPage(browser!, origin);
     await page.goto(`${origin}/`);
     await ready(page);
     expect(await page.$eval('#fleet-error', (e) => e.textContent)).toBe(

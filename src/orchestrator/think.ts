@@ -1,7 +1,7 @@
 // The model's part of a cycle, loaded only when a cycle needs judgement: analysis, RCA, planning. Never on a healthy cycle.
 import { readFileSync } from 'node:fs';
 import { diagnose, pastNotes } from '../agents/rca/diagnose.js';
-import { searchPast } from '../agents/rca/past.js';
+import { pastForDiagnosis } from '../agents/rca/past.js';
 import { runRca } from '../agents/rca/agent.js';
 import { runAnalysis } from '../agents/evaluator/analysis.js';
 import { runPlanner } from '../agents/executor/planner.js';
@@ -186,10 +186,7 @@ export function createThinker(rt: Runtime, cycleId: string, record: (r: ProblemR
         if (!j.failed) journal = j.stdout.split('\n').filter(Boolean).slice(-30).map(redactSecrets);
       }
       // What the past says (same identity, this incident left out): a line with numbers and the runbook, never invented.
-      const past = await searchPast(
-        { registry, paths, now: host.now() },
-        { identity: f.identity, excludeIncidentId: decision.incidentId, limit: 3 },
-      ).catch(() => null);
+      const past = await pastForDiagnosis({ registry, paths, now: host.now() }, f.identity, decision.incidentId);
       const diagnosis = await diagnose(f, snapshot, { journal, past });
       const rca = client
         ? await runRca({ finding: f, snapshot, diagnosis, registry: await toolRegistry(), runner })

@@ -104,6 +104,18 @@ const Open = z.looseObject({
   ),
 });
 
+/**
+ * What the diagnosis of an open incident is told about its identity's past: up to 3 earlier incidents, this one left
+ * out; null when the registry cannot be read (the diagnosis goes on without it).
+ */
+export function pastForDiagnosis(
+  deps: PastDeps,
+  identity: string,
+  incidentId: string | null,
+): Promise<PastSearch | null> {
+  return searchPast(deps, { identity, excludeIncidentId: incidentId, limit: 3 }).catch(() => null);
+}
+
 /** Same identity first; else the same type and subject class. Newest first, at most `limit` (≤ 20). */
 export async function searchPast(deps: PastDeps, q: PastQuery): Promise<PastSearch> {
   const limit = Math.min(Math.max(1, q.limit ?? PAST_LIMIT_DEFAULT), PAST_LIMIT_MAX);

@@ -2,7 +2,7 @@
 // the latest snapshot, and what past incidents of it say. Read-only. (The model-backed RCA runs inside cycles; this answers from the rules alone.)
 import { z } from 'zod';
 import { diagnose } from '../../agents/rca/diagnose.js';
-import { searchPast } from '../../agents/rca/past.js';
+import { pastForDiagnosis } from '../../agents/rca/past.js';
 import { requireSnapshot } from '../../agents/rca/read-tools/deps.js';
 import { emptyRouterState, RouterStateSchema } from '../../agents/router/route.js';
 import { readJsonState } from '../../state/atomic.js';
@@ -31,10 +31,11 @@ export function diagnoseIncidentTool(deps: AgentToolDeps): ToolDef {
       }
       const snapshot = await requireSnapshot(deps);
       // The same diagnosis a cycle makes: with what the past says (this incident left out) and the runbook.
-      const past = await searchPast(
+      const past = await pastForDiagnosis(
         { registry: deps.registry, paths: deps.paths, now: deps.host.now() },
-        { identity: input.identity, excludeIncidentId: incident.incidentId, limit: 3 },
-      ).catch(() => null);
+        input.identity,
+        incident.incidentId,
+      );
       const diagnosis = await diagnose(incident.lastFinding, snapshot, { past });
       return {
         identity: input.identity,

@@ -123,4 +123,22 @@ describe.skipIf(!existsSync(CLI))('argus status --fleet', () => {
       );
     }
   });
+
+  it('doctor checks the hosts file: the key that is wrong, or how many hosts it names', () => {
+    tmp = makeTmp('argus-status-fleet-');
+    const hostsFile = join(tmp.dir, 'hosts.json');
+    writeFileSync(hostsFile, '{"hosts":[{"name":"web-1","url":"javascript:alert(1)"}]}');
+    const bad = argus(['doctor', '--offline'], tmp.dir, { ARGUS_FLEET_HOSTS: hostsFile });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(
+      /✗ fleet hosts\s+fleet hosts file .*hosts\.json \(ARGUS_FLEET_HOSTS\): hosts\[0\]\.url: expected an http/,
+    );
+    writeFileSync(
+      hostsFile,
+      '{"hosts":[{"name":"web-1","url":"http://web-1:8787/"},{"name":"web-2","url":"https://web-2/"}]}',
+    );
+    const good = argus(['doctor', '--offline'], tmp.dir, { ARGUS_FLEET_HOSTS: hostsFile });
+    expect(good.stdout).toMatch(/✓ fleet hosts\s+2 hosts in .*hosts\.json/);
+    expect(argus(['doctor', '--offline'], tmp.dir).stdout).not.toContain('fleet hosts');
+  });
 });

@@ -1,6 +1,7 @@
 // `argus doctor`: check configuration, permissions and reachable tools; say what is missing in plain words.
 import { accessSync, constants, existsSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFleetHosts } from '../../fleet/view.js';
 import { createLinuxHost } from '../../host/linux.js';
 import { RECOVER_DROPIN } from '../../install/plan.js';
 import { withUnitType } from '../../model/unit.js';
@@ -74,6 +75,16 @@ const doctor: Command = async (argv, io) => {
     );
   } catch {
     add('warn', 'free space for state', 'could not be measured');
+  }
+
+  // The fleet view's host links (ARGUS_FLEET_HOSTS): a bad file is said here, not only on the dashboard.
+  if (paths.fleetHosts !== null) {
+    const hosts = readFleetHosts(paths.fleetHosts);
+    add(
+      hosts.error ? 'fail' : 'ok',
+      'fleet hosts',
+      hosts.error ?? `${hosts.hosts.length} host${hosts.hosts.length === 1 ? '' : 's'} in ${paths.fleetHosts}`,
+    );
   }
 
   // The dead-man's switch: is the last cycle recent, and does anyone outside notice when it stops?
